@@ -1,0 +1,24 @@
+/*
+ * The fixed vocabularies of the engine. Their order is the index order of every Int32Array in the
+ * engine state, the wire protocol and the pack format, so new names are only ever appended.
+ */
+
+/** Neuromodulator channels. Adrenaline stands for the whole stress axis (adrenaline and cortisol). */
+export const CHANNELS = ["dopamine", "serotonin", "noradrenaline", "adrenaline", "oxytocin", "endorphins"] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+export const CHANNEL_COUNT = CHANNELS.length;
+
+/** Primary emotions: the author's seven plus calm, shown when nothing stands out. */
+export const EMOTIONS = ["fear", "mad", "joy", "love", "sad", "surprise", "power", "calm"] as const;
+export type EmotionName = (typeof EMOTIONS)[number];
+export const EMOTION_COUNT = EMOTIONS.length;
+export const CALM = EMOTIONS.indexOf("calm");
+
+/** Gloria Willcox's Feeling Wheel cores (1982). */
+export const CORES = ["mad", "scared", "joyful", "powerful", "peaceful", "sad"] as const;
+export type CoreName = (typeof CORES)[number];
+export const CORE_COUNT = CORES.length;
+export const WORDS_PER_CORE = 6;
+
+/** Intensity bands used by faces and by the wheel's fallback words: mild, medium, strong. */
+export const INTENSITY_BANDS = 3;
