@@ -1,0 +1,73 @@
+/*
+ * Engine test vectors for the XS parity suite. Pure ECMAScript (it runs on XS and on Node): builds the
+ * engine from the shipped data, drives it with seeded pseudo-random stimulus storms and variable step
+ * sizes, and prints an FNV-1a hash of the whole trajectory every 500 steps plus the final state. Equal
+ * output on both engines means bit-identical trajectories.
+ */
+import { EmotionEngine } from "../../modules/emotion/engine.js";
+import { loadProfile } from "../../modules/emotion/profile.js";
+import { loadCatalog } from "../../modules/emotion/catalog.js";
+import { loadWheel } from "../../modules/emotion/wheel.js";
+import { ONE } from "../../modules/emotion/fixed.js";
+import type { Json } from "../../modules/emotion/check.js";
+
+export interface ParityData {
+  profiles: Record<string, Json>;
+  stimuli: Json;
+  wheel: Json;
+}
+
+/** xorshift32: the same integer sequence on every engine. */
+export function xorshift32(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+function fnv(h: number, v: number): number {
+  for (let i = 0; i < 4; i++) {
+    h = Math.imul(h ^ ((v >>> (i * 8)) & 0xff), 16777619);
+  }
+  return h >>> 0;
+}
+
+function hashArray(h: number, a: Int32Array): number {
+  for (let i = 0; i < a.length; i++) h = fnv(h, a[i]);
+  return h;
+}
+
+export function runEngineVectors(data: ParityData, out: (line: string) => void, steps = 6000): void {
+  const catalog = loadCatalog(data.stimuli, "stimuli.json");
+  const wheel = loadWheel(data.wheel, "wheel.json", catalog.tags);
+  out(`wheel tagDecay=${wheel.tagDecay} threshold=${wheel.threshold} slopes=${Array.from(catalog.habitSlope).join(",")}`);
+  const names = Object.keys(data.profiles).sort();
+  for (const name of names) {
+    const profile = loadProfile(data.profiles[name], `${name}.json`);
+    let tables = 2166136261;
+    for (const t of [profile.rDt, profile.sDt, profile.normal, profile.rest, profile.invAbove, profile.invBelow, profile.altBias, profile.termWeight]) {
+      tables = hashArray(tables, t);
+    }
+    out(`${name} tables=${tables} invT=${profile.invTemperature} cut=${profile.softmaxCut}`);
+    for (let seed = 1; seed <= 3; seed++) {
+      const engine = new EmotionEngine(profile, catalog, wheel);
+      const rand = xorshift32(seed * 7919 + name.length);
+      const s = engine.state;
+      let h = 2166136261;
+      for (let k = 1; k <= steps; k++) {
+        const roll = rand() % 100;
+        if (roll < 4) engine.stimulate(rand() % catalog.names.length, rand() % (ONE + 1));
+        else if (roll < 5) engine.stimulate(rand() % catalog.names.length, ONE); // repeats: habituation
+        engine.step(1 + (rand() % 97));
+        h = hashArray(h, s.levels);
+        h = hashArray(h, s.probabilities);
+        h = fnv(fnv(fnv(h, s.dominant), s.intensity), s.nuance);
+        if (k % 500 === 0) out(`${name} seed=${seed} step=${k} t=${s.timeMs} hash=${h}`);
+      }
+      out(`${name} seed=${seed} final levels=${Array.from(s.levels).join(",")} p=${Array.from(s.probabilities).join(",")} dominant=${s.dominant} nuance=${s.nuance}`);
+    }
+  }
+}

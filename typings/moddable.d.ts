@@ -1,0 +1,46 @@
+/*
+ * The few Moddable SDK APIs the firmware uses, declared for type checking without the SDK
+ * (`npm run typecheck`, CI). When mcconfig builds the app it uses the SDK's own typings instead;
+ * these follow them ($MODDABLE/typings, SDK 8.2) and must stay a subset of them.
+ */
+declare function trace(...args: (string | number | boolean)[]): void;
+
+declare interface HostBuffer {
+  readonly byteLength: number;
+}
+
+declare interface StringConstructor {
+  fromArrayBuffer(buffer: ArrayBufferLike): string;
+}
+
+declare module "Resource" {
+  interface ResourcePrototype extends HostBuffer {
+    slice(begin: number, end?: number): ArrayBuffer;
+  }
+  interface ResourceConstructor {
+    new (path: string): ResourcePrototype;
+    exists(path: string): boolean;
+  }
+  const Resource: ResourceConstructor;
+  export { Resource as default };
+}
+
+declare module "timer" {
+  export type TimerCallback = (timer: Timer) => void;
+  class Timer {
+    private constructor();
+    static set: (callback: TimerCallback, interval?: number, repeat?: number) => Timer;
+    static repeat: (callback: TimerCallback, interval: number) => Timer;
+    static clear: (timer: Timer | undefined | null) => void;
+    private brand: boolean;
+  }
+  export { Timer as default };
+}
+
+declare module "mc/config" {
+  const config: {
+    readonly profile?: string;
+    readonly [key: string]: unknown;
+  };
+  export default config;
+}
