@@ -21,6 +21,7 @@ export const CATALOG_LIMITS = {
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,23}$/;
 
 export interface Catalog {
+  readonly description: string;
   readonly names: readonly string[];
   readonly descriptions: readonly string[];
   readonly tags: readonly string[];
@@ -109,6 +110,7 @@ export function loadCatalog(doc: Json, source: string): Catalog {
   tagStart[names.length] = tagIndex.length;
 
   return {
+    description: o.description === undefined ? "" : c.string(o.description, "description"),
     names,
     descriptions,
     tags,

@@ -148,14 +148,15 @@ export class EmotionEngine {
     const p = this.profileInUse;
     const levels = this.state.levels;
     for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
+      // r x (1 - x) - s (x - m) rearranged as x (r - s - r x) + s m: two multiplies per slope, not three.
       const r = p.rDt[ch];
-      const sd = p.sDt[ch];
-      const m = p.normal[ch];
+      const a = p.growthMinusDecay[ch];
+      const b = p.decayTimesNormal[ch];
       const x = levels[ch];
       // Heun: slope at x, Euler predictor, slope at the prediction, average of the two.
-      const k1 = (mul(r, mul(x, ONE - x)) - mul(sd, x - m)) | 0;
+      const k1 = (mul(x, (a - mul(r, x)) | 0) + b) | 0;
       const xp = clamp((x + k1) | 0, 0, ONE);
-      const k2 = (mul(r, mul(xp, ONE - xp)) - mul(sd, xp - m)) | 0;
+      const k2 = (mul(xp, (a - mul(r, xp)) | 0) + b) | 0;
       levels[ch] = clamp((x + ((k1 + k2 + 1) >> 1)) | 0, 0, ONE);
     }
     const decay = this.wheel.tagDecay;

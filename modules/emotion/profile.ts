@@ -5,7 +5,7 @@
  */
 import { Checker, type Json, type JsonObject } from "./check.js";
 import { CHANNELS, CHANNEL_COUNT, EMOTIONS, EMOTION_COUNT } from "./names.js";
-import { ONE, toFixed } from "./fixed.js";
+import { ONE, mul, toFixed } from "./fixed.js";
 
 /** The engine's fixed integration tick. 50 Hz is finer than any face animation needs. */
 export const TICK_MS = 20;
@@ -56,6 +56,9 @@ export interface Profile {
   readonly rDt: Int32Array;
   readonly sDt: Int32Array;
   readonly normal: Int32Array;
+  /** (r - s) * tick and s * tick * M/K: the slope is x * (growthMinusDecay - rDt * x) + decayTimesNormal. */
+  readonly growthMinusDecay: Int32Array;
+  readonly decayTimesNormal: Int32Array;
   readonly rest: Int32Array;
   /** 1 / (1 - rest): scales a surplus to [0, 1]. */
   readonly invAbove: Int32Array;
@@ -100,6 +103,8 @@ export function loadProfile(doc: Json, source: string): Profile {
   const rDt = new Int32Array(CHANNEL_COUNT);
   const sDt = new Int32Array(CHANNEL_COUNT);
   const normal = new Int32Array(CHANNEL_COUNT);
+  const growthMinusDecay = new Int32Array(CHANNEL_COUNT);
+  const decayTimesNormal = new Int32Array(CHANNEL_COUNT);
   const rest = new Int32Array(CHANNEL_COUNT);
   const invAbove = new Int32Array(CHANNEL_COUNT);
   const invBelow = new Int32Array(CHANNEL_COUNT);
@@ -121,6 +126,8 @@ export function loadProfile(doc: Json, source: string): Profile {
     rDt[i] = toFixed((r * TICK_MS) / 1000);
     sDt[i] = toFixed((s * TICK_MS) / 1000);
     normal[i] = toFixed(M / K);
+    growthMinusDecay[i] = (rDt[i] - sDt[i]) | 0;
+    decayTimesNormal[i] = mul(sDt[i], normal[i]);
     rest[i] = toFixed(restF);
     invAbove[i] = toFixed(1 / (1 - restF));
     invBelow[i] = toFixed(1 / restF);
@@ -176,6 +183,8 @@ export function loadProfile(doc: Json, source: string): Profile {
     rDt,
     sDt,
     normal,
+    growthMinusDecay,
+    decayTimesNormal,
     rest,
     invAbove,
     invBelow,

@@ -13,6 +13,9 @@ export const WHEEL_VERSION = 1;
 
 export interface Wheel {
   readonly source: string;
+  readonly tagHalfLifeMs: number;
+  /** The tag names the word tags index into (the catalog's). */
+  readonly tags: readonly string[];
   /** Middle words, core-major: word w belongs to core floor(w / WORDS_PER_CORE). */
   readonly words: readonly string[];
   /** Tags of word w are wordTagIndex[wordTagStart[w] .. wordTagStart[w+1]-1] (catalog tag indices). */
@@ -102,6 +105,8 @@ export function loadWheel(doc: Json, source: string, tags: readonly string[]): W
 
   return {
     source: src,
+    tagHalfLifeMs: halfLife,
+    tags,
     words,
     wordTagStart,
     wordTagIndex: Int32Array.from(wordTagIndex),

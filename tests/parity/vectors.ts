@@ -48,7 +48,7 @@ export function runEngineVectors(data: ParityData, out: (line: string) => void, 
   for (const name of names) {
     const profile = loadProfile(data.profiles[name], `${name}.json`);
     let tables = 2166136261;
-    for (const t of [profile.rDt, profile.sDt, profile.normal, profile.rest, profile.invAbove, profile.invBelow, profile.altBias, profile.termWeight]) {
+    for (const t of [profile.rDt, profile.sDt, profile.normal, profile.growthMinusDecay, profile.decayTimesNormal, profile.rest, profile.invAbove, profile.invBelow, profile.altBias, profile.termWeight]) {
       tables = hashArray(tables, t);
     }
     out(`${name} tables=${tables} invT=${profile.invTemperature} cut=${profile.softmaxCut}`);

@@ -59,6 +59,11 @@ export function parseEvents(text: string, source: string, catalog: Catalog): Sti
   return events;
 }
 
+/** Events back to the JSON Lines text that parseEvents reads. */
+export function formatEvents(events: readonly Pick<StimulusEvent, "t" | "stimulus" | "intensity">[]): string {
+  return events.map((e) => JSON.stringify({ t: e.t, stimulus: e.stimulus, intensity: e.intensity }) + "\n").join("");
+}
+
 export function readEvents(path: string, catalog: Catalog): StimulusEvent[] {
   let text: string;
   try {

@@ -1,0 +1,87 @@
+/*
+ * Emotion engine benchmark: the cost of one engine step (one 20 ms frame) on Node.js and on the real
+ * XS engine, and proof that a step allocates nothing (XS heap slots from the xsnap worker, Node heap
+ * and GC counts over a million steps).
+ */
+import { spawnSync } from "node:child_process";
+import { PerformanceObserver } from "node:perf_hooks";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { REPO_ROOT } from "../../tools/lib/data.js";
+import { compile, runXs, shippedData, writeDataModule } from "../../tools/xs/harness.js";
+import type { ParityData } from "../../tests/parity/vectors.js";
+import { makeEngine, runSteps } from "./workload.js";
+
+const OUT = join(REPO_ROOT, "build", "bench");
+const DATA_MODULE = join(OUT, "tests", "parity", "data.js");
+
+export interface EngineFigures {
+  nodeNsPerStep: number;
+  nodeHeapDeltaBytes: number;
+  nodeGcDuringRun: number;
+  xsComputronsPerStep: number;
+  xsUsPerStep: number;
+  xsHeap: { steps: number; heapSlots: number }[];
+}
+
+function nodeFigures(): Pick<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun"> {
+  const engine = makeEngine(shippedData() as unknown as ParityData);
+  runSteps(engine, 200_000); // warm up the JIT
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => (gcs += list.getEntries().length));
+  obs.observe({ entryTypes: ["gc"] });
+  const heap0 = process.memoryUsage().heapUsed;
+  const steps = 1_000_000;
+  const t0 = process.hrtime.bigint();
+  runSteps(engine, steps);
+  const ns = Number(process.hrtime.bigint() - t0);
+  const heap1 = process.memoryUsage().heapUsed;
+  obs.disconnect();
+  return { nodeNsPerStep: ns / steps, nodeHeapDeltaBytes: heap1 - heap0, nodeGcDuringRun: gcs };
+}
+
+async function xsFigures(): Promise<Pick<EngineFigures, "xsComputronsPerStep" | "xsUsPerStep" | "xsHeap">> {
+  compile(join(REPO_ROOT, "bench", "tsconfig.json"));
+  writeDataModule(DATA_MODULE, shippedData());
+  const r = runXs(join(OUT, "bench", "engine", "xs-driver.js"), "BENCH-DONE");
+  const m = JSON.parse(r.lines[0]) as { computronsPerStep: number; usPerStep: number };
+
+  const bundle = join(OUT, "xs-heap-bundle.js");
+  await build({
+    entryPoints: [join(REPO_ROOT, "bench", "engine", "xs-heap-entry.ts")],
+    bundle: true,
+    format: "iife",
+    target: "es2022",
+    outfile: bundle,
+    logLevel: "error",
+    plugins: [
+      {
+        name: "generated-data",
+        setup(b) {
+          b.onResolve({ filter: /parity\/data\.js$/ }, () => ({ path: DATA_MODULE }));
+        },
+      },
+    ],
+  });
+  const probe = spawnSync(process.execPath, [join(REPO_ROOT, "tools", "xs", "heap-probe.js"), bundle, "0", "100000", "0", "100000"], { encoding: "utf8" });
+  if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
+  return { xsComputronsPerStep: m.computronsPerStep, xsUsPerStep: m.usPerStep, xsHeap: JSON.parse(probe.stdout) };
+}
+
+export async function engineBench(): Promise<EngineFigures> {
+  return { ...nodeFigures(), ...(await xsFigures()) };
+}
+
+export function printEngine(f: EngineFigures): void {
+  const slots = f.xsHeap.map((h) => h.heapSlots);
+  const deltas = slots.slice(1).map((s, i) => s - slots[i]);
+  console.log("## Emotion engine: one step = one 20 ms frame (1 tick + readout), default profile");
+  console.log(`Node.js   ${f.nodeNsPerStep.toFixed(0)} ns/step; heap ${f.nodeHeapDeltaBytes >= 0 ? "+" : ""}${f.nodeHeapDeltaBytes} bytes and ${f.nodeGcDuringRun} GC runs over 1,000,000 steps`);
+  console.log(`XS        ${f.xsComputronsPerStep.toFixed(0)} computrons/step (XS meter); ${f.xsUsPerStep.toFixed(2)} us/step on this host's XS`);
+  console.log(`XS heap   slots after probe(n) for n = ${f.xsHeap.map((h) => h.steps).join(", ")}: ${slots.join(", ")}`);
+  console.log(`          change per evaluation: ${deltas.join(", ")} (the evaluation itself costs the same few slots at 0 and at 100,000 steps)`);
+  const allocates = deltas[1] !== deltas[0] || deltas[2] !== deltas[0];
+  console.log(`          => a step ${allocates ? "ALLOCATES on XS" : "allocates nothing on XS"}`);
+}

@@ -1,0 +1,10 @@
+/*
+ * `npm run bench`: prints the figures the issues ask for. Benchmarks print numbers; tests assert
+ * behaviour (no timed tests).
+ */
+import { engineBench, printEngine } from "./engine/bench.js";
+
+const sections = process.argv.slice(2);
+const want = (name: string) => sections.length === 0 || sections.includes(name);
+
+if (want("engine")) printEngine(await engineBench());
