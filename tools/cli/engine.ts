@@ -1,9 +1,9 @@
 /* `moodface engine ...`: run and inspect the emotion engine on this machine. */
 import { Command, InvalidArgumentError } from "commander";
 import writeFileAtomic from "write-file-atomic";
-import { createEngine, readCatalog, readProfile, resolveProfilePath, shippedProfileNames } from "../lib/data.js";
+import { createEngine, readCatalog, readProfile, resolveProfilePath, shippedProfileNames, UsageError } from "../lib/data.js";
 import { readEvents } from "../engine/events.js";
-import { simulate } from "../engine/simulate.js";
+import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
 
 function positiveNumber(name: string) {
   return (v: string) => {
@@ -31,17 +31,20 @@ export function addEngineCommands(program: Command): void {
     .option("--dt <ms>", "time between samples", wholeMs, 100)
     .option("--reference", "add the float64 reference levels to every sample", false)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
-    .action(async (o: { profile: string; events?: string; duration: number; dt: number; reference: boolean; output?: string }) => {
+    .option("--format <format>", "jsonl (docs/formats/trajectory.md) or table (for people)", "jsonl")
+    .action(async (o: { profile: string; events?: string; duration: number; dt: number; reference: boolean; output?: string; format: string }) => {
+      if (o.format !== "jsonl" && o.format !== "table") throw new UsageError(`--format must be jsonl or table, not "${o.format}"`);
       const source = resolveProfilePath(o.profile);
       const eng = createEngine(readProfile(o.profile));
       const events = o.events ? readEvents(o.events, eng.catalog) : [];
       const durationMs = Math.round(o.duration * 1000);
       const late = events.filter((e) => e.t > durationMs).length;
       if (late > 0) process.stderr.write(`moodface: ${late} event(s) after ${o.duration} s are not simulated\n`);
-      const lines = simulate(eng, events, { durationMs, dtMs: o.dt, reference: o.reference, profileSource: source });
+      const records = simulate(eng, events, { durationMs, dtMs: o.dt, reference: o.reference, profileSource: source });
+      const lines = o.format === "table" ? tableLines(records) : jsonLines(records);
       if (o.output) {
         let text = "";
-        for (const rec of lines) text += JSON.stringify(rec) + "\n";
+        for (const line of lines) text += line;
         await writeFileAtomic(o.output, text);
       } else {
         await writeLines(lines);
@@ -82,11 +85,35 @@ export function addEngineCommands(program: Command): void {
     });
 }
 
-/** Streams lines to stdout, respecting back-pressure and a closed pipe (| head). */
-async function writeLines(lines: Iterable<Record<string, unknown>>): Promise<void> {
+function* jsonLines(records: Iterable<TrajectoryRecord>): Generator<string> {
+  for (const rec of records) yield JSON.stringify(rec) + "\n";
+}
+
+/** A trajectory for people: one row per sample, levels as bars of their capacity. */
+function* tableLines(records: Iterable<TrajectoryRecord>): Generator<string> {
+  const bar = (x: number) => "#".repeat(Math.round(x * 8)).padEnd(8, ".");
+  let capacities: number[] = [];
+  for (const rec of records) {
+    if (rec.type === "profile") {
+      const channels = rec.channels as { name: string; K: number }[];
+      capacities = channels.map((c) => c.K);
+      const chans = channels.map((c) => c.name.slice(0, 8).padEnd(9)).join("");
+      yield `profile ${rec.name}\n${"t (s)".padStart(7)}  ${"emotion".padEnd(9)} int  ${"nuance".padEnd(12)} ${chans}\n`;
+    } else if (rec.type === "stimulus") {
+      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  <- ${rec.stimulus} (${rec.intensity})\n`;
+    } else {
+      const levels = rec.levels as Record<string, number>;
+      const cells = Object.values(levels).map((v, i) => bar(v / capacities[i]) + " ").join("");
+      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  ${String(rec.dominant).padEnd(9)} ${(rec.intensity as number).toFixed(2)} ${String(rec.nuance).padEnd(12)} ${cells}\n`;
+    }
+  }
+}
+
+/** Streams lines to stdout, respecting back-pressure. */
+async function writeLines(lines: Iterable<string>): Promise<void> {
   const out = process.stdout;
-  for (const rec of lines) {
-    if (!out.write(JSON.stringify(rec) + "\n")) {
+  for (const line of lines) {
+    if (!out.write(line)) {
       await new Promise<void>((resolve) => out.once("drain", resolve));
     }
   }
