@@ -78,7 +78,7 @@ export function printEngine(f: EngineFigures): void {
   const slots = f.xsHeap.map((h) => h.heapSlots);
   const deltas = slots.slice(1).map((s, i) => s - slots[i]);
   console.log("## Emotion engine: one step = one 20 ms frame (1 tick + readout), default profile");
-  console.log(`Node.js   ${f.nodeNsPerStep.toFixed(0)} ns/step; heap ${f.nodeHeapDeltaBytes >= 0 ? "+" : ""}${f.nodeHeapDeltaBytes} bytes and ${f.nodeGcDuringRun} GC runs over 1,000,000 steps`);
+  console.log(`Node.js   ${f.nodeNsPerStep.toFixed(0)} ns/step; heap ${f.nodeHeapDeltaBytes >= 0 ? "+" : ""}${f.nodeHeapDeltaBytes} bytes (${(f.nodeHeapDeltaBytes / 1e6).toFixed(3)} bytes/step) and ${f.nodeGcDuringRun} GC runs over 1,000,000 steps`);
   console.log(`XS        ${f.xsComputronsPerStep.toFixed(0)} computrons/step (XS meter); ${f.xsUsPerStep.toFixed(2)} us/step on this host's XS`);
   console.log(`XS heap   slots after probe(n) for n = ${f.xsHeap.map((h) => h.steps).join(", ")}: ${slots.join(", ")}`);
   console.log(`          change per evaluation: ${deltas.join(", ")} (the evaluation itself costs the same few slots at 0 and at 100,000 steps)`);
