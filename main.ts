@@ -1,8 +1,9 @@
 /*
  * moodface firmware entry point. It only wires the rooms together (docs/architecture.md): data from
- * flash, the emotion engine on a fixed tick, and (in later rooms) the face and the display.
+ * flash, the emotion engine, a view of its state and the SSD1306 display, once per 33 ms frame.
  */
 import Resource from "Resource";
+import device from "embedded:provider/builtin";
 import Timer from "timer";
 import config from "mc/config";
 import { EmotionEngine } from "emotion/engine";
@@ -11,6 +12,8 @@ import { loadCatalog } from "emotion/catalog";
 import { loadWheel } from "emotion/wheel";
 import { EMOTIONS } from "emotion/names";
 import type { Json } from "emotion/check";
+import SSD1306 from "display/ssd1306";
+import { drawLevels } from "face/levels-view";
 
 /** Parses a JSON file that the manifest's "data" section put in flash. */
 function readJson(name: string): Json {
@@ -31,12 +34,31 @@ try {
 const engine = new EmotionEngine(profile, catalog, wheel);
 trace(`moodface: profile ${profile.name}, ${catalog.names.length} stimuli\n`);
 
+// The panel: whatever I2C the board's host provider gives (the real bus on the ESP32, a virtual
+// SSD1306 on lin). A missing or flaky panel never stops the robot: update() retries by itself.
+const panel = config.display ?? {};
+const display = new SSD1306({
+  display: { ...device.I2C.default, io: device.io.I2C, address: panel.address ?? 0x3c, hz: panel.hz ?? 400000 },
+  height: panel.height ?? 64,
+  flip: panel.flip ?? false,
+  contrast: panel.contrast ?? 0xcf,
+});
+const frame = new Uint8Array(1024);
+const FRAME_MS = 33;
+
 let shown = -1;
+let lastError = 0;
 Timer.repeat(() => {
-  engine.step(TICK_MS);
+  engine.step(FRAME_MS);
   const s = engine.state;
   if (s.dominant !== shown) {
     shown = s.dominant;
     trace(`moodface: ${EMOTIONS[s.dominant]} (${wheel.words[s.nuance]})\n`);
   }
-}, TICK_MS);
+  drawLevels(frame, s);
+  display.update(frame);
+  if (display.status.errors !== lastError) {
+    lastError = display.status.errors;
+    trace(`moodface: display ${display.status.online ? "online" : "offline"}: ${display.status.lastError}\n`);
+  }
+}, FRAME_MS);

@@ -3,8 +3,10 @@
  * behaviour (no timed tests).
  */
 import { engineBench, printEngine } from "./engine/bench.js";
+import { displayBench, printDisplay } from "./display/bench.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
 
 if (want("engine")) printEngine(await engineBench());
+if (want("display")) printDisplay(displayBench());

@@ -40,7 +40,27 @@ declare module "timer" {
 declare module "mc/config" {
   const config: {
     readonly profile?: string;
+    readonly display?: { readonly address?: number; readonly hz?: number; readonly height?: number; readonly flip?: boolean; readonly contrast?: number };
     readonly [key: string]: unknown;
   };
   export default config;
+}
+
+declare module "embedded:provider/builtin" {
+  /** The ECMA-419 I2C class (`embedded:io/i2c`). */
+  interface I2C {
+    write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
+    read(count: number): ArrayBuffer;
+    close(): void;
+  }
+  type PinSpecifier = number;
+  interface I2CClass {
+    new (options: { data: PinSpecifier; clock: PinSpecifier; hz: number; address: number; port?: number }): I2C;
+  }
+  const device: {
+    /** As in the SDK's typings: the constructor options, without the class (that is device.io.I2C). */
+    readonly I2C: { readonly default: { readonly data: PinSpecifier; readonly clock: PinSpecifier; readonly port?: number } };
+    readonly io: { readonly I2C: I2CClass };
+  };
+  export default device;
 }

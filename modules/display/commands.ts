@@ -14,7 +14,7 @@ export const CONTROL_COMMAND_SINGLE = 0x80;
 export const CONTROL_DATA_STREAM = 0x40;
 export const CONTROL_DATA_SINGLE = 0xc0;
 
-export const CMD = {
+export const CMD = Object.freeze({
   DISPLAY_OFF: 0xae,
   DISPLAY_ON: 0xaf,
   CONTRAST: 0x81, // + 1
@@ -50,7 +50,7 @@ export const CMD = {
   SCROLL_START: 0x2f,
   FADE_BLINK: 0x23, // + 1 (datasheet rev 1.5 and later controllers)
   ZOOM: 0xd6, // + 1 (datasheet rev 1.5 and later controllers)
-} as const;
+} as const);
 
 /** The longest parameter list of any command (horizontal scroll setup). */
 export const MAX_PARAMETERS = 6;

@@ -15,13 +15,16 @@ import { COLUMNS, MASK_WORDS, PAGES, WindowPlanner } from "./planner.js";
 /** The ECMA-419 I2C class shape the driver needs (`device.io.I2C`). */
 export interface I2CInstance {
   write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
-  close(): void;
+  /** ECMA-419 defines close(); the SDK's typings leave it out, so it is optional here. */
+  close?(): void;
 }
-export type I2CClass = new (options: { data: number; clock: number; hz: number; address: number; port?: number }) => I2CInstance;
+/** A pin as the SDK's typings of ECMA-419 name it. */
+export type PinSpecifier = number;
+export type I2CClass = new (options: { data: PinSpecifier; clock: PinSpecifier; hz: number; address: number; port?: number }) => I2CInstance;
 
 export interface SSD1306Options {
   /** Bus options, usually `{...device.I2C.default, io: device.io.I2C}` from the host provider. */
-  display: { io: I2CClass; data: number; clock: number; port?: number; address?: number; hz?: number };
+  display: { io: I2CClass; data: PinSpecifier; clock: PinSpecifier; port?: number; address?: number; hz?: number };
   width?: number;
   height?: number;
   /** Panel mounted upside down: rotate 180 degrees. */
@@ -95,7 +98,7 @@ export default class SSD1306 {
   constructor(options: SSD1306Options) {
     const d = options?.display;
     if (!d || typeof d.io !== "function") throw new TypeError("SSD1306: options.display.io must be an I2C class (device.io.I2C)");
-    if (typeof d.data !== "number" || typeof d.clock !== "number") throw new TypeError("SSD1306: options.display needs data and clock pins");
+    if (d.data === undefined || d.clock === undefined) throw new TypeError("SSD1306: options.display needs data and clock pins");
     const address = d.address ?? ADDRESS_SA0_LOW;
     if (address !== ADDRESS_SA0_LOW && address !== ADDRESS_SA0_HIGH) throw new RangeError(`SSD1306: address must be 0x3c or 0x3d, not 0x${address.toString(16)}`);
     const hz = d.hz ?? 400000;
@@ -207,7 +210,7 @@ export default class SSD1306 {
 
   /** Closes the bus. The panel keeps showing the last frame. */
   close(): void {
-    if (this.i2c) this.i2c.close();
+    if (this.i2c?.close) this.i2c.close();
     this.i2c = undefined;
   }
 

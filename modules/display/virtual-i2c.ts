@@ -104,7 +104,7 @@ export function i2cClassFor(bus: VirtualBus) {
       if (!options || typeof options !== "object") throw new TypeError("I2C: options required");
       if (!(options.hz > 0)) throw new RangeError("I2C: hz is required and must be positive");
       if (!(options.address >= 0 && options.address <= 0x7f) || (options.address | 0) !== options.address) throw new RangeError("I2C: address must be a 7-bit integer");
-      if (typeof options.data !== "number" || typeof options.clock !== "number") throw new TypeError("I2C: data and clock pins are required");
+      if (options.data === undefined || options.clock === undefined) throw new TypeError("I2C: data and clock pins are required");
       this.address = options.address;
       this.hz = options.hz;
     }

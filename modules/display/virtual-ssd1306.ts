@@ -17,7 +17,8 @@ export const RAM_COLUMNS = 128;
 export const RAM_PAGES = 8;
 export const RAM_BYTES = RAM_COLUMNS * RAM_PAGES;
 
-const SCROLL_INTERVAL_FRAMES = [5, 64, 128, 256, 3, 4, 25, 2];
+/** Frames between scroll steps for each 3-bit interval code (datasheet 10.2.1). Frozen for preload. */
+const SCROLL_INTERVAL_FRAMES = Object.freeze([5, 64, 128, 256, 3, 4, 25, 2]);
 const LOG_SIZE = 16;
 
 export interface PanelCounters {

@@ -1,6 +1,8 @@
 import SSD1306 from "../../modules/display/ssd1306.js";
 import { VirtualBus, FAULT_NONE, FAULT_TIMEOUT, i2cClassFor } from "../../modules/display/virtual-i2c.js";
 import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
+import { standardTrace } from "../../tools/display/trace.js";
+import { naiveFullFrame } from "../../bench/display/naive.js";
 import { rig, random, randomFrame, rotate180 } from "../helpers/panel.js";
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
@@ -160,6 +162,26 @@ describe("SSD1306 driver on the virtual panel", () => {
           contrast: o.contrast,
         }),
     ).toThrow(message);
+  });
+});
+
+describe("SSD1306 driver: the standard animation trace", () => {
+  test("every frame of the trace reaches the glass exactly, at least 2x cheaper than naive full frames", () => {
+    const { bus, panel, display } = rig();
+    const c0 = bus.counters.clocks;
+    let frames = 0;
+    for (const f of standardTrace()) {
+      display.update(f);
+      frames++;
+      expect(same(panel.glassFrame(), f)).toBe(true);
+    }
+    const driverClocks = bus.counters.clocks - c0;
+    const naive = new VirtualBus();
+    naive.attach(0x3c, new VirtualSSD1306());
+    for (const f of standardTrace()) naiveFullFrame(naive, 0x3c, f);
+    expect(frames).toBeGreaterThan(300);
+    expect(naive.counters.clocks / frames).toBe(9490);
+    expect(naive.counters.clocks / driverClocks).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -1,0 +1,69 @@
+/*
+ * Drawing into 1024-byte page-packed frames (128x64, byte = one column of one page, bit 0 on top),
+ * the SSD1306's own layout. Integer-only and allocation-free: the firmware draws its fallback faces
+ * and overlays with these, and the tools use them for test traces.
+ */
+export const WIDTH = 128;
+export const HEIGHT = 64;
+export const FRAME_BYTES = (WIDTH * HEIGHT) >> 3;
+
+export function clear(frame: Uint8Array): void {
+  frame.fill(0);
+}
+
+export function setPixel(frame: Uint8Array, x: number, y: number, on: boolean): void {
+  if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT) return;
+  const i = (y >> 3) * WIDTH + x;
+  if (on) frame[i] |= 1 << (y & 7);
+  else frame[i] &= ~(1 << (y & 7));
+}
+
+export function getPixel(frame: Uint8Array, x: number, y: number): boolean {
+  if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT) return false;
+  return ((frame[(y >> 3) * WIDTH + x] >> (y & 7)) & 1) === 1;
+}
+
+/** Sets or clears a vertical run of pixels x, y0..y1 (inclusive), a byte at a time where it can. */
+export function vline(frame: Uint8Array, x: number, y0: number, y1: number, on: boolean): void {
+  if (x < 0 || x >= WIDTH) return;
+  if (y0 < 0) y0 = 0;
+  if (y1 >= HEIGHT) y1 = HEIGHT - 1;
+  let y = y0;
+  while (y <= y1) {
+    const page = y >> 3;
+    const top = y & 7;
+    const bottom = Math.min(7, top + (y1 - y));
+    const bits = ((0xff << top) & (0xff >> (7 - bottom))) & 0xff;
+    const i = page * WIDTH + x;
+    if (on) frame[i] |= bits;
+    else frame[i] &= ~bits & 0xff;
+    y += bottom - top + 1;
+  }
+}
+
+export function fillRect(frame: Uint8Array, x: number, y: number, w: number, h: number, on: boolean): void {
+  for (let i = 0; i < w; i++) vline(frame, x + i, y, y + h - 1, on);
+}
+
+/** Filled ellipse centred on (cx, cy) with radii rx, ry (integers; ry 0 draws a line). */
+export function fillEllipse(frame: Uint8Array, cx: number, cy: number, rx: number, ry: number, on: boolean): void {
+  if (rx <= 0) return;
+  const rx2 = rx * rx;
+  for (let dx = -rx; dx <= rx; dx++) {
+    // Half-height at this column: ry * sqrt(1 - dx^2/rx^2), by integer square root.
+    const h = isqrt(Math.floor((ry * ry * (rx2 - dx * dx)) / rx2));
+    vline(frame, cx + dx, cy - h, cy + h, on);
+  }
+}
+
+/** floor(sqrt(n)) for 0 <= n < 2^31, integer-only. */
+export function isqrt(n: number): number {
+  if (n < 2) return n < 0 ? 0 : n;
+  let x = n;
+  let y = (x + 1) >> 1;
+  while (y < x) {
+    x = y;
+    y = ((x + ((n / x) | 0)) >> 1) | 0;
+  }
+  return x;
+}
