@@ -1,6 +1,7 @@
 /*
  * moodface firmware entry point. It only wires the rooms together (docs/architecture.md): data from
- * flash, the emotion engine, a view of its state and the SSD1306 display, once per 33 ms frame.
+ * flash, the emotion engine, the face animator (or the diagnostic levels view) and the SSD1306
+ * display, once per 33 ms frame.
  */
 import Resource from "Resource";
 import device from "embedded:provider/builtin";
@@ -14,6 +15,9 @@ import { EMOTIONS } from "emotion/names";
 import type { Json } from "emotion/check";
 import SSD1306 from "display/ssd1306";
 import { drawLevels } from "face/levels-view";
+import { openPack } from "face/pack";
+import { FallbackFaces, PackFaces, type FaceSource } from "face/faces";
+import { Animator } from "face/animator";
 
 /** Parses a JSON file that the manifest's "data" section put in flash. */
 function readJson(name: string): Json {
@@ -43,8 +47,25 @@ const display = new SSD1306({
   flip: panel.flip ?? false,
   contrast: panel.contrast ?? 0xcf,
 });
-const frame = new Uint8Array(1024);
 const FRAME_MS = 33;
+
+// Keyframes from flash, checked before use; a missing or corrupt pack falls back to built-in faces.
+let faces: FaceSource;
+if (Resource.exists("frames.bin")) {
+  const opened = openPack(new Resource("frames.bin") as unknown as ArrayBufferLike, "frames.bin");
+  if (opened.ok) faces = new PackFaces(opened.pack);
+  else {
+    trace(`moodface: ${opened.error}; showing the built-in faces\n`);
+    faces = new FallbackFaces();
+  }
+} else {
+  trace("moodface: no frames.bin in flash; showing the built-in faces\n");
+  faces = new FallbackFaces();
+}
+const animator = new Animator(faces, { seed: Date.now() | 0 });
+const levels = new Uint8Array(1024);
+const showLevels = config.view === "levels";
+let now = 0;
 
 let shown = -1;
 let lastError = 0;
@@ -55,7 +76,14 @@ Timer.repeat(() => {
     shown = s.dominant;
     trace(`moodface: ${EMOTIONS[s.dominant]} (${wheel.words[s.nuance]})\n`);
   }
-  drawLevels(frame, s);
+  now += FRAME_MS;
+  let frame: Uint8Array;
+  if (showLevels) {
+    drawLevels(levels, s);
+    frame = levels;
+  } else {
+    frame = animator.update(now, s);
+  }
   display.update(frame);
   if (display.status.errors !== lastError) {
     lastError = display.status.errors;

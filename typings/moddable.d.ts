@@ -40,6 +40,8 @@ declare module "timer" {
 declare module "mc/config" {
   const config: {
     readonly profile?: string;
+    /** "face" (default) or "levels", the diagnostic view of the engine. */
+    readonly view?: string;
     readonly display?: { readonly address?: number; readonly hz?: number; readonly height?: number; readonly flip?: boolean; readonly contrast?: number };
     readonly [key: string]: unknown;
   };

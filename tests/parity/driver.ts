@@ -3,10 +3,11 @@
  * engine) and by `node`. data.js is written next to the compiled file by the harness (tools/xs).
  */
 import data from "./data.js";
-import { runEngineVectors } from "./vectors.js";
+import { runEngineVectors, runFaceVectors } from "./vectors.js";
 
 const g = globalThis as unknown as { print?: (s: string) => void; console?: { log: (s: string) => void } };
 const out = g.print ?? ((s: string) => g.console!.log(s));
 
 runEngineVectors(data, out);
+runFaceVectors(data, out);
 out("PARITY-DONE");

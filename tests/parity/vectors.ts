@@ -10,22 +10,23 @@ import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import type { Json } from "../../modules/emotion/check.js";
+import { Random } from "../../modules/face/random.js";
+import { openPack } from "../../modules/face/pack.js";
+import { FallbackFaces, PackFaces, type FaceSource } from "../../modules/face/faces.js";
+import { Animator } from "../../modules/face/animator.js";
 
 export interface ParityData {
   profiles: Record<string, Json>;
   stimuli: Json;
   wheel: Json;
+  /** The shipped frames.bin, byte by byte. */
+  pack: number[];
 }
 
-/** xorshift32: the same integer sequence on every engine. */
+/** The same integer sequence on every engine. */
 export function xorshift32(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 function fnv(h: number, v: number): number {
@@ -68,6 +69,39 @@ export function runEngineVectors(data: ParityData, out: (line: string) => void, 
         if (k % 500 === 0) out(`${name} seed=${seed} step=${k} t=${s.timeMs} hash=${h}`);
       }
       out(`${name} seed=${seed} final levels=${Array.from(s.levels).join(",")} p=${Array.from(s.probabilities).join(",")} dominant=${s.dominant} nuance=${s.nuance}`);
+    }
+  }
+}
+
+/**
+ * Face vectors: the animator over the shipped pack and over the fallback faces, with emotion changes
+ * every couple of seconds; prints a hash of every frame so far every 300 frames (33 ms each).
+ */
+export function runFaceVectors(data: ParityData, out: (line: string) => void, frames = 3000): void {
+  const bytes = new Uint8Array(data.pack.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = data.pack[i];
+  const opened = openPack(bytes.buffer, "frames.bin");
+  if (!opened.ok) {
+    out(`pack error ${opened.error}`);
+    return;
+  }
+  const sources: [string, FaceSource][] = [
+    ["pack", new PackFaces(opened.pack)],
+    ["fallback", new FallbackFaces()],
+  ];
+  for (const [name, source] of sources) {
+    const animator = new Animator(source, { seed: 1234 });
+    const rand = xorshift32(99);
+    const state = { dominant: 7, band: 0, nuance: 255 };
+    let h = 2166136261;
+    for (let k = 1; k <= frames; k++) {
+      if (rand() % 60 === 0) {
+        state.dominant = rand() % 8;
+        state.band = rand() % 3;
+      }
+      const f = animator.update(k * 33, state);
+      for (let i = 0; i < f.length; i++) h = Math.imul(h ^ f[i], 16777619) >>> 0;
+      if (k % 300 === 0) out(`face ${name} frame=${k} target=${animator.target} gaze=${animator.gazeX},${animator.gazeY} hash=${h}`);
     }
   }
 }

@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { DataError } from "../../modules/emotion/check.js";
 import { UsageError } from "../lib/data.js";
 import { addEngineCommands } from "./engine.js";
+import { addFaceCommands } from "./faces.js";
 
 export function buildProgram(): Command {
   const program = new Command("moodface")
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   addEngineCommands(program);
+  addFaceCommands(program);
   return program;
 }
 

@@ -3,7 +3,7 @@
  * @agoric/xsnap's sources) and on Node.js, for the parity suite and the benchmarks.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { REPO_ROOT, DATA_DIR, readJson, shippedProfileNames, PROFILES_DIR } from "../lib/data.js";
 // @ts-expect-error plain JavaScript module without declarations
@@ -29,7 +29,8 @@ export function writeDataModule(path: string, value: unknown): void {
 export function shippedData(): Record<string, unknown> {
   const profiles: Record<string, unknown> = {};
   for (const n of shippedProfileNames()) profiles[n] = readJson(join(PROFILES_DIR, `${n}.json`));
-  return { profiles, stimuli: readJson(join(DATA_DIR, "stimuli.json")), wheel: readJson(join(DATA_DIR, "wheel.json")) };
+  const pack = Array.from(readFileSync(join(REPO_ROOT, "frames", "frames.bin")));
+  return { profiles, stimuli: readJson(join(DATA_DIR, "stimuli.json")), wheel: readJson(join(DATA_DIR, "wheel.json")), pack };
 }
 
 export interface RunResult {

@@ -1,0 +1,299 @@
+/*
+ * The face animator: from the engine's state to the next page-packed frame.
+ *
+ * - Keyframe for the dominant emotion, its intensity band and nuance word (chooseKeyframe).
+ * - Transitions when the keyframe changes: a 400 ms ordered-dither crossfade (Bayer 4x4, 17 levels)
+ *   from whatever was showing; a later issue swaps in the latent decoder's morph.
+ * - Idle life: Cozmo-timed blinks (7 frames of 33 ms with eye heights .85 .6 .1 .05 .15 .7 .9,
+ *   every 3-10 s), saccades (eyes dart up to 12 px every 1-2.25 s, often back to centre) and slow
+ *   breathing (the face rises one pixel for 2 s of every 4). The zoom-in on strong emotions is drawn
+ *   into the strong keyframes, so a change of band zooms through the transition.
+ *
+ * Deterministic for a seed and the sequence of update() times; integer-only and allocation-free per
+ * frame. It hands out a buffer and knows nothing of displays.
+ */
+import type { EmotionState } from "../emotion/engine.js";
+import { chooseKeyframe, type FaceSource } from "./faces.js";
+import { FRAME_BYTES, WIDTH } from "./raster.js";
+import { Random } from "./random.js";
+
+export const TRANSITION_MS = 400;
+export const BLINK_FRAME_MS = 33;
+/** Cozmo's blink: eye height per 33 ms frame, in 1/256. */
+export const BLINK_HEIGHTS = Object.freeze([218, 154, 26, 13, 38, 179, 230]);
+/** 65536 / height, rounded: maps a squashed row back to its source row without dividing per frame. */
+const BLINK_INVERSE = Object.freeze(BLINK_HEIGHTS.map((h) => Math.round(65536 / h)));
+const BLINK_MS = BLINK_HEIGHTS.length * BLINK_FRAME_MS;
+export const BLINK_EVERY_MS = Object.freeze([3000, 10000]);
+export const SACCADE_EVERY_MS = Object.freeze([1000, 2250]);
+export const SACCADE_MAX_X = 12;
+export const SACCADE_MAX_Y = 3;
+export const BREATH_PERIOD_MS = 4000;
+
+const BAYER4 = Object.freeze([0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]);
+
+/** For dither level L (0..16) and column x&3: the byte mask of rows (within a page) that show the
+ *  new frame. Rows y and y+4 share a Bayer row, so one byte covers a page. */
+const CROSSFADE_MASKS = (() => {
+  const m = new Uint8Array(17 * 4);
+  for (let level = 0; level <= 16; level++) {
+    for (let x = 0; x < 4; x++) {
+      let bits = 0;
+      for (let row = 0; row < 8; row++) if (BAYER4[(row & 3) * 4 + x] < level) bits |= 1 << row;
+      m[level * 4 + x] = bits;
+    }
+  }
+  return m;
+})();
+
+export interface AnimatorOptions {
+  seed?: number;
+  blink?: boolean;
+  saccades?: boolean;
+  breathing?: boolean;
+}
+
+export class Animator {
+  /** The frame to display: valid after update(). */
+  readonly frame = new Uint8Array(FRAME_BYTES);
+  /** Keyframe index being shown or faded to. */
+  target = -1;
+  /** What the animator is doing now, for tests and the simulator. */
+  blinking = false;
+  transitioning = false;
+  gazeX = 0;
+  gazeY = 0;
+
+  private source: FaceSource;
+  private readonly random: Random;
+  private readonly options: Required<AnimatorOptions>;
+  private readonly from = new Uint8Array(FRAME_BYTES);
+  private readonly to = new Uint8Array(FRAME_BYTES);
+  private readonly base = new Uint8Array(FRAME_BYTES);
+  private readonly eyeBoxes = new Int16Array(8);
+  private eyeCount = 0;
+  private readonly columnLo = new Int32Array(WIDTH);
+  private readonly columnHi = new Int32Array(WIDTH);
+  private wishEmotion = -1;
+  private wishBand = -1;
+  private wishNuance = -1;
+  private transitionStart = 0;
+  private blinkStart = 0;
+  private nextBlink = 0;
+  private nextSaccade = 0;
+  private started = false;
+
+  constructor(source: FaceSource, options: AnimatorOptions = {}) {
+    this.source = source;
+    this.options = { seed: options.seed ?? 1, blink: options.blink ?? true, saccades: options.saccades ?? true, breathing: options.breathing ?? true };
+    this.random = new Random(this.options.seed);
+  }
+
+  /** Switches keyframe source (a new pack, or the fallback faces); fades to the new face. */
+  setSource(source: FaceSource): void {
+    this.source = source;
+    this.wishEmotion = -1;
+  }
+
+  /** Computes the frame for time `now` (ms, any origin, non-decreasing) and the engine's state. */
+  update(now: number, state: Pick<EmotionState, "dominant" | "band" | "nuance">): Uint8Array {
+    if (!this.started) {
+      this.started = true;
+      this.nextBlink = now + this.random.range(BLINK_EVERY_MS[0], BLINK_EVERY_MS[1]);
+      this.nextSaccade = now + this.random.range(SACCADE_EVERY_MS[0], SACCADE_EVERY_MS[1]);
+    }
+    if (state.dominant !== this.wishEmotion || state.band !== this.wishBand || state.nuance !== this.wishNuance) {
+      this.wishEmotion = state.dominant;
+      this.wishBand = state.band;
+      this.wishNuance = state.nuance;
+      const k = chooseKeyframe(this.source, state.dominant, state.band, state.nuance);
+      if (k !== this.target) this.startTransition(now, k);
+    }
+
+    const base = this.base;
+    if (this.transitioning) {
+      const elapsed = now - this.transitionStart;
+      // level = 16 * elapsed / TRANSITION_MS without division (41/1024 ~ 1/25 = 16/400).
+      const level = elapsed >= TRANSITION_MS ? 16 : (Math.imul(elapsed, 41) >> 10) | 0;
+      if (level >= 16) {
+        this.transitioning = false;
+        base.set(this.to);
+      } else {
+        const from = this.from;
+        const to = this.to;
+        const masks = level * 4;
+        for (let i = 0; i < FRAME_BYTES; i++) {
+          const m = CROSSFADE_MASKS[masks + (i & 3)];
+          base[i] = (from[i] & ~m) | (to[i] & m);
+        }
+      }
+    }
+    const out = this.frame;
+    out.set(base);
+
+    // Idle life runs when no transition is under way, so it never fights a morph.
+    if (!this.transitioning && this.eyeCount > 0) {
+      if (this.options.saccades && now >= this.nextSaccade) {
+        this.nextSaccade = now + this.random.range(SACCADE_EVERY_MS[0], SACCADE_EVERY_MS[1]);
+        if (this.random.range(0, 2) === 0) {
+          this.gazeX = 0;
+          this.gazeY = 0;
+        } else {
+          this.gazeX = this.random.range(-SACCADE_MAX_X, SACCADE_MAX_X);
+          this.gazeY = this.random.range(-SACCADE_MAX_Y, SACCADE_MAX_Y);
+        }
+      }
+      if (this.options.saccades && (this.gazeX !== 0 || this.gazeY !== 0)) this.shiftEyes(out, this.gazeX, this.gazeY);
+      if (this.options.blink) {
+        if (!this.blinking && now >= this.nextBlink) {
+          this.blinking = true;
+          this.blinkStart = now;
+        }
+        if (this.blinking) {
+          const elapsed = now - this.blinkStart;
+          // stage = elapsed / 33 by multiply-shift (65536 / 33 ~ 1986).
+          const stage = elapsed >= BLINK_MS ? BLINK_HEIGHTS.length : Math.imul(elapsed, 1986) >>> 16;
+          if (stage >= BLINK_HEIGHTS.length) {
+            this.blinking = false;
+            this.nextBlink = now + this.random.range(BLINK_EVERY_MS[0], BLINK_EVERY_MS[1]);
+          } else {
+            this.squashEyes(out, BLINK_INVERSE[stage]);
+          }
+        }
+      }
+    }
+    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1) this.shiftAll(out);
+    return out;
+  }
+
+  private startTransition(now: number, k: number): void {
+    this.from.set(this.target < 0 ? this.to : this.base);
+    this.source.copyFrame(k, this.to);
+    this.eyeCount = this.source.eyes(k, this.eyeBoxes);
+    if (this.target < 0) {
+      // The first face appears at once.
+      this.base.set(this.to);
+      this.transitioning = false;
+    } else {
+      this.transitioning = true;
+      this.transitionStart = now;
+    }
+    this.target = k;
+    this.blinking = false;
+    this.gazeX = 0;
+    this.gazeY = 0;
+  }
+
+  /** Reads column x's 64 pixels into lo (rows 0-31) and hi (rows 32-63). */
+  private readColumn(f: Uint8Array, x: number): void {
+    this.columnLo[x] = f[x] | (f[WIDTH + x] << 8) | (f[2 * WIDTH + x] << 16) | (f[3 * WIDTH + x] << 24);
+    this.columnHi[x] = f[4 * WIDTH + x] | (f[5 * WIDTH + x] << 8) | (f[6 * WIDTH + x] << 16) | (f[7 * WIDTH + x] << 24);
+  }
+
+  private writeColumn(f: Uint8Array, x: number, lo: number, hi: number): void {
+    f[x] = lo & 0xff;
+    f[WIDTH + x] = (lo >>> 8) & 0xff;
+    f[2 * WIDTH + x] = (lo >>> 16) & 0xff;
+    f[3 * WIDTH + x] = lo >>> 24;
+    f[4 * WIDTH + x] = hi & 0xff;
+    f[5 * WIDTH + x] = (hi >>> 8) & 0xff;
+    f[6 * WIDTH + x] = (hi >>> 16) & 0xff;
+    f[7 * WIDTH + x] = hi >>> 24;
+  }
+
+  /** Moves each eye's box content by (dx, dy): the eyes dart, brows and mouth stay. */
+  private shiftEyes(f: Uint8Array, dx: number, dy: number): void {
+    const b = this.eyeBoxes;
+    for (let e = 0; e < this.eyeCount; e++) {
+      const x0 = b[4 * e];
+      const y0 = b[4 * e + 1];
+      const x1 = b[4 * e + 2];
+      const y1 = b[4 * e + 3];
+      const maskLo = rowMask(y0, y1, 0);
+      const maskHi = rowMask(y0, y1, 32);
+      // Lift the eye out of the frame, then put it back shifted.
+      for (let x = x0; x <= x1; x++) {
+        this.readColumn(f, x);
+        const lo = this.columnLo[x];
+        const hi = this.columnHi[x];
+        this.writeColumn(f, x, lo & ~maskLo, hi & ~maskHi);
+        this.columnLo[x] = lo & maskLo;
+        this.columnHi[x] = hi & maskHi;
+      }
+      for (let x = x0; x <= x1; x++) {
+        const tx = x + dx;
+        if (tx < 0 || tx >= WIDTH) continue;
+        let lo = this.columnLo[x];
+        let hi = this.columnHi[x];
+        if (dy > 0) {
+          hi = (hi << dy) | (lo >>> (32 - dy));
+          lo = lo << dy;
+        } else if (dy < 0) {
+          lo = (lo >>> -dy) | (hi << (32 + dy));
+          hi = hi >>> -dy;
+        }
+        const l0 = f[tx] | (f[WIDTH + tx] << 8) | (f[2 * WIDTH + tx] << 16) | (f[3 * WIDTH + tx] << 24);
+        const h0 = f[4 * WIDTH + tx] | (f[5 * WIDTH + tx] << 8) | (f[6 * WIDTH + tx] << 16) | (f[7 * WIDTH + tx] << 24);
+        this.writeColumn(f, tx, l0 | lo, h0 | hi);
+      }
+    }
+  }
+
+  /** Squashes each eye vertically about its centre (the blink); inv = 65536 / height-in-256ths. */
+  private squashEyes(f: Uint8Array, inv: number): void {
+    const b = this.eyeBoxes;
+    for (let e = 0; e < this.eyeCount; e++) {
+      const x0 = clampX(b[4 * e] + this.gazeX);
+      const x1 = clampX(b[4 * e + 2] + this.gazeX);
+      const y0 = clampY(b[4 * e + 1] + this.gazeY);
+      const y1 = clampY(b[4 * e + 3] + this.gazeY);
+      const cy = (y0 + y1) >> 1;
+      const maskLo = rowMask(y0, y1, 0);
+      const maskHi = rowMask(y0, y1, 32);
+      for (let x = x0; x <= x1; x++) {
+        this.readColumn(f, x);
+        const lo = this.columnLo[x];
+        const hi = this.columnHi[x];
+        let nlo = lo & ~maskLo;
+        let nhi = hi & ~maskHi;
+        for (let y = y0; y <= y1; y++) {
+          const src = cy + ((Math.imul(y - cy, inv) + 128) >> 8);
+          if (src < y0 || src > y1) continue;
+          const on = src < 32 ? (lo >>> src) & 1 : (hi >>> (src - 32)) & 1;
+          if (on) {
+            if (y < 32) nlo |= 1 << y;
+            else nhi |= 1 << (y - 32);
+          }
+        }
+        this.writeColumn(f, x, nlo, nhi);
+      }
+    }
+  }
+
+  /** Moves the whole face up one pixel (a breath). */
+  private shiftAll(f: Uint8Array): void {
+    for (let x = 0; x < WIDTH; x++) {
+      this.readColumn(f, x);
+      const lo = this.columnLo[x];
+      const hi = this.columnHi[x];
+      this.writeColumn(f, x, (lo >>> 1) | (hi << 31), hi >>> 1);
+    }
+  }
+}
+
+/** Bits y0..y1 of the 32-row half starting at `base`, as an int32 mask. */
+function rowMask(y0: number, y1: number, base: number): number {
+  const a = y0 - base < 0 ? 0 : y0 - base;
+  const z = y1 - base > 31 ? 31 : y1 - base;
+  if (z < 0 || a > 31 || a > z) return 0;
+  const upper = z === 31 ? -1 : ((1 << (z + 1)) - 1) | 0;
+  return upper & ~((1 << a) - 1);
+}
+
+function clampX(x: number): number {
+  return x < 0 ? 0 : x > WIDTH - 1 ? WIDTH - 1 : x;
+}
+
+function clampY(y: number): number {
+  return y < 0 ? 0 : y > 63 ? 63 : y;
+}

@@ -1,0 +1,174 @@
+/*
+ * The frame pack (docs/formats/pack.md): keyframes, their index, and reserved sections for the latent
+ * decoder, in one flash resource. This reader works in place on a Moddable Resource (a HostBuffer:
+ * no copy), checks the header, the section table and every section's CRC-32 before using anything,
+ * and reports the first problem found. It never throws on bad bytes: openPack() returns an error
+ * and the caller falls back to the built-in faces.
+ */
+import { crc32 } from "./crc32.js";
+import { EMOTION_COUNT, INTENSITY_BANDS } from "../emotion/names.js";
+
+export const PACK_MAGIC = 0x4b50464d; // "MFPK" read as a little-endian u32
+export const PACK_VERSION = 1;
+export const HEADER_BYTES = 16;
+export const SECTION_ENTRY_BYTES = 16;
+export const MAX_SECTIONS = 8;
+export const FRAME_BYTES = 1024;
+export const INDEX_RECORD_BYTES = 16;
+export const INDEX_HEADER_BYTES = 4;
+export const FRAMES_HEADER_BYTES = 8;
+export const NUANCE_ANY = 255;
+export const VARIANT_BASE = 0;
+export const VARIANT_BLINK = 1;
+export const VARIANT_GAZE = 2;
+export const WORD_COUNT = 36;
+
+/** Section types as little-endian u32 of their four ASCII letters. */
+export const SECTION = Object.freeze({
+  INDEX: fourcc("INDX"),
+  FRAMES: fourcc("FRMS"),
+  MODEL: fourcc("MODL"),
+  LATENTS: fourcc("LATN"),
+});
+
+export function fourcc(s: string): number {
+  return (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
+}
+
+export function fourccName(v: number): string {
+  return String.fromCharCode(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
+}
+
+/** A checked pack. Offsets are into `bytes`, which views the resource without copying. */
+export interface Pack {
+  readonly bytes: Uint8Array;
+  readonly count: number;
+  readonly indexOffset: number;
+  readonly framesOffset: number;
+  /** Reserved sections (empty until the decoder exists): offset and length, or -1 / 0. */
+  readonly modelOffset: number;
+  readonly modelLength: number;
+  readonly latentsOffset: number;
+  readonly latentsLength: number;
+}
+
+export type PackResult = { ok: true; pack: Pack } | { ok: false; error: string };
+
+function u16(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8);
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+}
+
+function hex(v: number): string {
+  return "0x" + (v >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Checks and opens a pack held in `buffer` (ArrayBuffer or a Resource's HostBuffer). */
+export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
+  const b = new Uint8Array(buffer as ArrayBuffer);
+  const fail = (why: string): PackResult => ({ ok: false, error: `${source}: ${why}` });
+  if (b.length < HEADER_BYTES) return fail(`${b.length} bytes is too short for the ${HEADER_BYTES}-byte header`);
+  if (u32(b, 0) !== PACK_MAGIC) return fail(`bad magic ${hex(u32(b, 0))}: not a moodface frame pack`);
+  const version = u16(b, 4);
+  if (version !== PACK_VERSION) return fail(`pack version ${version}; this firmware reads version ${PACK_VERSION}`);
+  const sections = u16(b, 6);
+  if (sections < 1 || sections > MAX_SECTIONS) return fail(`section count ${sections} (allowed 1 to ${MAX_SECTIONS})`);
+  const total = u32(b, 8);
+  if (total !== b.length) return fail(`header says ${total} bytes but there are ${b.length} (truncated or padded)`);
+  const tableEnd = HEADER_BYTES + sections * SECTION_ENTRY_BYTES;
+  if (tableEnd > b.length) return fail("the section table runs past the end");
+  const headerCrc = crc32(b, HEADER_BYTES, tableEnd - HEADER_BYTES, crc32(b, 0, 12));
+  if (headerCrc !== u32(b, 12)) return fail(`header failed its CRC (stored ${hex(u32(b, 12))}, computed ${hex(headerCrc)})`);
+
+  let indexOffset = -1;
+  let indexLength = 0;
+  let framesOffset = -1;
+  let framesLength = 0;
+  let modelOffset = -1;
+  let modelLength = 0;
+  let latentsOffset = -1;
+  let latentsLength = 0;
+  let previousEnd = tableEnd;
+  for (let s = 0; s < sections; s++) {
+    const e = HEADER_BYTES + s * SECTION_ENTRY_BYTES;
+    const type = u32(b, e);
+    const offset = u32(b, e + 4);
+    const length = u32(b, e + 8);
+    const name = fourccName(type);
+    if ((offset & 3) !== 0) return fail(`section ${name} starts at ${offset}, not on a 4-byte boundary`);
+    if (offset < previousEnd) return fail(`section ${name} at ${offset} overlaps what comes before it`);
+    if (offset + length > b.length) return fail(`section ${name} (${offset}+${length}) runs past the end`);
+    const c = crc32(b, offset, length);
+    if (c !== u32(b, e + 12)) return fail(`section ${name} failed its CRC (stored ${hex(u32(b, e + 12))}, computed ${hex(c)})`);
+    previousEnd = offset + length;
+    if (type === SECTION.INDEX || type === SECTION.FRAMES || type === SECTION.MODEL || type === SECTION.LATENTS) {
+      const seen = type === SECTION.INDEX ? indexOffset : type === SECTION.FRAMES ? framesOffset : type === SECTION.MODEL ? modelOffset : latentsOffset;
+      if (seen >= 0) return fail(`section ${name} appears twice`);
+    }
+    if (type === SECTION.INDEX) {
+      indexOffset = offset;
+      indexLength = length;
+    } else if (type === SECTION.FRAMES) {
+      framesOffset = offset;
+      framesLength = length;
+    } else if (type === SECTION.MODEL) {
+      modelOffset = offset;
+      modelLength = length;
+    } else if (type === SECTION.LATENTS) {
+      latentsOffset = offset;
+      latentsLength = length;
+    }
+  }
+  if (indexOffset < 0) return fail("no INDX section");
+  if (framesOffset < 0) return fail("no FRMS section");
+
+  if (indexLength < INDEX_HEADER_BYTES) return fail("section INDX is too short");
+  const count = u16(b, indexOffset);
+  if (count < 1) return fail("section INDX lists no keyframes");
+  if (u16(b, indexOffset + 2) !== INDEX_RECORD_BYTES) return fail(`section INDX: record size ${u16(b, indexOffset + 2)}, expected ${INDEX_RECORD_BYTES}`);
+  if (indexLength !== INDEX_HEADER_BYTES + count * INDEX_RECORD_BYTES) return fail(`section INDX: ${indexLength} bytes do not hold ${count} records`);
+  for (let i = 0; i < count; i++) {
+    const r = indexOffset + INDEX_HEADER_BYTES + i * INDEX_RECORD_BYTES;
+    const where = `section INDX record ${i}`;
+    if (b[r] >= EMOTION_COUNT) return fail(`${where}: emotion ${b[r]} (allowed 0 to ${EMOTION_COUNT - 1})`);
+    if (b[r + 1] >= INTENSITY_BANDS) return fail(`${where}: intensity band ${b[r + 1]} (allowed 0 to 2)`);
+    if (b[r + 2] > VARIANT_GAZE) return fail(`${where}: variant ${b[r + 2]} (allowed 0 base, 1 blink, 2 gaze)`);
+    if (b[r + 4] >= WORD_COUNT && b[r + 4] !== NUANCE_ANY) return fail(`${where}: nuance word ${b[r + 4]} (allowed 0 to 35, or 255 for any)`);
+    const eyes = b[r + 5];
+    if (eyes > 2) return fail(`${where}: ${eyes} eyes (allowed 0 to 2)`);
+    for (let k = 0; k < eyes; k++) {
+      const o = r + 6 + k * 4;
+      if (!(b[o] <= b[o + 2] && b[o + 2] < 128 && b[o + 1] <= b[o + 3] && b[o + 3] < 64)) return fail(`${where}: eye box ${k} is outside the 128x64 screen`);
+    }
+  }
+  if (framesLength < FRAMES_HEADER_BYTES) return fail("section FRMS is too short");
+  if (u16(b, framesOffset) !== count) return fail(`section FRMS holds ${u16(b, framesOffset)} frames but INDX lists ${count}`);
+  if (u16(b, framesOffset + 2) !== 0) return fail(`section FRMS: encoding ${u16(b, framesOffset + 2)} (this firmware reads 0, raw)`);
+  if (u32(b, framesOffset + 4) !== FRAME_BYTES) return fail(`section FRMS: ${u32(b, framesOffset + 4)}-byte frames (expected ${FRAME_BYTES})`);
+  if (framesLength !== FRAMES_HEADER_BYTES + count * FRAME_BYTES) return fail(`section FRMS: ${framesLength} bytes do not hold ${count} frames`);
+
+  return {
+    ok: true,
+    pack: { bytes: b, count, indexOffset: indexOffset + INDEX_HEADER_BYTES, framesOffset: framesOffset + FRAMES_HEADER_BYTES, modelOffset, modelLength, latentsOffset, latentsLength },
+  };
+}
+
+/** Index fields of keyframe i. */
+export function recordEmotion(p: Pack, i: number): number {
+  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES];
+}
+export function recordBand(p: Pack, i: number): number {
+  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 1];
+}
+export function recordVariant(p: Pack, i: number): number {
+  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 2];
+}
+export function recordVariantParam(p: Pack, i: number): number {
+  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 3];
+}
+export function recordNuance(p: Pack, i: number): number {
+  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 4];
+}

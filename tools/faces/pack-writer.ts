@@ -1,0 +1,87 @@
+/*
+ * Writes frame packs (docs/formats/pack.md); the firmware's reader is modules/face/pack.ts.
+ * CRCs come from the crc-32 package, so reader and writer are checked against each other.
+ */
+import CRC32 from "crc-32";
+import { FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/face/pack.js";
+
+export interface PackEntry {
+  emotion: number;
+  band: number;
+  frame: Uint8Array;
+  variant?: number;
+  variantParam?: number;
+  /** Feeling Wheel word index this keyframe is for, or undefined for any. */
+  nuance?: number;
+  /** Up to two eye boxes [x0, y0, x1, y1] for blinks and saccades. */
+  eyes?: number[][];
+}
+
+export interface PackContents {
+  entries: PackEntry[];
+  /** Reserved for the latent decoder (a later issue): a .tflite model and int8 keyframe latents. */
+  model?: Uint8Array;
+  latents?: Uint8Array;
+}
+
+const crc = (b: Uint8Array) => CRC32.buf(b) >>> 0;
+const align4 = (n: number) => (n + 3) & ~3;
+
+export function writePack(c: PackContents): Uint8Array {
+  const n = c.entries.length;
+  if (n < 1 || n > 65535) throw new RangeError(`a pack holds 1 to 65535 keyframes, not ${n}`);
+  const index = new Uint8Array(INDEX_HEADER_BYTES + n * INDEX_RECORD_BYTES);
+  const iv = new DataView(index.buffer);
+  iv.setUint16(0, n, true);
+  iv.setUint16(2, INDEX_RECORD_BYTES, true);
+  const frames = new Uint8Array(FRAMES_HEADER_BYTES + n * FRAME_BYTES);
+  const fv = new DataView(frames.buffer);
+  fv.setUint16(0, n, true);
+  fv.setUint16(2, 0, true);
+  fv.setUint32(4, FRAME_BYTES, true);
+  c.entries.forEach((e, i) => {
+    if (e.frame.length !== FRAME_BYTES) throw new RangeError(`keyframe ${i}: ${e.frame.length} bytes, expected ${FRAME_BYTES}`);
+    const r = INDEX_HEADER_BYTES + i * INDEX_RECORD_BYTES;
+    index[r] = e.emotion;
+    index[r + 1] = e.band;
+    index[r + 2] = e.variant ?? VARIANT_BASE;
+    index[r + 3] = e.variantParam ?? 0;
+    index[r + 4] = e.nuance ?? NUANCE_ANY;
+    const eyes = e.eyes ?? [];
+    index[r + 5] = eyes.length;
+    eyes.forEach((box, k) => box.forEach((v, j) => (index[r + 6 + k * 4 + j] = v)));
+    frames.set(e.frame, FRAMES_HEADER_BYTES + i * FRAME_BYTES);
+  });
+  const sections: [number, Uint8Array][] = [
+    [SECTION.INDEX, index],
+    [SECTION.FRAMES, frames],
+    [SECTION.MODEL, c.model ?? new Uint8Array(0)],
+    [SECTION.LATENTS, c.latents ?? new Uint8Array(0)],
+  ];
+  let offset = align4(HEADER_BYTES + sections.length * SECTION_ENTRY_BYTES);
+  const placed = sections.map(([type, data]) => {
+    const at = offset;
+    offset = align4(at + data.length);
+    return { type, data, at };
+  });
+  const total = placed.length ? Math.max(...placed.map((p) => p.at + p.data.length)) : offset;
+  const out = new Uint8Array(total);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, PACK_MAGIC, true);
+  v.setUint16(4, PACK_VERSION, true);
+  v.setUint16(6, sections.length, true);
+  v.setUint32(8, total, true);
+  placed.forEach((p, s) => {
+    const e = HEADER_BYTES + s * SECTION_ENTRY_BYTES;
+    v.setUint32(e, p.type, true);
+    v.setUint32(e + 4, p.at, true);
+    v.setUint32(e + 8, p.data.length, true);
+    v.setUint32(e + 12, crc(p.data), true);
+    out.set(p.data, p.at);
+  });
+  const headerAndTable = new Uint8Array(12 + sections.length * SECTION_ENTRY_BYTES);
+  headerAndTable.set(out.subarray(0, 12), 0);
+  headerAndTable.set(out.subarray(HEADER_BYTES, HEADER_BYTES + sections.length * SECTION_ENTRY_BYTES), 12);
+  v.setUint32(12, crc(headerAndTable), true);
+  return out;
+}
