@@ -184,10 +184,10 @@ export class Animator {
     this.gazeY = 0;
   }
 
-  /** Reads column x's 64 pixels into lo (rows 0-31) and hi (rows 32-63). */
+  /** Reads column x's 64 pixels into columnLo[x] (rows 0-31) and columnHi[x] (rows 32-63). */
   private readColumn(f: Uint8Array, x: number): void {
-    this.columnLo[x] = f[x] | (f[WIDTH + x] << 8) | (f[2 * WIDTH + x] << 16) | (f[3 * WIDTH + x] << 24);
-    this.columnHi[x] = f[4 * WIDTH + x] | (f[5 * WIDTH + x] << 8) | (f[6 * WIDTH + x] << 16) | (f[7 * WIDTH + x] << 24);
+    this.columnLo[x] = columnBits(f, x, 0);
+    this.columnHi[x] = columnBits(f, x, 4);
   }
 
   private writeColumn(f: Uint8Array, x: number, lo: number, hi: number): void {
@@ -232,9 +232,7 @@ export class Animator {
           lo = (lo >>> -dy) | (hi << (32 + dy));
           hi = hi >>> -dy;
         }
-        const l0 = f[tx] | (f[WIDTH + tx] << 8) | (f[2 * WIDTH + tx] << 16) | (f[3 * WIDTH + tx] << 24);
-        const h0 = f[4 * WIDTH + tx] | (f[5 * WIDTH + tx] << 8) | (f[6 * WIDTH + tx] << 16) | (f[7 * WIDTH + tx] << 24);
-        this.writeColumn(f, tx, l0 | lo, h0 | hi);
+        this.writeColumn(f, tx, columnBits(f, tx, 0) | lo, columnBits(f, tx, 4) | hi);
       }
     }
   }
@@ -279,6 +277,12 @@ export class Animator {
       this.writeColumn(f, x, (lo >>> 1) | (hi << 31), hi >>> 1);
     }
   }
+}
+
+/** 32 rows of column x from page `page` down, as an int32 (bit 0 = top row). */
+function columnBits(f: Uint8Array, x: number, page: number): number {
+  const o = page * WIDTH + x;
+  return f[o] | (f[o + WIDTH] << 8) | (f[o + 2 * WIDTH] << 16) | (f[o + 3 * WIDTH] << 24);
 }
 
 /** Bits y0..y1 of the 32-row half starting at `base`, as an int32 mask. */
