@@ -81,6 +81,19 @@ export const EXPRESSIONS: Readonly<Record<EmotionName, Partial<FaceParams>>> = {
 export const BAND_AMOUNT = [0.45, 0.75, 1] as const;
 export const BAND_ZOOM = [1, 1.06, 1.18] as const;
 
+/** Cozmo's blink: eye height per 33 ms frame (facts.md). */
+export const BLINK_STAGES = [0.85, 0.6, 0.1, 0.05, 0.15, 0.7, 0.9] as const;
+
+/** The face at blink stage `stage` (0..6): the eyes close by Cozmo's height factors. */
+export function blinkStage(p: FaceParams, stage: number): FaceParams {
+  return { ...p, eyeOpen: p.eyeOpen * BLINK_STAGES[stage] };
+}
+
+/** Nine gaze directions: -1, 0 or 1 across and down, as in RoboEyes. */
+export function gazeDirection(p: FaceParams, x: -1 | 0 | 1, y: -1 | 0 | 1): FaceParams {
+  return { ...p, gazeX: x, gazeY: y };
+}
+
 export function lerpParams(a: FaceParams, b: FaceParams, t: number): FaceParams {
   const out = { ...a };
   for (const k of Object.keys(a) as (keyof FaceParams)[]) out[k] = a[k] + (b[k] - a[k]) * t;
