@@ -10,7 +10,7 @@ import { build } from "esbuild";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { compile, runXs, shippedData, writeDataModule } from "../../tools/xs/harness.js";
 import type { ParityData } from "../../tests/parity/vectors.js";
-import { makeEngine, runSteps } from "./workload.js";
+import { makeAnimator, makeEngine, runFrames, runSteps } from "./workload.js";
 
 const OUT = join(REPO_ROOT, "build", "bench");
 const DATA_MODULE = join(OUT, "tests", "parity", "data.js");
@@ -22,6 +22,19 @@ export interface EngineFigures {
   xsComputronsPerStep: number;
   xsUsPerStep: number;
   xsHeap: { steps: number; heapSlots: number }[];
+  faceXsComputronsPerFrame: number;
+  faceXsUsPerFrame: number;
+  faceNodeUsPerFrame: number;
+  faceXsHeap: { steps: number; heapSlots: number }[];
+}
+
+function nodeFaceFigures(): number {
+  const animator = makeAnimator(shippedData() as unknown as ParityData);
+  runFrames(animator, 0, 3000);
+  const frames = 30000;
+  const t0 = process.hrtime.bigint();
+  runFrames(animator, 100000, frames);
+  return Number(process.hrtime.bigint() - t0) / 1000 / frames;
 }
 
 function nodeFigures(): Pick<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun"> {
@@ -42,11 +55,12 @@ function nodeFigures(): Pick<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaByte
   return { nodeNsPerStep: ns / steps, nodeHeapDeltaBytes: heap1 - heap0, nodeGcDuringRun: gcs };
 }
 
-async function xsFigures(): Promise<Pick<EngineFigures, "xsComputronsPerStep" | "xsUsPerStep" | "xsHeap">> {
+async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun" | "faceNodeUsPerFrame">> {
   compile(join(REPO_ROOT, "bench", "tsconfig.json"));
   writeDataModule(DATA_MODULE, shippedData());
   const r = runXs(join(OUT, "bench", "engine", "xs-driver.js"), "BENCH-DONE");
   const m = JSON.parse(r.lines[0]) as { computronsPerStep: number; usPerStep: number };
+  const face = JSON.parse(r.lines[1]) as { computronsPerFrame: number; usPerFrame: number };
 
   const bundle = join(OUT, "xs-heap-bundle.js");
   await build({
@@ -65,13 +79,23 @@ async function xsFigures(): Promise<Pick<EngineFigures, "xsComputronsPerStep" | 
       },
     ],
   });
-  const probe = spawnSync(process.execPath, [join(REPO_ROOT, "tools", "xs", "heap-probe.js"), bundle, "0", "100000", "0", "100000"], { encoding: "utf8" });
-  if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
-  return { xsComputronsPerStep: m.computronsPerStep, xsUsPerStep: m.usPerStep, xsHeap: JSON.parse(probe.stdout) };
+  const heap = (fn: string, n: string) => {
+    const probe = spawnSync(process.execPath, [join(REPO_ROOT, "tools", "xs", "heap-probe.js"), bundle, fn, "0", n, "0", n], { encoding: "utf8" });
+    if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
+    return JSON.parse(probe.stdout);
+  };
+  return {
+    xsComputronsPerStep: m.computronsPerStep,
+    xsUsPerStep: m.usPerStep,
+    xsHeap: heap("probe", "100000"),
+    faceXsComputronsPerFrame: face.computronsPerFrame,
+    faceXsUsPerFrame: face.usPerFrame,
+    faceXsHeap: heap("probeFace", "3000"),
+  };
 }
 
 export async function engineBench(): Promise<EngineFigures> {
-  return { ...nodeFigures(), ...(await xsFigures()) };
+  return { ...nodeFigures(), faceNodeUsPerFrame: nodeFaceFigures(), ...(await xsFigures()) };
 }
 
 export function printEngine(f: EngineFigures): void {
@@ -84,4 +108,11 @@ export function printEngine(f: EngineFigures): void {
   console.log(`          change per evaluation: ${deltas.join(", ")} (the evaluation itself costs the same few slots at 0 and at 100,000 steps)`);
   const allocates = deltas[1] !== deltas[0] || deltas[2] !== deltas[0];
   console.log(`          => a step ${allocates ? "ALLOCATES on XS" : "allocates nothing on XS"}`);
+  const fs = f.faceXsHeap.map((h) => h.heapSlots);
+  const fd = fs.slice(1).map((s, i) => s - fs[i]);
+  console.log("## Face animator: one 33 ms frame (keyframe, crossfades, blinks, saccades, breathing), shipped pack");
+  console.log(`Node.js   ${f.faceNodeUsPerFrame.toFixed(2)} us/frame`);
+  console.log(`XS        ${f.faceXsComputronsPerFrame.toFixed(0)} computrons/frame (XS meter); ${f.faceXsUsPerFrame.toFixed(2)} us/frame on this host's XS`);
+  console.log(`XS heap   slots after probeFace(n) for n = 0, 3000, 0, 3000: ${fs.join(", ")} (change per evaluation ${fd.join(", ")})`);
+  console.log(`          => a frame ${fd[1] !== fd[0] || fd[2] !== fd[0] ? "ALLOCATES on XS" : "allocates nothing on XS"}`);
 }

@@ -9,6 +9,9 @@ import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import type { ParityData } from "../../tests/parity/vectors.js";
+import { openPack } from "../../modules/face/pack.js";
+import { PackFaces } from "../../modules/face/faces.js";
+import { Animator } from "../../modules/face/animator.js";
 
 export function makeEngine(data: ParityData): EmotionEngine {
   const catalog = loadCatalog(data.stimuli, "stimuli.json");
@@ -23,6 +26,31 @@ export function runSteps(engine: EmotionEngine, steps: number): number {
     if (k % 250 === 0) engine.stimulate(k % n, ONE >> 1);
     engine.step(TICK_MS);
     acc = (acc + engine.state.dominant) | 0;
+  }
+  return acc;
+}
+
+/** The animator on the shipped pack, as the firmware runs it. */
+export function makeAnimator(data: ParityData): Animator {
+  const bytes = new Uint8Array(data.pack.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = data.pack[i];
+  const opened = openPack(bytes.buffer, "frames.bin");
+  if (!opened.ok) throw new Error(opened.error);
+  return new Animator(new PackFaces(opened.pack), { seed: 3 });
+}
+
+/** `frames` animator frames of 33 ms from `start` ms, the emotion changing every 3 s (transitions,
+ *  blinks, saccades and breathing all happen). Returns a value derived from the frames. */
+export function runFrames(animator: Animator, start: number, frames: number): number {
+  const state = { dominant: 7, band: 0, nuance: 255 };
+  let acc = 0;
+  for (let k = 0; k < frames; k++) {
+    const t = start + k * 33;
+    if (t % 3000 < 33) {
+      state.dominant = (state.dominant + 3) & 7;
+      state.band = (state.band + 1) % 3;
+    }
+    acc = (acc + animator.update(t, state)[300]) | 0;
   }
   return acc;
 }

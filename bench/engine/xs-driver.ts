@@ -3,7 +3,7 @@
  * (resetMeter returns the meter so far) and host time per step. Prints one JSON line.
  */
 import data from "../../tests/parity/data.js";
-import { makeEngine, runSteps } from "./workload.js";
+import { makeAnimator, makeEngine, runFrames, runSteps } from "./workload.js";
 
 declare function resetMeter(limit: number, index: number): number;
 declare const performance: { now(): number };
@@ -18,4 +18,13 @@ const acc = runSteps(engine, steps);
 const ms = performance.now() - t0;
 const computrons = resetMeter(0, 0);
 print(JSON.stringify({ steps, computronsPerStep: computrons / steps, usPerStep: (ms * 1000) / steps, acc }));
+const animator = makeAnimator(data);
+runFrames(animator, 0, 300);
+const frames = 3000;
+resetMeter(0, 0);
+const f0 = performance.now();
+runFrames(animator, 10000, frames);
+const fms = performance.now() - f0;
+const fc = resetMeter(0, 0);
+print(JSON.stringify({ frames, computronsPerFrame: fc / frames, usPerFrame: (fms * 1000) / frames }));
 print("BENCH-DONE");

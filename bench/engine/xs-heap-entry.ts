@@ -4,8 +4,17 @@
  * allocates nothing on XS.
  */
 import data from "../../tests/parity/data.js";
-import { makeEngine, runSteps } from "./workload.js";
+import { makeAnimator, makeEngine, runFrames, runSteps } from "./workload.js";
 
 const engine = makeEngine(data);
 runSteps(engine, 1000);
-(globalThis as unknown as { probe: (n: number) => number }).probe = (n: number) => runSteps(engine, n);
+const animator = makeAnimator(data);
+runFrames(animator, 0, 300);
+let t = 10000;
+const g = globalThis as unknown as { probe: (n: number) => number; probeFace: (n: number) => number };
+g.probe = (n: number) => runSteps(engine, n);
+g.probeFace = (n: number) => {
+  const r = runFrames(animator, t, n);
+  t += n * 33;
+  return r;
+};

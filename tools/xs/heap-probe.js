@@ -2,7 +2,7 @@
 /*
  * Measures XS heap use of a bundled script with the xsnap worker from npm @agoric/xsnap, whose
  * replies carry the machine's heap slot count. Usage: heap-probe.js bundle.js n1 n2 ...
- * Evaluates the bundle, then `probe(n)` for each n, and prints JSON: the slot count after each.
+ * Evaluates the bundle, then `function(n)` for each n, and prints JSON: the slot count after each.
  * A separate process because @agoric/xsnap needs SES (@endo/init), which hardens the host realm.
  */
 import "@endo/init";
@@ -13,7 +13,11 @@ import { createReadStream, readFileSync } from "node:fs";
 import os from "node:os";
 import tmp from "tmp";
 
-const [bundle, ...counts] = process.argv.slice(2);
+const [bundle, fn, ...counts] = process.argv.slice(2);
+if (!/^[A-Za-z_]\w*$/.test(fn ?? "")) {
+  process.stderr.write("usage: heap-probe.js bundle.js function n1 n2 ...\n");
+  process.exit(2);
+}
 const worker = await xsnap({
   os: os.type(),
   spawn,
@@ -25,7 +29,7 @@ try {
   await worker.evaluate(readFileSync(bundle, "utf8"));
   const results = [];
   for (const n of counts) {
-    const r = await worker.evaluate(`probe(${Number(n)})`);
+    const r = await worker.evaluate(`${fn}(${Number(n)})`);
     results.push({ steps: Number(n), heapSlots: r.meterUsage.currentHeapCount, computrons: r.meterUsage.compute });
   }
   process.stdout.write(JSON.stringify(results) + "\n");
