@@ -66,3 +66,12 @@ declare module "embedded:provider/builtin" {
   };
   export default device;
 }
+
+declare module "preference" {
+  const Preference: {
+    set(domain: string, key: string, value: string | boolean | number | ArrayBuffer): void;
+    get(domain: string, key: string): string | boolean | number | ArrayBuffer | undefined;
+    delete(domain: string, key: string): void;
+  };
+  export { Preference as default };
+}

@@ -91,6 +91,18 @@ export class EmotionEngine {
     this.lastSwitchMs = (s.timeMs - this.profileInUse.minDwellMs) | 0;
   }
 
+  /**
+   * Restores saved levels (Q8.24 fractions of K, one per channel). Returns false, changing nothing,
+   * unless every value is an integer in 0..ONE.
+   */
+  restore(levels: ArrayLike<number>): boolean {
+    if (levels.length !== CHANNEL_COUNT) return false;
+    for (let i = 0; i < CHANNEL_COUNT; i++) if (!(levels[i] >= 0 && levels[i] <= ONE && (levels[i] | 0) === levels[i])) return false;
+    for (let i = 0; i < CHANNEL_COUNT; i++) this.state.levels[i] = levels[i];
+    this.readout(true);
+    return true;
+  }
+
   /** Switches personality, keeping the current levels. The profile was validated by loadProfile. */
   setProfile(profile: Profile): void {
     this.profileInUse = profile;
@@ -107,10 +119,15 @@ export class EmotionEngine {
    * index or intensity is out of range. Repeats soon after the same stimulus are weakened by the
    * catalog's habituation graph.
    */
-  stimulate(index: number, intensity: number): boolean {
+  stimulate(index: number, intensity: number, extraTags?: Int32Array, extraCount = 0): boolean {
     const cat = this.catalog;
     if (!(index >= 0 && index < cat.names.length && (index | 0) === index)) return false;
     if (!(intensity >= 0 && intensity <= ONE && (intensity | 0) === intensity)) return false;
+    // Context tags sent with the stimulus (the app's "context" chips) count like the catalog's own.
+    for (let i = 0; i < extraCount; i++) {
+      const t = extraTags ? extraTags[i] : -1;
+      if (!(t >= 0 && t < cat.tags.length)) return false;
+    }
     const s = this.state;
     const age = this.everSeen[index] ? (s.timeMs - this.lastSeen[index]) | 0 : LONG_AGO;
     const effect = mul(intensity, this.habituation(age < 0 ? LONG_AGO : age));
@@ -121,6 +138,10 @@ export class EmotionEngine {
     }
     for (let t = cat.tagStart[index]; t < cat.tagStart[index + 1]; t++) {
       const tag = cat.tagIndex[t];
+      this.tagWeight[tag] = clamp(this.tagWeight[tag] + effect, 0, ONE);
+    }
+    for (let i = 0; i < extraCount; i++) {
+      const tag = extraTags![i];
       this.tagWeight[tag] = clamp(this.tagWeight[tag] + effect, 0, ONE);
     }
     this.lastSeen[index] = s.timeMs;

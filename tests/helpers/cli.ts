@@ -1,5 +1,5 @@
 /* Runs the real `moodface` command (bin/moodface.js) as a user would. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,4 +23,16 @@ export function moodface(args: string[], options: { cwd?: string; input?: string
 
 export function tempDir(prefix = "moodface-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Like moodface(), without blocking this process's event loop (for servers running in-process). */
+export function moodfaceAsync(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "moodface.js"), ...args], { cwd: REPO_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }

@@ -8,6 +8,7 @@ import { DataError } from "../../modules/emotion/check.js";
 import { UsageError } from "../lib/data.js";
 import { addEngineCommands } from "./engine.js";
 import { addFaceCommands } from "./faces.js";
+import { addSimCommands } from "./sim.js";
 
 export function buildProgram(): Command {
   const program = new Command("moodface")
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addEngineCommands(program);
   addFaceCommands(program);
+  addSimCommands(program);
   return program;
 }
 

@@ -1,0 +1,155 @@
+/*
+ * The stimulus protocol (docs/protocol.md): small binary messages that fit one BLE write (20 bytes
+ * with the default ATT MTU), shared by the firmware, the simulator's WebSocket and the apps.
+ *
+ * App to robot: STIMULUS. Robot to app: ACK, ERROR (naming the byte at fault) and STATE (the emotion
+ * state, sent as a notification). Decoding never throws and never touches the robot's state: a
+ * message is fully checked first, then applied.
+ */
+import { CHANNEL_COUNT, EMOTION_COUNT } from "../emotion/names.js";
+import { ONE } from "../emotion/fixed.js";
+import type { EmotionState } from "../emotion/engine.js";
+
+export const PROTOCOL_VERSION = 1;
+
+export const MSG_STIMULUS = 0x01;
+export const MSG_ACK = 0x81;
+export const MSG_STATE = 0x90;
+export const MSG_ERROR = 0xff;
+
+export const MAX_TAGS = 4;
+export const STIMULUS_BYTES_MIN = 4;
+export const STATE_BYTES = 2 + CHANNEL_COUNT + EMOTION_COUNT + 3;
+export const MAX_MESSAGE_BYTES = 20;
+
+/** Error codes of MSG_ERROR, with the index of the byte at fault. */
+export const ERR_EMPTY = 1;
+export const ERR_UNKNOWN_TYPE = 2;
+export const ERR_LENGTH = 3;
+export const ERR_STIMULUS = 4;
+export const ERR_TAG_COUNT = 5;
+export const ERR_TAG = 6;
+export const ERR_VERSION = 7;
+
+export const ERROR_TEXT = Object.freeze([
+  "",
+  "empty message",
+  "unknown message type",
+  "wrong length for this message type",
+  "unknown stimulus",
+  "too many tags",
+  "unknown tag",
+  "unsupported protocol version",
+]);
+
+/** A decoded, checked stimulus (reused: decoding allocates nothing). */
+export interface StimulusMessage {
+  /** After a failed decode: the index of the byte at fault. */
+  errorAt: number;
+  stimulus: number;
+  /** Q8.24 intensity, 0..ONE. */
+  intensity: number;
+  tagCount: number;
+  readonly tags: Int32Array;
+}
+
+export function newStimulusMessage(): StimulusMessage {
+  return { errorAt: 0, stimulus: 0, intensity: 0, tagCount: 0, tags: new Int32Array(MAX_TAGS) };
+}
+
+/**
+ * Encodes STIMULUS: [0x01, version, stimulus, intensity 0..255, tag count, tags...].
+ * Returns the length written into `out`.
+ */
+export function encodeStimulus(out: Uint8Array, stimulus: number, intensity255: number, tags: ArrayLike<number> = []): number {
+  out[0] = MSG_STIMULUS;
+  out[1] = PROTOCOL_VERSION;
+  out[2] = stimulus;
+  out[3] = intensity255;
+  out[4] = tags.length;
+  for (let i = 0; i < tags.length; i++) out[5 + i] = tags[i];
+  return 5 + tags.length;
+}
+
+/**
+ * Checks a STIMULUS message against the catalog sizes. Returns 0 and fills `m`, or an error code
+ * with the index of the byte at fault in `m.errorAt` (the other fields are then meaningless).
+ */
+export function decodeStimulus(bytes: Uint8Array, length: number, stimulusCount: number, tagVocabulary: number, m: StimulusMessage): number {
+  if (length < 1) return fault(m, ERR_EMPTY, 0);
+  if (bytes[0] !== MSG_STIMULUS) return fault(m, ERR_UNKNOWN_TYPE, 0);
+  if (length < 5) return fault(m, ERR_LENGTH, length);
+  if (bytes[1] !== PROTOCOL_VERSION) return fault(m, ERR_VERSION, 1);
+  if (bytes[2] >= stimulusCount) return fault(m, ERR_STIMULUS, 2);
+  const n = bytes[4];
+  if (n > MAX_TAGS) return fault(m, ERR_TAG_COUNT, 4);
+  if (length !== 5 + n) return fault(m, ERR_LENGTH, length < 5 + n ? length : 5 + n);
+  for (let i = 0; i < n; i++) if (bytes[5 + i] >= tagVocabulary) return fault(m, ERR_TAG, 5 + i);
+  m.stimulus = bytes[2];
+  // 0..255 to Q8.24 0..ONE: x * ONE / 255 without division (65793 ~ 2^24 / 255; 255 maps to ONE).
+  m.intensity = bytes[3] === 255 ? ONE : Math.imul(bytes[3], 65793);
+  m.tagCount = n;
+  for (let i = 0; i < n; i++) m.tags[i] = bytes[5 + i];
+  return 0;
+}
+
+function fault(m: StimulusMessage, code: number, at: number): number {
+  m.errorAt = at;
+  return code;
+}
+
+/** ACK: [0x81, stimulus index]. */
+export function encodeAck(out: Uint8Array, stimulus: number): number {
+  out[0] = MSG_ACK;
+  out[1] = stimulus;
+  return 2;
+}
+
+/** ERROR: [0xff, code, index of the byte at fault]. */
+export function encodeError(out: Uint8Array, code: number, at: number): number {
+  out[0] = MSG_ERROR;
+  out[1] = code;
+  out[2] = at;
+  return 3;
+}
+
+/**
+ * STATE: [0x90, version, level per channel (0..255 of K), probability per emotion (0..255),
+ * dominant, intensity (0..255), nuance word]: 19 bytes, one BLE notification.
+ */
+export function encodeState(out: Uint8Array, s: EmotionState): number {
+  out[0] = MSG_STATE;
+  out[1] = PROTOCOL_VERSION;
+  let k = 2;
+  for (let c = 0; c < CHANNEL_COUNT; c++) out[k++] = toByte(s.levels[c]);
+  for (let e = 0; e < EMOTION_COUNT; e++) out[k++] = toByte(s.probabilities[e]);
+  out[k++] = s.dominant;
+  out[k++] = toByte(s.intensity);
+  out[k++] = s.nuance;
+  return k;
+}
+
+export interface DecodedState {
+  levels: number[];
+  probabilities: number[];
+  dominant: number;
+  intensity: number;
+  nuance: number;
+}
+
+/** For apps and tests: STATE back to numbers (levels and probabilities 0..1). */
+export function decodeState(bytes: Uint8Array): DecodedState | undefined {
+  if (bytes.length !== STATE_BYTES || bytes[0] !== MSG_STATE || bytes[1] !== PROTOCOL_VERSION) return undefined;
+  const levels: number[] = [];
+  const probabilities: number[] = [];
+  let k = 2;
+  for (let c = 0; c < CHANNEL_COUNT; c++) levels.push(bytes[k++] / 255);
+  for (let e = 0; e < EMOTION_COUNT; e++) probabilities.push(bytes[k++] / 255);
+  return { levels, probabilities, dominant: bytes[k], intensity: bytes[k + 1] / 255, nuance: bytes[k + 2] };
+}
+
+/** Q8.24 0..ONE to 0..255, rounded. */
+function toByte(q: number): number {
+  const v = (Math.imul(q < 0 ? 0 : q > ONE ? ONE : q >> 8, 255) + 32768) >> 16;
+  return v;
+}
