@@ -75,6 +75,22 @@ describe("simulator", () => {
     expect(await page.inputValue("#strength")).toBe("1");
   });
 
+  test("readable on a phone: one column, nothing wider than the screen", async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(sim.url);
+    await phone.waitForFunction(() => (window as any).moodface?.ready);
+    const layout = await phone.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      panel: document.getElementById("panel")!.getBoundingClientRect().width,
+      buttons: document.querySelectorAll("#stimuli button").length,
+    }));
+    expect(layout.scroll).toBeLessThanOrEqual(390);
+    expect(layout.panel).toBeGreaterThan(300);
+    expect(layout.buttons).toBeGreaterThanOrEqual(12);
+    await phone.screenshot({ path: join(OUT, "sim-phone.png") });
+    await phone.close();
+  });
+
   test("moodface stim drives the running simulator", async () => {
     const port = new URL(sim.url).port;
     await emotionShown("calm");
