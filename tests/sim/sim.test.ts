@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import WebSocket from "ws";
 import { startSim, type Sim } from "../../tools/sim/server.js";
 import { parseLog, replay } from "../../tools/display/i2c-log.js";
+import { readGlassPng } from "../../tools/display/png.js";
 import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
@@ -145,6 +146,15 @@ describe("simulator", () => {
     replay(parseLog(readFileSync(log, "utf8"), log), 0x3c, fresh);
     expect(Array.from(fresh.glassFrame())).toEqual(shown);
     expect(shown).toEqual(want);
+    // The same through the command line, as a picture.
+    const png = join(dir, "glass.png");
+    const r = await moodfaceAsync(["i2c", "replay", log, "-o", png, "--scale", "1", "--tint", "white"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("0 unknown and 0 malformed");
+    const back = readGlassPng(readFileSync(png));
+    const lit = Array.from(back.lum, (v) => (v > 0 ? 1 : 0));
+    const bits = Array.from({ length: 128 * 64 }, (_, i) => (shown[((i >> 7) >> 3) * 128 + (i & 127)] >> ((i >> 7) & 7)) & 1);
+    expect(lit).toEqual(bits);
     await page.screenshot({ path: join(OUT, "sim-final.png"), fullPage: true });
   });
 });

@@ -9,6 +9,7 @@ import { UsageError } from "../lib/data.js";
 import { addEngineCommands } from "./engine.js";
 import { addFaceCommands } from "./faces.js";
 import { addSimCommands } from "./sim.js";
+import { addI2cCommands } from "./i2c.js";
 
 export function buildProgram(): Command {
   const program = new Command("moodface")
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   addEngineCommands(program);
   addFaceCommands(program);
   addSimCommands(program);
+  addI2cCommands(program);
   return program;
 }
 

@@ -1,0 +1,32 @@
+/* `moodface i2c replay`: an I2C log back into a virtual SSD1306, and a picture of its glass. */
+import { Command, Option } from "commander";
+import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
+import { readLog, replay } from "../display/i2c-log.js";
+import { TINTS, writeGlassPng, type Tint } from "../display/png.js";
+import { UsageError } from "../lib/data.js";
+
+export function addI2cCommands(program: Command): void {
+  const i2c = program.command("i2c").description("I2C logs of the display (docs/formats/i2c-log.md)");
+  i2c
+    .command("replay")
+    .description("feed a recorded log into a fresh virtual SSD1306 and write a PNG of its glass")
+    .argument("<log>", "a JSON Lines I2C log (moodface sim --i2c-log)")
+    .requiredOption("-o, --output <file.png>", "where to write the picture")
+    .option("--address <hex>", "the panel's 7-bit address", "3c")
+    .option("--height <rows>", "64 or 32", "64")
+    .option("--scale <n>", "pixel size in the picture", "4")
+    .addOption(new Option("--tint <colour>", "OLED colour").choices(Object.keys(TINTS)).default("blue"))
+    .action(async (file: string, o: { output: string; address: string; height: string; scale: string; tint: Tint }) => {
+      const address = parseInt(o.address, 16);
+      if (!(address >= 0 && address <= 0x7f)) throw new UsageError(`--address must be a 7-bit address in hex, not "${o.address}"`);
+      if (o.height !== "64" && o.height !== "32") throw new UsageError(`--height must be 64 or 32, not "${o.height}"`);
+      const scale = Number(o.scale);
+      if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new UsageError(`--scale must be a whole number from 1 to 16, not "${o.scale}"`);
+      const panel = new VirtualSSD1306(128, Number(o.height));
+      const n = replay(readLog(file), address, panel);
+      await writeGlassPng(o.output, panel, scale, o.tint);
+      const c = panel.counters;
+      process.stdout.write(`${o.output}: ${n} transactions, ${c.bytes} bytes, ${c.unknown} unknown and ${c.malformed} malformed\n`);
+      for (const p of panel.problems) process.stdout.write(`  ${p}\n`);
+    });
+}
