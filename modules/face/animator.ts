@@ -21,8 +21,6 @@ export const TRANSITION_MS = 400;
 export const BLINK_FRAME_MS = 33;
 /** Cozmo's blink: eye height per 33 ms frame, in 1/256. */
 export const BLINK_HEIGHTS = Object.freeze([218, 154, 26, 13, 38, 179, 230]);
-/** 65536 / height, rounded: maps a squashed row back to its source row without dividing per frame. */
-const BLINK_INVERSE = Object.freeze(BLINK_HEIGHTS.map((h) => Math.round(65536 / h)));
 const BLINK_MS = BLINK_HEIGHTS.length * BLINK_FRAME_MS;
 export const BLINK_EVERY_MS = Object.freeze([3000, 10000]);
 export const SACCADE_EVERY_MS = Object.freeze([1000, 2250]);
@@ -74,6 +72,9 @@ export class Animator {
   private eyeCount = 0;
   private readonly columnLo = new Int32Array(WIDTH);
   private readonly columnHi = new Int32Array(WIDTH);
+  private readonly rowTarget = new Int8Array(64);
+  /** The output frame as 256 words of 4 columns each, for whole-frame shifts. */
+  private readonly frameWords = new Uint32Array(this.frame.buffer);
   private wishEmotion = -1;
   private wishBand = -1;
   private wishNuance = -1;
@@ -157,12 +158,12 @@ export class Animator {
             this.blinking = false;
             this.nextBlink = now + this.random.range(BLINK_EVERY_MS[0], BLINK_EVERY_MS[1]);
           } else {
-            this.squashEyes(out, BLINK_INVERSE[stage]);
+            this.squashEyes(out, BLINK_HEIGHTS[stage]);
           }
         }
       }
     }
-    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1) this.shiftAll(out);
+    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1) this.shiftAll();
     return out;
   }
 
@@ -184,26 +185,15 @@ export class Animator {
     this.gazeY = 0;
   }
 
-  /** Reads column x's 64 pixels into columnLo[x] (rows 0-31) and columnHi[x] (rows 32-63). */
-  private readColumn(f: Uint8Array, x: number): void {
-    this.columnLo[x] = columnBits(f, x, 0);
-    this.columnHi[x] = columnBits(f, x, 4);
-  }
-
-  private writeColumn(f: Uint8Array, x: number, lo: number, hi: number): void {
-    f[x] = lo & 0xff;
-    f[WIDTH + x] = (lo >>> 8) & 0xff;
-    f[2 * WIDTH + x] = (lo >>> 16) & 0xff;
-    f[3 * WIDTH + x] = lo >>> 24;
-    f[4 * WIDTH + x] = hi & 0xff;
-    f[5 * WIDTH + x] = (hi >>> 8) & 0xff;
-    f[6 * WIDTH + x] = (hi >>> 16) & 0xff;
-    f[7 * WIDTH + x] = hi >>> 24;
-  }
-
-  /** Moves each eye's box content by (dx, dy): the eyes dart, brows and mouth stay. */
+  /**
+   * Moves each eye's box content by (dx, dy): the eyes dart, brows and mouth stay. Columns are
+   * handled as two 32-row words (pages 0-3 and 4-7); the loops are written out because function
+   * calls and property lookups dominate the cost on XS.
+   */
   private shiftEyes(f: Uint8Array, dx: number, dy: number): void {
     const b = this.eyeBoxes;
+    const keepLo = this.columnLo;
+    const keepHi = this.columnHi;
     for (let e = 0; e < this.eyeCount; e++) {
       const x0 = b[4 * e];
       const y0 = b[4 * e + 1];
@@ -211,20 +201,20 @@ export class Animator {
       const y1 = b[4 * e + 3];
       const maskLo = rowMask(y0, y1, 0);
       const maskHi = rowMask(y0, y1, 32);
-      // Lift the eye out of the frame, then put it back shifted.
+      // Lift the eye out of the frame...
       for (let x = x0; x <= x1; x++) {
-        this.readColumn(f, x);
-        const lo = this.columnLo[x];
-        const hi = this.columnHi[x];
-        this.writeColumn(f, x, lo & ~maskLo, hi & ~maskHi);
-        this.columnLo[x] = lo & maskLo;
-        this.columnHi[x] = hi & maskHi;
+        const lo = f[x] | (f[x + 128] << 8) | (f[x + 256] << 16) | (f[x + 384] << 24);
+        const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
+        keepLo[x] = lo & maskLo;
+        keepHi[x] = hi & maskHi;
+        putColumn(f, x, lo & ~maskLo, hi & ~maskHi);
       }
+      // ...and put it back shifted.
       for (let x = x0; x <= x1; x++) {
         const tx = x + dx;
         if (tx < 0 || tx >= WIDTH) continue;
-        let lo = this.columnLo[x];
-        let hi = this.columnHi[x];
+        let lo = keepLo[x];
+        let hi = keepHi[x];
         if (dy > 0) {
           hi = (hi << dy) | (lo >>> (32 - dy));
           lo = lo << dy;
@@ -232,14 +222,29 @@ export class Animator {
           lo = (lo >>> -dy) | (hi << (32 + dy));
           hi = hi >>> -dy;
         }
-        this.writeColumn(f, tx, columnBits(f, tx, 0) | lo, columnBits(f, tx, 4) | hi);
+        if (lo !== 0) {
+          f[tx] |= lo & 0xff;
+          f[tx + 128] |= (lo >>> 8) & 0xff;
+          f[tx + 256] |= (lo >>> 16) & 0xff;
+          f[tx + 384] |= lo >>> 24;
+        }
+        if (hi !== 0) {
+          f[tx + 512] |= hi & 0xff;
+          f[tx + 640] |= (hi >>> 8) & 0xff;
+          f[tx + 768] |= (hi >>> 16) & 0xff;
+          f[tx + 896] |= hi >>> 24;
+        }
       }
     }
   }
 
-  /** Squashes each eye vertically about its centre (the blink); inv = 65536 / height-in-256ths. */
-  private squashEyes(f: Uint8Array, inv: number): void {
+  /**
+   * Squashes each eye vertically about its centre to h/256 of its height (the blink). Each lit pixel
+   * moves to its row's squashed row; only lit pixels are visited (an eye outline has a few per column).
+   */
+  private squashEyes(f: Uint8Array, h: number): void {
     const b = this.eyeBoxes;
+    const dst = this.rowTarget;
     for (let e = 0; e < this.eyeCount; e++) {
       const x0 = clampX(b[4 * e] + this.gazeX);
       const x1 = clampX(b[4 * e + 2] + this.gazeX);
@@ -248,41 +253,51 @@ export class Animator {
       const cy = (y0 + y1) >> 1;
       const maskLo = rowMask(y0, y1, 0);
       const maskHi = rowMask(y0, y1, 32);
+      for (let y = y0; y <= y1; y++) dst[y] = cy + ((Math.imul(y - cy, h) + 128) >> 8);
       for (let x = x0; x <= x1; x++) {
-        this.readColumn(f, x);
-        const lo = this.columnLo[x];
-        const hi = this.columnHi[x];
+        const lo = f[x] | (f[x + 128] << 8) | (f[x + 256] << 16) | (f[x + 384] << 24);
+        const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
         let nlo = lo & ~maskLo;
         let nhi = hi & ~maskHi;
-        for (let y = y0; y <= y1; y++) {
-          const src = cy + ((Math.imul(y - cy, inv) + 128) >> 8);
-          if (src < y0 || src > y1) continue;
-          const on = src < 32 ? (lo >>> src) & 1 : (hi >>> (src - 32)) & 1;
-          if (on) {
+        for (let half = 0; half < 2; half++) {
+          let bits = half === 0 ? lo & maskLo : hi & maskHi;
+          while (bits !== 0) {
+            const bit = 31 - Math.clz32(bits & -bits);
+            bits &= bits - 1;
+            const y = dst[bit + 32 * half];
             if (y < 32) nlo |= 1 << y;
             else nhi |= 1 << (y - 32);
           }
         }
-        this.writeColumn(f, x, nlo, nhi);
+        putColumn(f, x, nlo, nhi);
       }
     }
   }
 
-  /** Moves the whole face up one pixel (a breath). */
-  private shiftAll(f: Uint8Array): void {
-    for (let x = 0; x < WIDTH; x++) {
-      this.readColumn(f, x);
-      const lo = this.columnLo[x];
-      const hi = this.columnHi[x];
-      this.writeColumn(f, x, (lo >>> 1) | (hi << 31), hi >>> 1);
+  /**
+   * Moves the whole face up one pixel (a breath): four columns at a time, each byte takes the next
+   * page's top bit as its new bottom bit.
+   */
+  private shiftAll(): void {
+    const w = this.frameWords;
+    const pageWords = WIDTH >> 2;
+    for (let i = 0; i < w.length; i++) {
+      const next = i + pageWords < w.length ? w[i + pageWords] : 0;
+      w[i] = ((w[i] >>> 1) & 0x7f7f7f7f) | ((next & 0x01010101) << 7);
     }
   }
 }
 
-/** 32 rows of column x from page `page` down, as an int32 (bit 0 = top row). */
-function columnBits(f: Uint8Array, x: number, page: number): number {
-  const o = page * WIDTH + x;
-  return f[o] | (f[o + WIDTH] << 8) | (f[o + 2 * WIDTH] << 16) | (f[o + 3 * WIDTH] << 24);
+/** Writes a column's two 32-row words back into the frame. */
+function putColumn(f: Uint8Array, x: number, lo: number, hi: number): void {
+  f[x] = lo & 0xff;
+  f[x + 128] = (lo >>> 8) & 0xff;
+  f[x + 256] = (lo >>> 16) & 0xff;
+  f[x + 384] = lo >>> 24;
+  f[x + 512] = hi & 0xff;
+  f[x + 640] = (hi >>> 8) & 0xff;
+  f[x + 768] = (hi >>> 16) & 0xff;
+  f[x + 896] = hi >>> 24;
 }
 
 /** Bits y0..y1 of the 32-row half starting at `base`, as an int32 mask. */
