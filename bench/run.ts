@@ -4,9 +4,11 @@
  */
 import { engineBench, printEngine } from "./engine/bench.js";
 import { displayBench, printDisplay } from "./display/bench.js";
+import { accuracyBench, printAccuracy } from "./engine/accuracy.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
 
 if (want("engine")) printEngine(await engineBench());
+if (want("accuracy")) printAccuracy(accuracyBench());
 if (want("display")) printDisplay(displayBench());
