@@ -22,6 +22,8 @@ export const VARIANT_BASE = 0;
 export const VARIANT_BLINK = 1;
 export const VARIANT_GAZE = 2;
 export const WORD_COUNT = 36;
+export const LATENTS_HEADER_BYTES = 4;
+export const MAX_LATENT = 16;
 
 /** Section types as little-endian u32 of their four ASCII letters. */
 export const SECTION = Object.freeze({
@@ -149,6 +151,14 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
   if (u16(b, framesOffset + 2) !== 0) return fail(`section FRMS: encoding ${u16(b, framesOffset + 2)} (this firmware reads 0, raw)`);
   if (u32(b, framesOffset + 4) !== FRAME_BYTES) return fail(`section FRMS: ${u32(b, framesOffset + 4)}-byte frames (expected ${FRAME_BYTES})`);
   if (framesLength !== FRAMES_HEADER_BYTES + count * FRAME_BYTES) return fail(`section FRMS: ${framesLength} bytes do not hold ${count} frames`);
+  if (latentsLength > 0) {
+    if (latentsLength < LATENTS_HEADER_BYTES) return fail("section LATN is too short");
+    const dims = u16(b, latentsOffset);
+    if (dims < 1 || dims > MAX_LATENT) return fail(`section LATN: ${dims} dimensions (allowed 1 to ${MAX_LATENT})`);
+    if (u16(b, latentsOffset + 2) !== count) return fail(`section LATN holds ${u16(b, latentsOffset + 2)} latents but INDX lists ${count}`);
+    if (latentsLength !== LATENTS_HEADER_BYTES + count * (1 + dims)) return fail(`section LATN: ${latentsLength} bytes do not hold ${count} latents of ${dims}`);
+    if (modelLength === 0) return fail("section LATN without a MODL section");
+  }
 
   return {
     ok: true,
@@ -171,4 +181,19 @@ export function recordVariantParam(p: Pack, i: number): number {
 }
 export function recordNuance(p: Pack, i: number): number {
   return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 4];
+}
+
+/** Latent size of the pack's decoder, or 0 when the pack has none. */
+export function latentSize(p: Pack): number {
+  return p.latentsLength > 0 ? p.bytes[p.latentsOffset] | (p.bytes[p.latentsOffset + 1] << 8) : 0;
+}
+
+/** Copies keyframe i's latent into out; false when the pack has no latent for it. */
+export function readLatent(p: Pack, i: number, out: Int8Array): boolean {
+  const dims = latentSize(p);
+  if (dims === 0) return false;
+  const r = p.latentsOffset + LATENTS_HEADER_BYTES + i * (1 + dims);
+  if (p.bytes[r] !== 1) return false;
+  for (let k = 0; k < dims; k++) out[k] = (p.bytes[r + 1 + k] << 24) >> 24;
+  return true;
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import CRC32 from "crc-32";
 import { crc32 } from "../../modules/face/crc32.js";
-import { openPack, recordBand, recordEmotion, recordNuance } from "../../modules/face/pack.js";
+import { latentSize, openPack, readLatent, recordBand, recordEmotion, recordNuance } from "../../modules/face/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
-import { writePack, type PackEntry } from "../../tools/faces/pack-writer.js";
+import { latentsSection, writePack, type PackEntry } from "../../tools/faces/pack-writer.js";
 import { random, randomFrame } from "../helpers/panel.js";
 
 const buf = (u: Uint8Array) => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength);
@@ -76,6 +76,27 @@ describe("frame pack", () => {
     d[0] = 0;
     const q = openPack(buf(d), "x.bin");
     if (!q.ok) expect(q.error).toContain("bad magic");
+  });
+
+  test("model and latents round trip through MODL and LATN; a latent section without a model is rejected", () => {
+    const rand = random(21);
+    const entries: PackEntry[] = [
+      { emotion: 0, band: 0, frame: randomFrame(rand) },
+      { emotion: 1, band: 2, frame: randomFrame(rand) },
+    ];
+    const model = randomFrame(rand, 333);
+    const bytes = writePack({ entries, model, latents: latentsSection(4, [[1, -2, 3, -128], undefined]) });
+    const r = openPack(buf(bytes), "d.bin");
+    if (!r.ok) throw new Error(r.error);
+    expect(Buffer.from(r.pack.bytes.subarray(r.pack.modelOffset, r.pack.modelOffset + r.pack.modelLength)).equals(Buffer.from(model))).toBe(true);
+    expect(latentSize(r.pack)).toBe(4);
+    const z = new Int8Array(4);
+    expect(readLatent(r.pack, 0, z)).toBe(true);
+    expect(Array.from(z)).toEqual([1, -2, 3, -128]);
+    expect(readLatent(r.pack, 1, z)).toBe(false);
+    const noModel = openPack(buf(writePack({ entries, latents: latentsSection(4, [undefined, undefined]) })), "e.bin");
+    expect(noModel.ok).toBe(false);
+    if (!noModel.ok) expect(noModel.error).toContain("LATN without a MODL");
   });
 
   test("the shipped pack opens and holds every emotion at three intensities", () => {

@@ -1,13 +1,14 @@
 /* `moodface pack` and `moodface preview`: keyframes into the flash resource, and back out to look at. */
 import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import writeFileAtomic from "write-file-atomic";
 import { openPack } from "../../modules/face/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
-import { DEFAULTS_DIR, generateDefaults } from "../faces/defaults.js";
+import { DEFAULTS_DIR, FRAMES_DIR, generateDefaults } from "../faces/defaults.js";
+import { readDecoder } from "../decoder/bundle.js";
 import { coverage, listSources, loadEntries, type ImageOptions } from "../faces/sources.js";
 import { writePack } from "../faces/pack-writer.js";
 import { contactSheet, transitionsGif } from "../faces/preview.js";
@@ -35,7 +36,9 @@ export function addFaceCommands(program: Command): void {
     .option("--threshold <level>", "1-bit conversion: lit where grey >= level", "128")
     .addOption(new Option("--dither <kind>", "dither instead of thresholding").choices(["bayer", "floyd"]))
     .option("--invert", "dark ink on a light background: ink becomes lit pixels", false)
-    .action(async (source: string, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold: string; dither?: "bayer" | "floyd"; invert: boolean }) => {
+    .option("--decoder <folder>", "add the latent decoder (decoder.tflite, latents.json) for morphing; default: frames/ when packing the generated defaults")
+    .option("--no-decoder", "leave the decoder out")
+    .action(async (source: string, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold: string; dither?: "bayer" | "floyd"; invert: boolean; decoder?: string | false }) => {
       if (o.defaults) {
         const p = progress("generating", 24);
         await generateDefaults(DEFAULTS_DIR, p.tick);
@@ -49,13 +52,19 @@ export function addFaceCommands(program: Command): void {
       const options: ImageOptions = { fit: o.fit, invert: o.invert, oneBit: o.dither ? { mode: o.dither } : { mode: "threshold", level: level(o.threshold) } };
       const p = progress("packing", entries.length);
       let packed: Uint8Array;
+      let withDecoder = false;
       try {
-        packed = writePack({ entries: await loadEntries(base, entries, options, p.tick) });
+        const loaded = await loadEntries(base, entries, options, p.tick);
+        // The decoder's latents belong to the generated keyframes: by default only those get it.
+        const decoderDir = o.decoder === false ? undefined : (o.decoder ?? (resolve(source) === resolve(DEFAULTS_DIR) ? FRAMES_DIR : undefined));
+        const decoder = decoderDir ? readDecoder(decoderDir, loaded) : undefined;
+        withDecoder = decoder !== undefined;
+        packed = writePack({ entries: loaded, model: decoder?.model, latents: decoder?.latents });
       } finally {
         p.stop();
       }
       await writeFileAtomic(o.output, Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength));
-      process.stdout.write(`${o.output}: ${entries.length} keyframes, ${packed.length} bytes\n`);
+      process.stdout.write(`${o.output}: ${entries.length} keyframes${withDecoder ? " and the latent decoder" : ""}, ${packed.length} bytes\n`);
     });
 
   program

@@ -10,6 +10,7 @@ import { addEngineCommands } from "./engine.js";
 import { addFaceCommands } from "./faces.js";
 import { addSimCommands } from "./sim.js";
 import { addI2cCommands } from "./i2c.js";
+import { addDecoderCommands } from "./decoder.js";
 
 export function buildProgram(): Command {
   const program = new Command("moodface")
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   addFaceCommands(program);
   addSimCommands(program);
   addI2cCommands(program);
+  addDecoderCommands(program);
   return program;
 }
 

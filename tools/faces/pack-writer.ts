@@ -5,6 +5,22 @@
 import CRC32 from "crc-32";
 import { FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/face/pack.js";
 
+/** LATN: [u16 dims, u16 count, then per keyframe (index order) a present flag and dims int8]. */
+export function latentsSection(dims: number, perEntry: readonly (ArrayLike<number> | undefined)[]): Uint8Array {
+  const out = new Uint8Array(4 + perEntry.length * (1 + dims));
+  const v = new DataView(out.buffer);
+  v.setUint16(0, dims, true);
+  v.setUint16(2, perEntry.length, true);
+  perEntry.forEach((z, i) => {
+    const r = 4 + i * (1 + dims);
+    if (!z) return;
+    if (z.length !== dims) throw new RangeError(`latent ${i} has ${z.length} values, expected ${dims}`);
+    out[r] = 1;
+    for (let k = 0; k < dims; k++) out[r + 1 + k] = z[k] & 0xff;
+  });
+  return out;
+}
+
 export interface PackEntry {
   emotion: number;
   band: number;

@@ -1,0 +1,71 @@
+/*
+ * decoder-cli: the reference backend on the command line, for the oracle tests, the benchmarks
+ * (valgrind callgrind) and the host simulator. Reads int8 latents from stdin, writes to stdout.
+ *   decoder-cli MODEL.tflite [--frames] [--dither] [--info]
+ * Default output: the raw int8 logits (8192 per latent); --frames: 1024-byte page-packed frames;
+ * --info: model figures on stderr (latent size, arena bytes, MACs per decode).
+ */
+#include "decoder.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint8_t arena[64 * 1024];
+
+int main(int argc, char **argv) {
+	const char *path = NULL;
+	int frames = 0, dither = 0, info = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--frames")) frames = 1;
+		else if (!strcmp(argv[i], "--dither")) dither = 1;
+		else if (!strcmp(argv[i], "--info")) info = 1;
+		else path = argv[i];
+	}
+	if (!path) {
+		fprintf(stderr, "usage: decoder-cli MODEL.tflite [--frames] [--dither] [--info] < latents > output\n");
+		return 2;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open\n", path);
+		return 1;
+	}
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *bytes = malloc((size_t)n);
+	if (!bytes || fread(bytes, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		return 1;
+	}
+	fclose(f);
+	static md_model m;
+	char err[160];
+	if (md_model_init(&m, bytes, (size_t)n, arena, sizeof(arena), err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		return 1;
+	}
+	int size = md_latent_size(&m);
+	int8_t latent[256];
+	static int8_t logits[MD_WIDTH * MD_HEIGHT];
+	uint8_t frame[MD_FRAME_BYTES];
+	int count = 0;
+	while (fread(latent, 1, (size_t)size, stdin) == (size_t)size) {
+		md_decode_logits(&m, latent, logits);
+		if (frames) {
+			md_to_frame(&m, logits, dither, frame);
+			fwrite(frame, 1, sizeof(frame), stdout);
+		} else {
+			fwrite(logits, 1, sizeof(logits), stdout);
+		}
+		count++;
+	}
+	if (info) {
+		fprintf(stderr, "latent=%d arena=%d macs=%llu decodes=%d ops=", size, (int)m.arena_used, (unsigned long long)m.macs, count);
+		for (int i = 0; i < m.op_count; i++) fprintf(stderr, "%s%s", i ? "," : "", md_op_name(m.ops[i].code));
+		fprintf(stderr, " weights=%d\n", md_weight_bytes(&m));
+	}
+	free(bytes);
+	return 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * The latent decoder: its model stays within the device budget and uses only cheap ops, the C
+ * reference backend agrees bit for bit with the real TFLM interpreter (PyPI tflite-micro), bad model
+ * bytes give clear errors, the default model reconstructs its keyframes and morphs better than a
+ * crossfade, and training works end to end (a smoke model).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildDecoderCli, modelInfo } from "../../tools/decoder/native.js";
+import { evaluate } from "../../tools/decoder/evaluate.js";
+import { REPO_ROOT } from "../../tools/lib/data.js";
+import { Random } from "../../modules/face/random.js";
+import { moodfaceAsync, tempDir } from "../helpers/cli.js";
+
+const MODEL = join(REPO_ROOT, "frames", "decoder.tflite");
+const LATENTS = join(REPO_ROOT, "frames", "latents.json");
+const ALLOWED = ["FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "RESHAPE", "RESIZE_NEAREST_NEIGHBOR", "DEPTH_TO_SPACE", "LOGISTIC", "RELU"];
+
+/** Decodes with the C backend and with TFLM; returns both outputs. */
+function bothBackends(model: string, latents: Int8Array): { c: Buffer; tflm: Buffer } {
+  const dir = tempDir();
+  const lat = join(dir, "latents.bin");
+  const out = join(dir, "tflm.bin");
+  writeFileSync(lat, latents);
+  const oracle = spawnSync("python3", [join(REPO_ROOT, "tools", "decoder", "oracle.py"), "--model", model, "--latents", lat, "--out", out], { encoding: "utf8" });
+  if (oracle.status !== 0) throw new Error(`TFLM oracle failed (pip install --no-deps tflite-micro):\n${oracle.stderr}`);
+  const c = spawnSync(buildDecoderCli(), [model], { input: latents, maxBuffer: 1 << 28 });
+  if (c.status !== 0) throw new Error(String(c.stderr));
+  return { c: c.stdout, tflm: readFileSync(out) };
+}
+
+function seededLatents(n: number, size: number, seed: number): Int8Array {
+  const r = new Random(seed);
+  return Int8Array.from({ length: n * size }, () => r.range(-128, 127));
+}
+
+describe("latent decoder", () => {
+  test("the default model uses only cheap ops and fits the budget (500k MACs, 32 KB weights, 64 KB arena)", () => {
+    const info = modelInfo(MODEL);
+    for (const op of info.ops) expect(ALLOWED).toContain(op);
+    expect(info.ops).not.toContain("TRANSPOSE_CONV");
+    expect(info.latent).toBeLessThanOrEqual(16);
+    expect(info.macs).toBeLessThanOrEqual(500_000);
+    expect(info.weights).toBeLessThanOrEqual(32 * 1024);
+    expect(info.arena).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  test("the C reference backend is bit-identical to TFLM on 100 latents and every keyframe", () => {
+    const info = modelInfo(MODEL);
+    const keys = Int8Array.from((JSON.parse(readFileSync(LATENTS, "utf8")).keyframes as number[][]).flat());
+    const all = new Int8Array(100 * info.latent + keys.length);
+    all.set(seededLatents(100, info.latent, 7));
+    all.set(keys, 100 * info.latent);
+    const { c, tflm } = bothBackends(MODEL, all);
+    expect(c.length).toBe((all.length / info.latent) * 8192);
+    expect(c.equals(tflm)).toBe(true);
+  });
+
+  test("bad model bytes give a clear error, never a crash", () => {
+    const good = readFileSync(MODEL);
+    const dir = tempDir();
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.from("not a model at all"), /no TFL3 identifier/],
+      ...[40, 1000, 20000, good.length - 9].map((n) => [good.subarray(0, n), /./] as [Buffer, RegExp]),
+    ];
+    for (const [bytes, message] of cases) {
+      const f = join(dir, "bad.tflite");
+      writeFileSync(f, bytes);
+      const r = spawnSync(buildDecoderCli(), [f], { input: Buffer.alloc(8), encoding: "utf8" });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  test("the default model reconstructs every keyframe (98% of pixels) and morphs closer to the generator than a crossfade", async () => {
+    const q = await evaluate(buildDecoderCli(), MODEL, LATENTS);
+    expect(q.keyframeAgreement.worst).toBeGreaterThanOrEqual(0.98);
+    expect(q.midpointIoU.decoder).toBeGreaterThan(q.midpointIoU.crossfade);
+  });
+
+  test("training end to end: a smoke model trains, exports and agrees with TFLM", async () => {
+    const out = tempDir();
+    const r = await moodfaceAsync(["decoder", "train", "--samples", "200", "--epochs", "1", "-o", out]);
+    expect(r.stderr).not.toMatch(/failed|missing/);
+    expect(r.status).toBe(0);
+    const model = join(out, "decoder.tflite");
+    const info = modelInfo(model);
+    for (const op of info.ops) expect(ALLOWED).toContain(op);
+    const { c, tflm } = bothBackends(model, seededLatents(20, info.latent, 3));
+    expect(c.equals(tflm)).toBe(true);
+  });
+});

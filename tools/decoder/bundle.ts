@@ -1,0 +1,27 @@
+/*
+ * The decoder as `moodface pack` puts it into a pack: the .tflite bytes for MODL, and for LATN each
+ * keyframe's int8 latent from latents.json (generated keyframes are in EMOTIONS x bands order).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../lib/data.js";
+import { latentsSection, type PackEntry } from "../faces/pack-writer.js";
+
+export function readDecoder(dir: string, entries: readonly PackEntry[]): { model: Uint8Array; latents: Uint8Array } | undefined {
+  const modelFile = join(dir, "decoder.tflite");
+  const latentsFile = join(dir, "latents.json");
+  if (!existsSync(modelFile) || !existsSync(latentsFile)) return undefined;
+  let doc: { format?: string; dims?: number; keyframes?: number[][] };
+  try {
+    doc = JSON.parse(readFileSync(latentsFile, "utf8"));
+  } catch (e) {
+    throw new UsageError(`${latentsFile}: not valid JSON (${(e as Error).message})`);
+  }
+  if (doc.format !== "moodface-latents" || !Number.isInteger(doc.dims) || !Array.isArray(doc.keyframes)) {
+    throw new UsageError(`${latentsFile}: format: expected "moodface-latents" with dims and keyframes`);
+  }
+  const dims = doc.dims!;
+  const keys = doc.keyframes!;
+  const per = entries.map((e) => keys[e.emotion * 3 + e.band]);
+  return { model: new Uint8Array(readFileSync(modelFile)), latents: latentsSection(dims, per) };
+}
