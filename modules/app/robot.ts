@@ -11,7 +11,8 @@ import { loadWheel } from "../emotion/wheel.js";
 import { EMOTIONS } from "../emotion/names.js";
 import type { Json } from "../emotion/check.js";
 import SSD1306, { type I2CClass } from "../display/ssd1306.js";
-import { openPack } from "../face/pack.js";
+import { latentSize, openPack, type Pack } from "../face/pack.js";
+import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
 import { Animator } from "../face/animator.js";
 import { drawLevels } from "../face/levels-view.js";
@@ -38,6 +39,8 @@ export interface RobotHost {
   save(bytes: Uint8Array): void;
   trace(message: string): void;
   readonly config: RobotConfig;
+  /** A latent decoder for the pack's model, or undefined where there is none (crossfades then). */
+  decoder?(model: Uint8Array, latentSize: number): LatentDecoder | undefined;
 }
 
 export const FRAME_MS = 33;
@@ -50,6 +53,8 @@ export class Robot {
   readonly faces: FaceSource;
   /** Why the pack was not used, or "" when it was. */
   readonly packError: string;
+  /** The latent decoder morphing the transitions, if the pack has one and the host can run it. */
+  readonly decoder: LatentDecoder | undefined;
   private readonly host: RobotHost;
   private readonly levelsFrame = new Uint8Array(1024);
   private readonly message = newStimulusMessage();
@@ -72,14 +77,17 @@ export class Robot {
 
     const frames = host.resource("frames.bin");
     let faces: FaceSource;
+    let pack: Pack | undefined;
     let packError = "";
     if (!frames) {
       packError = "no frames.bin";
       faces = new FallbackFaces();
     } else {
       const opened = openPack(frames, "frames.bin");
-      if (opened.ok) faces = new PackFaces(opened.pack);
-      else {
+      if (opened.ok) {
+        pack = opened.pack;
+        faces = new PackFaces(pack);
+      } else {
         packError = opened.error;
         faces = new FallbackFaces();
       }
@@ -87,7 +95,8 @@ export class Robot {
     if (packError) host.trace(`moodface: ${packError}; showing the built-in faces\n`);
     this.faces = faces;
     this.packError = packError;
-    this.animator = new Animator(faces, { seed: host.config.seed ?? 1 });
+    this.decoder = this.makeDecoder(pack);
+    this.animator = new Animator(faces, { seed: host.config.seed ?? 1, decoder: this.decoder });
 
     // A missing or flaky panel never stops the robot: update() retries by itself.
     const d = host.config.display ?? {};
@@ -97,7 +106,18 @@ export class Robot {
       flip: d.flip ?? false,
       contrast: d.contrast ?? 0xcf,
     });
-    host.trace(`moodface: profile ${this.engine.profile.name}, ${catalog.names.length} stimuli, ${faces.count} keyframes\n`);
+    host.trace(`moodface: profile ${this.engine.profile.name}, ${catalog.names.length} stimuli, ${faces.count} keyframes, transitions ${this.decoder ? "morph through the latent decoder" : "crossfade"}\n`);
+  }
+
+  private makeDecoder(pack: Pack | undefined): LatentDecoder | undefined {
+    if (!pack || pack.modelLength === 0 || !this.host.decoder) return undefined;
+    try {
+      return this.host.decoder(pack.bytes.subarray(pack.modelOffset, pack.modelOffset + pack.modelLength), latentSize(pack));
+    } catch (err) {
+      // Bad model bytes: say so and keep crossfading.
+      this.host.trace(`moodface: decoder model rejected: ${(err as Error).message}; transitions crossfade\n`);
+      return undefined;
+    }
   }
 
   /** Advances everything to time `now` (ms) and puts the frame on the panel. */

@@ -16,6 +16,9 @@ import type { EmotionState } from "../emotion/engine.js";
 import { chooseKeyframe, type FaceSource } from "./faces.js";
 import { FRAME_BYTES, WIDTH } from "./raster.js";
 import { Random } from "./random.js";
+import type { LatentDecoder } from "./decoder.js";
+
+const MAX_LATENT = 16;
 
 export const TRANSITION_MS = 400;
 export const BLINK_FRAME_MS = 33;
@@ -46,6 +49,8 @@ const CROSSFADE_MASKS = (() => {
 
 export interface AnimatorOptions {
   seed?: number;
+  /** Morph transitions through this decoder when both keyframes have latents. */
+  decoder?: LatentDecoder;
   blink?: boolean;
   saccades?: boolean;
   breathing?: boolean;
@@ -64,7 +69,15 @@ export class Animator {
 
   private source: FaceSource;
   private readonly random: Random;
-  private readonly options: Required<AnimatorOptions>;
+  private readonly options: Required<Omit<AnimatorOptions, "decoder">>;
+  private readonly decoder: LatentDecoder | undefined;
+  /** Morphing: latents of both ends, the one on screen, and the last dither level decoded. */
+  morphing = false;
+  private readonly fromLatent = new Int8Array(MAX_LATENT);
+  private readonly toLatent = new Int8Array(MAX_LATENT);
+  private readonly shownLatent = new Int8Array(MAX_LATENT);
+  private shownHasLatent = false;
+  private morphLevel = -1;
   private readonly from = new Uint8Array(FRAME_BYTES);
   private readonly to = new Uint8Array(FRAME_BYTES);
   private readonly base = new Uint8Array(FRAME_BYTES);
@@ -88,6 +101,7 @@ export class Animator {
     this.source = source;
     this.options = { seed: options.seed ?? 1, blink: options.blink ?? true, saccades: options.saccades ?? true, breathing: options.breathing ?? true };
     this.random = new Random(this.options.seed);
+    this.decoder = options.decoder && options.decoder.latentSize <= MAX_LATENT ? options.decoder : undefined;
   }
 
   /** Switches keyframe source (a new pack, or the fallback faces); fades to the new face. */
@@ -117,8 +131,18 @@ export class Animator {
       // level = 16 * elapsed / TRANSITION_MS without division (41/1024 ~ 1/25 = 16/400).
       const level = elapsed >= TRANSITION_MS ? 16 : (Math.imul(elapsed, 41) >> 10) | 0;
       if (level >= 16) {
+        if (this.morphing) this.shownLatent.set(this.toLatent);
         this.transitioning = false;
+        this.morphing = false;
         base.set(this.to);
+      } else if (this.morphing) {
+        // Along the line between the two latents; decode only when the point moves.
+        if (level !== this.morphLevel) {
+          this.morphLevel = level;
+          const z = this.shownLatent;
+          for (let k = 0; k < this.decoder!.latentSize; k++) z[k] = this.fromLatent[k] + ((Math.imul(this.toLatent[k] - this.fromLatent[k], level) + 8) >> 4);
+          if (!this.decoder!.decode(z, base)) this.morphing = false;
+        }
       } else {
         const from = this.from;
         const to = this.to;
@@ -170,6 +194,17 @@ export class Animator {
   private startTransition(now: number, k: number): void {
     this.from.set(this.target < 0 ? this.to : this.base);
     this.source.copyFrame(k, this.to);
+    // Morph when the decoder can: from the latent on screen to the new keyframe's. Otherwise the
+    // new keyframe's latent (if any) is what a later morph starts from.
+    const toHas = this.decoder !== undefined && this.source.latent(k, this.toLatent);
+    this.morphing = toHas && this.shownHasLatent && this.target >= 0;
+    if (this.morphing) {
+      this.fromLatent.set(this.shownLatent);
+      this.morphLevel = -1;
+    } else if (toHas) {
+      this.shownLatent.set(this.toLatent);
+    }
+    this.shownHasLatent = toHas;
     this.eyeCount = this.source.eyes(k, this.eyeBoxes);
     if (this.target < 0) {
       // The first face appears at once.

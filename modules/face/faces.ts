@@ -3,7 +3,7 @@
  * pack is missing or corrupt. The animator sees both through one small interface.
  */
 import { CALM, EMOTIONS } from "../emotion/names.js";
-import { INDEX_RECORD_BYTES, NUANCE_ANY, VARIANT_BASE, type Pack } from "./pack.js";
+import { INDEX_RECORD_BYTES, NUANCE_ANY, VARIANT_BASE, readLatent, type Pack } from "./pack.js";
 import { clear, fillEllipse, fillRect, FRAME_BYTES } from "./raster.js";
 
 export interface FaceSource {
@@ -16,6 +16,8 @@ export interface FaceSource {
   copyFrame(i: number, dst: Uint8Array): void;
   /** Eye boxes of keyframe i as x0, y0, x1, y1 per eye into out (8 values); returns how many eyes. */
   eyes(i: number, out: Int16Array): number;
+  /** Keyframe i's decoder latent into out; false when there is none. */
+  latent(i: number, out: Int8Array): boolean;
 }
 
 export class PackFaces implements FaceSource {
@@ -49,6 +51,9 @@ export class PackFaces implements FaceSource {
     const n = this.field(i, 5);
     for (let k = 0; k < n * 4; k++) out[k] = this.field(i, 6 + k);
     return n;
+  }
+  latent(i: number, out: Int8Array): boolean {
+    return readLatent(this.p, i, out);
   }
 }
 
@@ -89,6 +94,9 @@ export class FallbackFaces implements FaceSource {
       fillEllipse(dst, 64, 53, 5 + big, 5 + big, true);
       fillEllipse(dst, 64, 53, 3 + big, 3 + big, false);
     }
+  }
+  latent(): boolean {
+    return false;
   }
   eyes(_i: number, out: Int16Array): number {
     out[0] = 22;

@@ -12,6 +12,13 @@ import { evaluate } from "../../tools/decoder/evaluate.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { Random } from "../../modules/face/random.js";
 import { moodfaceAsync, tempDir } from "../helpers/cli.js";
+import { hostDecoder } from "../../tools/decoder/native.js";
+import { openPack, latentSize } from "../../modules/face/pack.js";
+import { PackFaces, chooseKeyframe } from "../../modules/face/faces.js";
+import { Animator, TRANSITION_MS } from "../../modules/face/animator.js";
+import { EMOTIONS } from "../../modules/emotion/names.js";
+import { Robot } from "../../modules/app/robot.js";
+import { createSimHost } from "../../tools/sim/host.js";
 
 const MODEL = join(REPO_ROOT, "frames", "decoder.tflite");
 const LATENTS = join(REPO_ROOT, "frames", "latents.json");
@@ -78,6 +85,55 @@ describe("latent decoder", () => {
     const q = await evaluate(buildDecoderCli(), MODEL, LATENTS);
     expect(q.keyframeAgreement.worst).toBeGreaterThanOrEqual(0.98);
     expect(q.midpointIoU.decoder).toBeGreaterThan(q.midpointIoU.crossfade);
+  });
+
+  test("the animator morphs through the decoder: in-between frames are decoded latents, not a crossfade", () => {
+    const bytes = new Uint8Array(readFileSync(join(REPO_ROOT, "frames", "frames.bin")));
+    const r = openPack(bytes.buffer, "frames.bin");
+    if (!r.ok) throw new Error(r.error);
+    const faces = new PackFaces(r.pack);
+    const decoder = hostDecoder(bytes.subarray(r.pack.modelOffset, r.pack.modelOffset + r.pack.modelLength), latentSize(r.pack));
+    const morph = new Animator(faces, { decoder, blink: false, saccades: false, breathing: false });
+    const fade = new Animator(faces, { blink: false, saccades: false, breathing: false });
+    const calm = { dominant: EMOTIONS.indexOf("calm"), band: 0, nuance: 255 };
+    const joy = { dominant: EMOTIONS.indexOf("joy"), band: 2, nuance: 255 };
+    morph.update(0, calm);
+    fade.update(0, calm);
+    const from = new Int8Array(8);
+    const to = new Int8Array(8);
+    faces.latent(chooseKeyframe(faces, calm.dominant, 0, 255), from);
+    faces.latent(chooseKeyframe(faces, joy.dominant, 2, 255), to);
+    let differs = 0;
+    for (let t = 33; t < 33 + TRANSITION_MS; t += 33) {
+      const m = morph.update(t, joy);
+      const f = fade.update(t, joy);
+      expect(morph.morphing).toBe(true);
+      const level = Math.min(16, (Math.imul(t - 33, 41) >> 10) | 0);
+      const z = Int8Array.from(from, (v, k) => v + ((Math.imul(to[k] - v, level) + 8) >> 4));
+      const want = new Uint8Array(1024);
+      decoder.decode(z, want);
+      expect(Buffer.from(m).equals(Buffer.from(want))).toBe(true);
+      if (!Buffer.from(m).equals(Buffer.from(f))) differs++;
+    }
+    expect(differs).toBeGreaterThan(5);
+    const end = morph.update(33 + TRANSITION_MS, joy);
+    const key = new Uint8Array(1024);
+    faces.copyFrame(chooseKeyframe(faces, joy.dominant, 2, 255), key);
+    expect(Buffer.from(end).equals(Buffer.from(key))).toBe(true);
+  });
+
+  test("the simulator's robot loads the pack's model and morphs; bad model bytes fall back to crossfades", () => {
+    const traces: string[] = [];
+    const host = createSimHost({ framesFile: join(REPO_ROOT, "frames", "frames.bin"), config: {}, now: () => 0, trace: (m) => traces.push(m) });
+    const robot = new Robot(host);
+    expect(robot.decoder).toBeDefined();
+    expect(traces.join("")).toContain("morph through the latent decoder");
+    robot.frame(0);
+    robot.engine.stimulate(robot.engine.stimulusIndex("gift"), 1 << 24);
+    robot.frame(33);
+    robot.frame(66);
+    expect(robot.animator.morphing).toBe(true);
+    expect(() => hostDecoder(new Uint8Array(64), 8)).toThrow("no TFL3 identifier");
   });
 
   test("training end to end: a smoke model trains, exports and agrees with TFLM", async () => {

@@ -11,6 +11,7 @@ import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
 import type { RobotConfig, RobotHost } from "../../modules/app/robot.js";
 import { DATA_DIR, PROFILES_DIR } from "../lib/data.js";
 import { formatTransaction } from "../display/i2c-log.js";
+import { hostDecoder } from "../decoder/native.js";
 
 export interface SimHostOptions {
   framesFile: string;
@@ -21,6 +22,8 @@ export interface SimHostOptions {
   /** Robot time, for log timestamps. */
   now: () => number;
   trace?: (message: string) => void;
+  /** Crossfade instead of loading the C decoder. */
+  noDecoder?: boolean;
 }
 
 export interface SimHost extends RobotHost {
@@ -62,5 +65,6 @@ export function createSimHost(o: SimHostOptions): SimHost {
     },
     trace: (m) => (o.trace ?? ((s: string) => process.stderr.write(s)))(m),
     config: o.config,
+    decoder: o.noDecoder ? undefined : (model, size) => hostDecoder(model, size),
   };
 }
