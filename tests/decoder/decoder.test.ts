@@ -13,6 +13,7 @@ import { REPO_ROOT } from "../../tools/lib/data.js";
 import { Random } from "../../modules/face/random.js";
 import { moodfaceAsync, tempDir } from "../helpers/cli.js";
 import { hostDecoder } from "../../tools/decoder/native.js";
+import { ReferenceModel } from "../../tools/decoder/reference.js";
 import { openPack, latentSize } from "../../modules/face/pack.js";
 import { PackFaces, chooseKeyframe } from "../../modules/face/faces.js";
 import { Animator, TRANSITION_MS } from "../../modules/face/animator.js";
@@ -62,6 +63,18 @@ describe("latent decoder", () => {
     const { c, tflm } = bothBackends(MODEL, all);
     expect(c.length).toBe((all.length / info.latent) * 8192);
     expect(c.equals(tflm)).toBe(true);
+  });
+
+  test("the TypeScript reference inference agrees with the C backend (and so with TFLM)", () => {
+    const ref = new ReferenceModel(new Uint8Array(readFileSync(MODEL)));
+    expect(ref.opNames).toEqual(modelInfo(MODEL).ops);
+    const lat = seededLatents(30, 8, 11);
+    const c = spawnSync(buildDecoderCli(), [MODEL], { input: lat, maxBuffer: 1 << 28 }).stdout;
+    for (let i = 0; i < 30; i++) {
+      const ts = ref.run(lat.subarray(i * 8, (i + 1) * 8));
+      expect(Buffer.from(ts.buffer, ts.byteOffset, ts.byteLength).equals(c.subarray(i * 8192, (i + 1) * 8192))).toBe(true);
+    }
+    expect(() => new ReferenceModel(new TextEncoder().encode("nope, not a model"))).toThrow("no TFL3 identifier");
   });
 
   test("bad model bytes give a clear error, never a crash", () => {
