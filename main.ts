@@ -9,6 +9,7 @@ import Timer from "timer";
 import config from "mc/config";
 import device from "embedded:provider/builtin";
 import { Robot, FRAME_MS, type RobotHost } from "app/robot";
+import { NativeDecoder } from "face/native-decoder";
 
 const DOMAIN = "moodface";
 
@@ -23,6 +24,8 @@ const host: RobotHost = {
   save: (bytes) => Preference.set(DOMAIN, "state", bytes.buffer as ArrayBuffer),
   trace: (message) => trace(message),
   config: { profile: config.profile, view: config.view, display: config.display, seed: Date.now() | 0 },
+  // The pack's model is a view into the frames.bin Resource: it stays in flash.
+  decoder: (model) => new NativeDecoder(model),
 };
 
 const robot = new Robot(host);

@@ -5,6 +5,10 @@
  */
 declare function trace(...args: (string | number | boolean)[]): void;
 
+// XS host objects and functions (as in the SDK's xs/includes/xs.d.ts).
+declare function Native(name: string): new (...args: unknown[]) => object;
+declare function native(name: string): (...args: unknown[]) => unknown;
+
 declare interface HostBuffer {
   readonly byteLength: number;
 }

@@ -6,6 +6,7 @@
  * to the TFLM interpreter's, which the oracle suite checks.
  */
 #include "decoder.h"
+#include "backend.h"
 
 #include <math.h>
 #include <string.h>
@@ -459,9 +460,7 @@ int md_decode_logits(md_model *m, const int8_t *latent, int8_t *logits) {
 
 static const uint8_t BAYER4[16] = { 0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5 };
 
-void md_to_frame(const md_model *m, const int8_t *logits, int dither, uint8_t *frame) {
-	const md_tensor *out = &m->tensors[m->output];
-	int32_t zero = out->zero_point;
+void md_logits_to_frame(const int8_t *logits, int32_t zero, float scale, int dither, uint8_t *frame) {
 	memset(frame, 0, MD_FRAME_BYTES);
 	for (int y = 0; y < MD_HEIGHT; y++) {
 		for (int x = 0; x < MD_WIDTH; x++) {
@@ -469,14 +468,19 @@ void md_to_frame(const md_model *m, const int8_t *logits, int dither, uint8_t *f
 			int ink;
 			if (!dither) ink = q > 0;
 			else {
-				/* Probability of ink from the logit, against the Bayer threshold: a float only per pixel
-				 * of a dithered frame, on the host; the device uses the threshold. */
-				float p = 1.0f / (1.0f + expf(-(float)q * out->scale));
+				/* Probability of ink from the logit, against the Bayer threshold (floats only in the
+				 * dithered mode; the animator uses the threshold). */
+				float p = 1.0f / (1.0f + expf(-(float)q * scale));
 				ink = p * 16.0f > (float)BAYER4[(y & 3) * 4 + (x & 3)] + 0.5f;
 			}
 			if (ink) frame[(y >> 3) * MD_WIDTH + x] |= (uint8_t)(1 << (y & 7));
 		}
 	}
+}
+
+void md_to_frame(const md_model *m, const int8_t *logits, int dither, uint8_t *frame) {
+	const md_tensor *out = &m->tensors[m->output];
+	md_logits_to_frame(logits, out->zero_point, out->scale, dither, frame);
 }
 
 int md_decode(md_model *m, const int8_t *latent, int dither, uint8_t *frame) {

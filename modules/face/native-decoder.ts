@@ -1,0 +1,21 @@
+/*
+ * The latent decoder on the device: the XS host module in native/decoder (TFLM on the ESP32, the
+ * portable reference backend on lin). The model bytes stay where they are (pass a Resource view), so
+ * they must be in flash.
+ */
+import type { LatentDecoder } from "./decoder.js";
+
+export class NativeDecoder extends Native("xs_decoder_destructor") implements LatentDecoder {
+  constructor(model: ArrayBufferLike | ArrayBufferView) {
+    super();
+    native("xs_decoder").call(this, model);
+  }
+
+  get latentSize(): number {
+    return native("xs_decoder_get_latent_size").call(this) as number;
+  }
+
+  decode(latent: Int8Array, frame: Uint8Array): boolean {
+    return native("xs_decoder_decode").call(this, latent, frame) as boolean;
+  }
+}
