@@ -1,7 +1,7 @@
 /*
  * decoder-cli: the reference backend on the command line, for the oracle tests, the benchmarks
  * (valgrind callgrind) and the host simulator. Reads int8 latents from stdin, writes to stdout.
- *   decoder-cli MODEL.tflite [--frames] [--dither] [--info]
+ *   decoder-cli MODEL.tflite [--frames] [--dither] [--info] [--arena BYTES]
  * Default output: the raw int8 logits (8192 per latent); --frames: 1024-byte page-packed frames;
  * --info: model figures on stderr (latent size, arena bytes, MACs per decode).
  */
@@ -16,8 +16,12 @@ static uint8_t arena[64 * 1024];
 int main(int argc, char **argv) {
 	const char *path = NULL;
 	int frames = 0, dither = 0, info = 0;
+	size_t arena_size = sizeof(arena);
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--frames")) frames = 1;
+		if (!strcmp(argv[i], "--arena") && i + 1 < argc) {
+			long a = atol(argv[++i]);
+			if (a > 0 && (size_t)a < arena_size) arena_size = (size_t)a;
+		} else if (!strcmp(argv[i], "--frames")) frames = 1;
 		else if (!strcmp(argv[i], "--dither")) dither = 1;
 		else if (!strcmp(argv[i], "--info")) info = 1;
 		else path = argv[i];
@@ -42,7 +46,7 @@ int main(int argc, char **argv) {
 	fclose(f);
 	static md_model m;
 	char err[160];
-	if (md_model_init(&m, bytes, (size_t)n, arena, sizeof(arena), err, sizeof(err))) {
+	if (md_model_init(&m, bytes, (size_t)n, arena, arena_size, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", path, err);
 		return 1;
 	}

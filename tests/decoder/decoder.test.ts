@@ -20,6 +20,7 @@ import { Animator, TRANSITION_MS } from "../../modules/face/animator.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { Robot } from "../../modules/app/robot.js";
 import { createSimHost } from "../../tools/sim/host.js";
+import { latentsSection, writePack } from "../../tools/faces/pack-writer.js";
 
 const MODEL = join(REPO_ROOT, "frames", "decoder.tflite");
 const LATENTS = join(REPO_ROOT, "frames", "latents.json");
@@ -36,6 +37,12 @@ function bothBackends(model: string, latents: Int8Array): { c: Buffer; tflm: Buf
   const c = spawnSync(buildDecoderCli(), [model], { input: latents, maxBuffer: 1 << 28 });
   if (c.status !== 0) throw new Error(String(c.stderr));
   return { c: c.stdout, tflm: readFileSync(out) };
+}
+
+/** Byte position of element k of tensor t's shape vector. */
+function tensorShapePosition(bytes: Buffer, t: number, k: number): number {
+  const ref = new ReferenceModel(new Uint8Array(bytes));
+  return ref.tensorShapeAt(t) + 4 * k;
 }
 
 function seededLatents(n: number, size: number, seed: number): Int8Array {
@@ -77,17 +84,28 @@ describe("latent decoder", () => {
     expect(() => new ReferenceModel(new TextEncoder().encode("nope, not a model"))).toThrow("no TFL3 identifier");
   });
 
-  test("bad model bytes give a clear error, never a crash", () => {
+  test("bad model bytes give a clear error, never a crash: magic, truncation, unsupported op, arena, shapes", () => {
     const good = readFileSync(MODEL);
     const dir = tempDir();
-    const cases: [Buffer, RegExp][] = [
-      [Buffer.from("not a model at all"), /no TFL3 identifier/],
-      ...[40, 1000, 20000, good.length - 9].map((n) => [good.subarray(0, n), /./] as [Buffer, RegExp]),
+    const ref = new ReferenceModel(new Uint8Array(good));
+    const d2s = ref.ops.find((o) => o.code === 5)!;
+    // An operator code patched to LOGISTIC (14), which the decoder does not use.
+    const unsupported = Buffer.from(good);
+    unsupported.writeInt32LE(14, d2s.codeTable);
+    // The output tensor's shape patched from 64x128 to 64x64.
+    const shapes = Buffer.from(good);
+    shapes.writeInt32LE(64, tensorShapePosition(shapes, ref.output, 2));
+    const cases: [Buffer, RegExp, string[]][] = [
+      [Buffer.from("not a model at all"), /no TFL3 identifier/, []],
+      [unsupported, /unsupported operator \(builtin code 14\)/, []],
+      [shapes, /output has 4096 elements, expected 8192/, []],
+      [good, /arena too small: the model needs \d+ bytes/, ["--arena", "4096"]],
+      ...[40, 1000, 20000, good.length - 9].map((n) => [good.subarray(0, n), /./, []] as [Buffer, RegExp, string[]]),
     ];
-    for (const [bytes, message] of cases) {
+    for (const [bytes, message, args] of cases) {
       const f = join(dir, "bad.tflite");
       writeFileSync(f, bytes);
-      const r = spawnSync(buildDecoderCli(), [f], { input: Buffer.alloc(8), encoding: "utf8" });
+      const r = spawnSync(buildDecoderCli(), [f, ...args], { input: Buffer.alloc(8), encoding: "utf8" });
       expect(r.signal).toBeNull();
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(message);
@@ -136,6 +154,10 @@ describe("latent decoder", () => {
   });
 
   test("the simulator's robot loads the pack's model and morphs; bad model bytes fall back to crossfades", () => {
+    const shipped = new Uint8Array(readFileSync(join(REPO_ROOT, "frames", "frames.bin")));
+    const opened = openPack(shipped.buffer, "frames.bin");
+    if (!opened.ok) throw new Error(opened.error);
+    const faces = new PackFaces(opened.pack);
     const traces: string[] = [];
     const host = createSimHost({ framesFile: join(REPO_ROOT, "frames", "frames.bin"), config: {}, now: () => 0, trace: (m) => traces.push(m) });
     const robot = new Robot(host);
@@ -147,6 +169,27 @@ describe("latent decoder", () => {
     robot.frame(66);
     expect(robot.animator.morphing).toBe(true);
     expect(() => hostDecoder(new Uint8Array(64), 8)).toThrow("no TFL3 identifier");
+
+    // A pack whose model section holds garbage: the robot says why and crossfades.
+    const dir = tempDir();
+    const bad = join(dir, "frames.bin");
+    const keys = JSON.parse(readFileSync(LATENTS, "utf8")).keyframes as number[][];
+    const entries = Array.from({ length: 24 }, (_, i) => {
+      const frame = new Uint8Array(1024);
+      faces.copyFrame(i, frame);
+      return { emotion: faces.emotion(i), band: faces.band(i), frame };
+    });
+    writeFileSync(bad, writePack({ entries, model: new Uint8Array(5000).fill(7), latents: latentsSection(8, keys) }));
+    const badTraces: string[] = [];
+    const badRobot = new Robot(createSimHost({ framesFile: bad, config: {}, now: () => 0, trace: (m) => badTraces.push(m) }));
+    expect(badRobot.decoder).toBeUndefined();
+    expect(badTraces.join("")).toContain("decoder model rejected: not a TFLite model");
+    badRobot.frame(0);
+    badRobot.engine.stimulate(badRobot.engine.stimulusIndex("gift"), 1 << 24);
+    badRobot.frame(33);
+    badRobot.frame(66);
+    expect(badRobot.animator.transitioning).toBe(true);
+    expect(badRobot.animator.morphing).toBe(false);
   });
 
   test("training end to end: a smoke model trains, exports and agrees with TFLM", async () => {

@@ -18,6 +18,8 @@ interface Tensor {
 
 interface Op {
   code: number;
+  /** Byte position of the builtin_code field of this operator's code table (for tests that patch it). */
+  codeTable: number;
   inputs: number[];
   output: number;
   options: number; // table position of builtin options, or 0
@@ -91,11 +93,21 @@ export class ReferenceModel {
       const oc = bb.__indirect(codes.start + 4 * int(bb, o, 0, 4, 0));
       const code = Math.max(int(bb, oc, 0, 1, 0), int(bb, oc, 3, 4, 0));
       if (!OPS[code]) throw new Error(`unsupported operator (builtin code ${code})`);
+
       const ins = vector(bb, o, 1);
       const outs = vector(bb, o, 2);
       const opt = field(bb, o, 4) ? bb.__indirect(field(bb, o, 4)) : 0;
-      this.ops.push({ code, inputs: Array.from({ length: ins.length }, (_, k) => bb.readInt32(ins.start + 4 * k)), output: bb.readInt32(outs.start), options: opt });
+      this.ops.push({ code, codeTable: field(bb, oc, 3), inputs: Array.from({ length: ins.length }, (_, k) => bb.readInt32(ins.start + 4 * k)), output: bb.readInt32(outs.start), options: opt });
     }
+  }
+
+  /** Byte position of tensor t's first shape value. */
+  tensorShapeAt(t: number): number {
+    const bb = this.bb;
+    const model = bb.readInt32(bb.position()) + bb.position();
+    const sg = bb.__indirect(vector(bb, model, 2).start);
+    const tensors = vector(bb, sg, 0);
+    return vector(bb, bb.__indirect(tensors.start + 4 * t), 0).start;
   }
 
   get opNames(): string[] {
