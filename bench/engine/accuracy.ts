@@ -4,10 +4,9 @@
  * asserts the 0.5%-of-K bound; this prints how far inside it the engine is.
  */
 import fc from "fast-check";
-import { ReferenceModel } from "../../tools/engine/reference.js";
+import { largestGap } from "../../tools/engine/reference.js";
 import { createEngine, readCatalog, shippedProfileNames } from "../../tools/lib/data.js";
 import { ONE } from "../../modules/emotion/fixed.js";
-import { CHANNEL_COUNT } from "../../modules/emotion/names.js";
 
 const TEN_MINUTES = 600_000;
 
@@ -20,25 +19,7 @@ export function accuracyBench(): [string, number][] {
   storms.push([]);
   return shippedProfileNames().map((name) => {
     let worst = 0;
-    for (const storm of storms) {
-      const e = createEngine(name);
-      const ref = new ReferenceModel(e.profile, e.catalog);
-      let t = 0;
-      let ei = 0;
-      for (let next = 0; next <= TEN_MINUTES; next += 250) {
-        while (ei < storm.length && storm[ei].t <= next) {
-          const ev = storm[ei++];
-          e.step(ev.t - t);
-          t = ev.t;
-          e.stimulate(ev.stimulus, ev.intensity);
-          ref.stimulate(ev.stimulus, ev.intensity / ONE, t);
-        }
-        e.step(next - t);
-        t = next;
-        ref.advanceTo(t);
-        for (let c = 0; c < CHANNEL_COUNT; c++) worst = Math.max(worst, Math.abs(e.state.levels[c] / ONE - ref.levels[c]));
-      }
-    }
+    for (const storm of storms) worst = Math.max(worst, largestGap(createEngine(name), storm, TEN_MINUTES, 250));
     return [name, worst];
   });
 }

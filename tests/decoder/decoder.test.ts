@@ -45,6 +45,17 @@ function tensorShapePosition(bytes: Buffer, t: number, k: number): number {
   return ref.tensorShapeAt(t) + 4 * k;
 }
 
+/** A simulator robot on `framesFile`, two frames into a transition to joy; its trace text. */
+function robotAfterGift(framesFile: string): { robot: Robot; traces: string } {
+  const lines: string[] = [];
+  const robot = new Robot(createSimHost({ framesFile, config: {}, now: () => 0, trace: (m) => lines.push(m) }));
+  robot.frame(0);
+  robot.engine.stimulate(robot.engine.stimulusIndex("gift"), 1 << 24);
+  robot.frame(33);
+  robot.frame(66);
+  return { robot, traces: lines.join("") };
+}
+
 function seededLatents(n: number, size: number, seed: number): Int8Array {
   const r = new Random(seed);
   return Int8Array.from({ length: n * size }, () => r.range(-128, 127));
@@ -158,15 +169,9 @@ describe("latent decoder", () => {
     const opened = openPack(shipped.buffer, "frames.bin");
     if (!opened.ok) throw new Error(opened.error);
     const faces = new PackFaces(opened.pack);
-    const traces: string[] = [];
-    const host = createSimHost({ framesFile: join(REPO_ROOT, "frames", "frames.bin"), config: {}, now: () => 0, trace: (m) => traces.push(m) });
-    const robot = new Robot(host);
+    const { robot, traces } = robotAfterGift(join(REPO_ROOT, "frames", "frames.bin"));
     expect(robot.decoder).toBeDefined();
-    expect(traces.join("")).toContain("morph through the latent decoder");
-    robot.frame(0);
-    robot.engine.stimulate(robot.engine.stimulusIndex("gift"), 1 << 24);
-    robot.frame(33);
-    robot.frame(66);
+    expect(traces).toContain("morph through the latent decoder");
     expect(robot.animator.morphing).toBe(true);
     expect(() => hostDecoder(new Uint8Array(64), 8)).toThrow("no TFL3 identifier");
 
@@ -180,14 +185,9 @@ describe("latent decoder", () => {
       return { emotion: faces.emotion(i), band: faces.band(i), frame };
     });
     writeFileSync(bad, writePack({ entries, model: new Uint8Array(5000).fill(7), latents: latentsSection(8, keys) }));
-    const badTraces: string[] = [];
-    const badRobot = new Robot(createSimHost({ framesFile: bad, config: {}, now: () => 0, trace: (m) => badTraces.push(m) }));
+    const { robot: badRobot, traces: badTraces } = robotAfterGift(bad);
     expect(badRobot.decoder).toBeUndefined();
-    expect(badTraces.join("")).toContain("decoder model rejected: not a TFLite model");
-    badRobot.frame(0);
-    badRobot.engine.stimulate(badRobot.engine.stimulusIndex("gift"), 1 << 24);
-    badRobot.frame(33);
-    badRobot.frame(66);
+    expect(badTraces).toContain("decoder model rejected: not a TFLite model");
     expect(badRobot.animator.transitioning).toBe(true);
     expect(badRobot.animator.morphing).toBe(false);
   });

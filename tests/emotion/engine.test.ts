@@ -3,34 +3,14 @@ import { ONE } from "../../modules/emotion/fixed.js";
 import { CHANNELS, CHANNEL_COUNT, EMOTIONS } from "../../modules/emotion/names.js";
 import { loadProfile, restFraction, TICK_MS } from "../../modules/emotion/profile.js";
 import { DataError } from "../../modules/emotion/check.js";
-import { ReferenceModel } from "../../tools/engine/reference.js";
+import { ReferenceModel, largestGap } from "../../tools/engine/reference.js";
 import { catalog, engineFor, profileDoc, profiles, stormArb, type StormEvent } from "../helpers/engine.js";
 
 const TEN_MINUTES = 600_000;
 
-/** Runs engine and float64 reference side by side; returns the largest level gap as a fraction of K. */
+/** Largest level gap to the float64 reference, as a fraction of K. */
 function maxGap(profileName: string, storm: StormEvent[], durationMs: number, sampleMs: number): number {
-  const engine = engineFor(profileName);
-  const ref = new ReferenceModel(engine.profile, catalog);
-  let t = 0;
-  let worst = 0;
-  let ei = 0;
-  for (let next = 0; next <= durationMs; next += sampleMs) {
-    while (ei < storm.length && storm[ei].t <= next) {
-      const ev = storm[ei++];
-      engine.step(ev.t - t);
-      t = ev.t;
-      engine.stimulate(ev.stimulus, ev.intensity);
-      ref.stimulate(ev.stimulus, ev.intensity / ONE, t);
-    }
-    engine.step(next - t);
-    t = next;
-    ref.advanceTo(t);
-    for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
-      worst = Math.max(worst, Math.abs(engine.state.levels[ch] / ONE - ref.levels[ch]));
-    }
-  }
-  return worst;
+  return largestGap(engineFor(profileName), storm, durationMs, sampleMs);
 }
 
 describe("emotion engine: accuracy against the float64 reference", () => {

@@ -9,6 +9,7 @@ import { TICK_MS } from "../../modules/emotion/profile.js";
 import type { Catalog } from "../../modules/emotion/catalog.js";
 import { CHANNEL_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
+import type { EmotionEngine } from "../../modules/emotion/engine.js";
 
 export class ReferenceModel {
   /** Levels as fractions of K. */
@@ -73,4 +74,36 @@ export class ReferenceModel {
     }
     this.lastSeen.set(index, tMs);
   }
+}
+
+/** A stimulus at a time: index into the catalog and Q8.24 intensity. */
+export interface TimedStimulus {
+  t: number;
+  stimulus: number;
+  intensity: number;
+}
+
+/**
+ * Runs an engine and the float64 reference side by side over a storm of stimuli, sampling every
+ * sampleMs; returns the largest level gap seen, as a fraction of K.
+ */
+export function largestGap(engine: EmotionEngine, storm: readonly TimedStimulus[], durationMs: number, sampleMs: number): number {
+  const ref = new ReferenceModel(engine.profile, engine.catalog);
+  let t = 0;
+  let worst = 0;
+  let ei = 0;
+  for (let next = 0; next <= durationMs; next += sampleMs) {
+    while (ei < storm.length && storm[ei].t <= next) {
+      const ev = storm[ei++];
+      engine.step(ev.t - t);
+      t = ev.t;
+      engine.stimulate(ev.stimulus, ev.intensity);
+      ref.stimulate(ev.stimulus, ev.intensity / ONE, t);
+    }
+    engine.step(next - t);
+    t = next;
+    ref.advanceTo(t);
+    for (let ch = 0; ch < CHANNEL_COUNT; ch++) worst = Math.max(worst, Math.abs(engine.state.levels[ch] / ONE - ref.levels[ch]));
+  }
+  return worst;
 }
