@@ -29,8 +29,8 @@ if (spawnSync("python3", ["--version"], { stdio: "ignore" }).status !== 0) {
   console.error("setup-python: python3 is missing; the latent decoder's training and oracle tests need Python 3 with pip");
   process.exit(1);
 }
-if (!has("tensorflow") || !has("numpy")) {
-  console.log("setup-python: installing TensorFlow (CPU) for the decoder trainer (a few minutes)");
+if (!["tensorflow", "numpy", "flatbuffers", "yaml"].every(has)) {
+  console.log("setup-python: installing TensorFlow (CPU) and the oracle's needs for the decoder (a few minutes)");
   pip(["-r", join(here, "requirements.txt")]);
 }
 if (!has("tflite_micro")) {
