@@ -1,5 +1,6 @@
 // The TFLM backend behind backend.h, for the ESP32 (espressif/esp-tflite-micro with ESP-NN kernels):
-// a MicroInterpreter with a MicroMutableOpResolver holding only the decoder's ops and a static arena.
+// a MicroInterpreter with a MicroMutableOpResolver holding only the decoder's four ops (a model with
+// any other op fails AllocateTensors with a clear message) and a static arena.
 // mcconfig compiles C++ outside CMake, so TF_LITE_STATIC_MEMORY is defined here.
 #ifndef TF_LITE_STATIC_MEMORY
 #define TF_LITE_STATIC_MEMORY
@@ -21,7 +22,7 @@ alignas(16) uint8_t arena[kArenaBytes];
 }  // namespace
 
 struct md_backend {
-	tflite::MicroMutableOpResolver<6> resolver;
+	tflite::MicroMutableOpResolver<4> resolver;  // exactly the decoder's ops (docs/decoder.md)
 	tflite::MicroInterpreter *interpreter;
 	alignas(tflite::MicroInterpreter) uint8_t storage[sizeof(tflite::MicroInterpreter)];
 };
@@ -47,10 +48,8 @@ extern "C" md_backend *md_backend_open(const uint8_t *model, size_t length, char
 	md_backend *b = new (&the_backend) md_backend();
 	b->resolver.AddFullyConnected();
 	b->resolver.AddConv2D();
-	b->resolver.AddDepthwiseConv2D();
 	b->resolver.AddReshape();
 	b->resolver.AddDepthToSpace();
-	b->resolver.AddResizeNearestNeighbor();
 	b->interpreter = new (b->storage) tflite::MicroInterpreter(m, b->resolver, arena, kArenaBytes);
 	if (b->interpreter->AllocateTensors() != kTfLiteOk) {
 		snprintf(err, n, "TFLM could not allocate the model: an unsupported op or an arena smaller than it needs");

@@ -192,7 +192,7 @@ describe("latent decoder", () => {
     expect(badRobot.animator.morphing).toBe(false);
   });
 
-  test("training end to end: a smoke model trains, exports and agrees with TFLM", async () => {
+  test("training end to end: a smoke model trains, exports, agrees with TFLM, and is deterministic", async () => {
     const out = tempDir();
     const r = await moodfaceAsync(["decoder", "train", "--samples", "200", "--epochs", "1", "-o", out]);
     expect(r.stderr).not.toMatch(/failed|missing/);
@@ -202,5 +202,10 @@ describe("latent decoder", () => {
     for (const op of info.ops) expect(ALLOWED).toContain(op);
     const { c, tflm } = bothBackends(model, seededLatents(20, info.latent, 3));
     expect(c.equals(tflm)).toBe(true);
+    // Deterministic: the same seed trains the same model, byte for byte.
+    const again = tempDir();
+    expect((await moodfaceAsync(["decoder", "train", "--samples", "200", "--epochs", "1", "-o", again])).status).toBe(0);
+    expect(readFileSync(join(again, "decoder.tflite")).equals(readFileSync(model))).toBe(true);
+    expect(readFileSync(join(again, "latents.json"), "utf8")).toBe(readFileSync(join(out, "latents.json"), "utf8"));
   });
 });
