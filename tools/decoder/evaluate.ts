@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { expression, lerpParams } from "../faces/face.js";
-import { renderFace, unpack } from "../faces/render.js";
+import { renderFace } from "../faces/render.js";
 
 export interface Latents {
   dims: number;
@@ -108,4 +108,4 @@ export async function evaluate(cli: string, model: string, latentsFile: string, 
   };
 }
 
-export { unpack };
+
