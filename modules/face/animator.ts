@@ -14,7 +14,7 @@
  */
 import type { EmotionState } from "../emotion/engine.js";
 import { chooseKeyframe, type FaceSource } from "./faces.js";
-import { FRAME_BYTES, WIDTH } from "./raster.js";
+import { BAYER4, FRAME_BYTES, WIDTH } from "./raster.js";
 import { Random } from "./random.js";
 import type { LatentDecoder } from "./decoder.js";
 
@@ -31,8 +31,6 @@ export const SACCADE_MAX_X = 12;
 export const SACCADE_MAX_Y = 3;
 export const BREATH_PERIOD_MS = 4000;
 
-const BAYER4 = Object.freeze([0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]);
-
 /** For dither level L (0..16) and column x&3: the byte mask of rows (within a page) that show the
  *  new frame. Rows y and y+4 share a Bayer row, so one byte covers a page. */
 const CROSSFADE_MASKS = (() => {
@@ -46,6 +44,15 @@ const CROSSFADE_MASKS = (() => {
   }
   return m;
 })();
+
+/** Ordered-dither crossfade at `level` (0 all `from` .. 16 all `to`) of two page-packed frames. */
+export function crossfade(from: Uint8Array, to: Uint8Array, level: number, out: Uint8Array): void {
+  const masks = level * 4;
+  for (let i = 0; i < FRAME_BYTES; i++) {
+    const m = CROSSFADE_MASKS[masks + (i & 3)];
+    out[i] = (from[i] & ~m) | (to[i] & m);
+  }
+}
 
 export interface AnimatorOptions {
   seed?: number;
@@ -144,13 +151,7 @@ export class Animator {
           if (!this.decoder!.decode(z, base)) this.morphing = false;
         }
       } else {
-        const from = this.from;
-        const to = this.to;
-        const masks = level * 4;
-        for (let i = 0; i < FRAME_BYTES; i++) {
-          const m = CROSSFADE_MASKS[masks + (i & 3)];
-          base[i] = (from[i] & ~m) | (to[i] & m);
-        }
+        crossfade(this.from, this.to, level, base);
       }
     }
     const out = this.frame;

@@ -7,6 +7,9 @@ export const WIDTH = 128;
 export const HEIGHT = 64;
 export const FRAME_BYTES = (WIDTH * HEIGHT) >> 3;
 
+/** 4x4 Bayer ordered-dither thresholds (0..15), row-major: the crossfade and 1-bit conversion share it. */
+export const BAYER4 = Object.freeze([0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]);
+
 export function clear(frame: Uint8Array): void {
   frame.fill(0);
 }

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { expression, lerpParams } from "../faces/face.js";
 import { renderFace } from "../faces/render.js";
+import { crossfade } from "../../modules/face/animator.js";
 
 export interface Latents {
   dims: number;
@@ -45,15 +46,10 @@ function agreement(a: Uint8Array, b: Uint8Array): number {
   return 1 - diff / (a.length * 8);
 }
 
-/** The animator's 50% crossfade (Bayer level 8) of two page-packed frames. */
-function crossfade(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const bayer = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5];
+/** The animator's own crossfade at its halfway level. */
+function halfway(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(1024);
-  for (let i = 0; i < 1024; i++) {
-    let m = 0;
-    for (let row = 0; row < 8; row++) if (bayer[(row & 3) * 4 + (i & 3)] < 8) m |= 1 << row;
-    out[i] = (a[i] & ~m) | (b[i] & m);
-  }
+  crossfade(a, b, 8, out);
   return out;
 }
 
@@ -97,7 +93,7 @@ export async function evaluate(cli: string, model: string, latentsFile: string, 
       }
       const truth = await renderFace(lerpParams(expression(EMOTIONS[a], 1), expression(EMOTIONS[b], 1), 0.5));
       dec += iou(frames.subarray((steps / 2) * 1024, (steps / 2 + 1) * 1024), truth);
-      cross += iou(crossfade(keyframes[ia], keyframes[ib]), truth);
+      cross += iou(halfway(keyframes[ia], keyframes[ib]), truth);
       pairs++;
     }
   }

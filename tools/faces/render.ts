@@ -5,6 +5,7 @@
  */
 import sharp from "sharp";
 import { faceSvg, type FaceParams } from "./face.js";
+import { BAYER4 } from "../../modules/face/raster.js";
 
 export const W = 128;
 export const H = 64;
@@ -16,8 +17,6 @@ export async function faceGrey(p: FaceParams): Promise<Uint8Array> {
   const { data } = await sharp(Buffer.from(faceSvg(p)), { density: 72 }).resize(W, H).greyscale().raw().toBuffer({ resolveWithObject: true });
   return new Uint8Array(data.buffer, data.byteOffset, W * H);
 }
-
-const BAYER4 = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5];
 
 /** 1 bit per pixel (0/1 per byte), row-major. */
 export function toOneBit(grey: Uint8Array, how: OneBit = { mode: "threshold", level: 128 }): Uint8Array {
