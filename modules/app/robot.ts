@@ -16,7 +16,7 @@ import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
 import { Animator } from "../face/animator.js";
 import { drawLevels } from "../face/levels-view.js";
-import { decodeStimulus, encodeAck, encodeError, encodeState, newStimulusMessage, MAX_MESSAGE_BYTES } from "../link/codec.js";
+import { decodeStimulus, encodeAck, encodeError, encodeState, newStimulusMessage } from "../link/codec.js";
 import { decodeSaved, encodeSaved } from "./saved.js";
 
 export interface RobotConfig {
@@ -159,8 +159,8 @@ export class Robot {
   receive(bytes: Uint8Array, length: number, reply: Uint8Array): number {
     const m = this.message;
     const e = this.engine;
-    const code = length > MAX_MESSAGE_BYTES ? 3 : decodeStimulus(bytes, length, e.catalog.names.length, e.catalog.tags.length, m);
-    if (code !== 0) return encodeError(reply, code, length > MAX_MESSAGE_BYTES ? MAX_MESSAGE_BYTES : m.errorAt);
+    const code = decodeStimulus(bytes, length, e.catalog.names.length, e.catalog.tags.length, m);
+    if (code !== 0) return encodeError(reply, code, m.errorAt);
     e.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
     return encodeAck(reply, m.stimulus);
   }

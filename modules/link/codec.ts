@@ -77,6 +77,8 @@ export function encodeStimulus(out: Uint8Array, stimulus: number, intensity255: 
  */
 export function decodeStimulus(bytes: Uint8Array, length: number, stimulusCount: number, tagVocabulary: number, m: StimulusMessage): number {
   if (length < 1) return fault(m, ERR_EMPTY, 0);
+  // Nothing longer than one BLE write is a message, whatever its first byte says.
+  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
   if (bytes[0] !== MSG_STIMULUS) return fault(m, ERR_UNKNOWN_TYPE, 0);
   if (length < 5) return fault(m, ERR_LENGTH, length);
   if (bytes[1] !== PROTOCOL_VERSION) return fault(m, ERR_VERSION, 1);

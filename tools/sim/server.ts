@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { Robot, FRAME_MS } from "../../modules/app/robot.js";
 import { CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
-import { encodeError, ERR_LENGTH, MAX_MESSAGE_BYTES, STATE_BYTES } from "../../modules/link/codec.js";
+import { STATE_BYTES } from "../../modules/link/codec.js";
 import { createSimHost, type SimHost } from "./host.js";
 import { shippedProfileNames } from "../lib/data.js";
 
@@ -114,7 +114,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
         return;
       }
       const bytes = toBytes(data);
-      const n = bytes.length > MAX_MESSAGE_BYTES ? encodeError(reply, ERR_LENGTH, MAX_MESSAGE_BYTES) : robot.receive(bytes, bytes.length, reply);
+      const n = robot.receive(bytes, bytes.length, reply);
       ws.send(reply.slice(0, n));
     });
     ws.on("error", () => ws.terminate());
