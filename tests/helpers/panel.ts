@@ -36,16 +36,8 @@ export function rig(options: RigOptions = {}): Rig {
   return { bus, panel, display, clock };
 }
 
-/** xorshift32 stream for reproducible random frames. */
-export function random(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+/** Reproducible random stream (the firmware's own xorshift32) for random frames. */
+export { xorshift32 as random } from "../parity/vectors.js";
 
 export function randomFrame(rand: () => number, bytes = 1024): Uint8Array {
   const f = new Uint8Array(bytes);
