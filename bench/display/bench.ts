@@ -3,8 +3,8 @@
  * a naive full-frame update of the same trace (Adafruit's display()).
  */
 import SSD1306 from "../../modules/display/ssd1306.js";
-import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
-import { VirtualBus, i2cClassFor } from "../../modules/display/virtual-i2c.js";
+import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
+import { VirtualBus, i2cClassFor } from "../../modules/virtual/i2c.js";
 import { standardTrace, TRACE_FPS } from "../../tools/display/trace.js";
 import { naiveFullFrame } from "./naive.js";
 

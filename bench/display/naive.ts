@@ -3,7 +3,7 @@
  * window in two command transactions, then all 1024 bytes in chunks of 127, each chunk a transaction
  * of its own with 0x40 in front. The baseline a dirty-window driver is measured against.
  */
-import type { VirtualBus } from "../../modules/display/virtual-i2c.js";
+import type { VirtualBus } from "../../modules/virtual/i2c.js";
 
 export const WIRE_MAX = 128;
 

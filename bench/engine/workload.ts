@@ -9,7 +9,7 @@ import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import type { ParityData } from "../../tests/parity/vectors.js";
-import { openPack } from "../../modules/face/pack.js";
+import { openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { Animator } from "../../modules/face/animator.js";
 

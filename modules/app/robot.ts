@@ -11,11 +11,11 @@ import { loadWheel } from "../emotion/wheel.js";
 import { EMOTIONS } from "../emotion/names.js";
 import type { Json } from "../emotion/check.js";
 import SSD1306, { type I2CClass } from "../display/ssd1306.js";
-import { latentSize, openPack, type Pack } from "../face/pack.js";
+import { latentSize, openPack, type Pack } from "../pack/pack.js";
 import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
 import { Animator } from "../face/animator.js";
-import { drawLevels } from "../face/levels-view.js";
+import { drawLevels } from "./levels-view.js";
 import { decodeStimulus, encodeAck, encodeError, encodeState, newStimulusMessage } from "../link/codec.js";
 import { decodeSaved, encodeSaved } from "./saved.js";
 

@@ -15,7 +15,7 @@
 import type { EmotionState } from "../emotion/engine.js";
 import { chooseKeyframe, type FaceSource } from "./faces.js";
 import { BAYER4, FRAME_BYTES, WIDTH } from "./raster.js";
-import { Random } from "./random.js";
+import { Random } from "../common/random.js";
 import type { LatentDecoder } from "./decoder.js";
 
 const MAX_LATENT = 16;

@@ -3,7 +3,7 @@
  * pack is missing or corrupt. The animator sees both through one small interface.
  */
 import { CALM, EMOTIONS } from "../emotion/names.js";
-import { INDEX_RECORD_BYTES, NUANCE_ANY, VARIANT_BASE, readLatent, type Pack } from "./pack.js";
+import { INDEX_RECORD_BYTES, NUANCE_ANY, VARIANT_BASE, readLatent, type Pack } from "../pack/pack.js";
 import { clear, fillEllipse, fillRect, FRAME_BYTES } from "./raster.js";
 
 export interface FaceSource {

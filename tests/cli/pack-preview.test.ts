@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import { openPack } from "../../modules/face/pack.js";
+import { openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { moodface, tempDir } from "../helpers/cli.js";

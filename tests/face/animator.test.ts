@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { EMOTIONS } from "../../modules/emotion/names.js";
-import { openPack } from "../../modules/face/pack.js";
+import { openPack } from "../../modules/pack/pack.js";
 import { FallbackFaces, PackFaces, chooseKeyframe, type FaceSource } from "../../modules/face/faces.js";
 import { Animator, BLINK_FRAME_MS, TRANSITION_MS } from "../../modules/face/animator.js";
 

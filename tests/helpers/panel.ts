@@ -1,7 +1,7 @@
 /* A driver wired to a virtual SSD1306 on a virtual bus, with a hand-driven clock. */
 import SSD1306, { type SSD1306Options } from "../../modules/display/ssd1306.js";
-import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
-import { VirtualBus, i2cClassFor } from "../../modules/display/virtual-i2c.js";
+import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
+import { VirtualBus, i2cClassFor } from "../../modules/virtual/i2c.js";
 
 export interface Rig {
   bus: VirtualBus;

@@ -10,8 +10,8 @@ import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import type { Json } from "../../modules/emotion/check.js";
-import { Random } from "../../modules/face/random.js";
-import { openPack } from "../../modules/face/pack.js";
+import { Random } from "../../modules/common/random.js";
+import { openPack } from "../../modules/pack/pack.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../../modules/face/faces.js";
 import { Animator } from "../../modules/face/animator.js";
 

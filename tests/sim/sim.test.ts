@@ -11,7 +11,7 @@ import WebSocket from "ws";
 import { startSim, type Sim } from "../../tools/sim/server.js";
 import { parseLog, replay } from "../../tools/display/i2c-log.js";
 import { readGlassPng } from "../../tools/display/png.js";
-import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
+import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { moodfaceAsync, tempDir } from "../helpers/cli.js";

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import writeFileAtomic from "write-file-atomic";
-import { openPack } from "../../modules/face/pack.js";
+import { openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
 import { DEFAULTS_DIR, FRAMES_DIR, generateDefaults } from "../faces/defaults.js";

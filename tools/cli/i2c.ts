@@ -1,6 +1,6 @@
 /* `moodface i2c replay`: an I2C log back into a virtual SSD1306, and a picture of its glass. */
 import { Command, Option } from "commander";
-import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
+import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { readLog, replay } from "../display/i2c-log.js";
 import { TINTS, writeGlassPng, type Tint } from "../display/png.js";
 import { UsageError } from "../lib/data.js";

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMOTIONS } from "../../modules/emotion/names.js";
-import { Random } from "../../modules/face/random.js";
+import { Random } from "../../modules/common/random.js";
 import { expression, lerpParams, NEUTRAL, type FaceParams } from "../faces/face.js";
 import { faceGrey, toOneBit } from "../faces/render.js";
 

@@ -1,7 +1,7 @@
 /* PNG pictures of what the virtual panel's glass shows (pngjs). */
 import { PNG } from "pngjs";
 import writeFileAtomic from "write-file-atomic";
-import type { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
+import type { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 
 /** OLED colours: lit pixels take the panel's brightness times this tint. */
 export const TINTS = { white: [255, 255, 255], blue: [120, 200, 255], yellow: [255, 220, 90] } as const;

@@ -3,7 +3,7 @@
  * CRCs come from the crc-32 package, so reader and writer are checked against each other.
  */
 import CRC32 from "crc-32";
-import { FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/face/pack.js";
+import { FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/pack/pack.js";
 
 /** LATN: [u16 dims, u16 count, then per keyframe (index order) a present flag and dims int8]. */
 export function latentsSection(dims: number, perEntry: readonly (ArrayLike<number> | undefined)[]): Uint8Array {

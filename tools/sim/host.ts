@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { VirtualBus, i2cClassFor } from "../../modules/display/virtual-i2c.js";
-import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
+import { VirtualBus, i2cClassFor } from "../../modules/virtual/i2c.js";
+import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import type { RobotConfig, RobotHost } from "../../modules/app/robot.js";
 import { DATA_DIR, PROFILES_DIR } from "../lib/data.js";
 import { formatTransaction } from "../display/i2c-log.js";

@@ -4,7 +4,7 @@
  * bytes and SCL clocks, can record a log, and can inject faults (a NACK on the k-th byte, a bus
  * timeout, a device unplugged) the way a loose wire would.
  */
-import { transactionClocks } from "./commands.js";
+import { transactionClocks } from "../display/commands.js";
 
 export interface I2CDevice {
   /** One write: `length` bytes of `bytes` after the address byte. */

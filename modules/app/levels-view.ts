@@ -5,7 +5,7 @@
  */
 import { ONE } from "../emotion/fixed.js";
 import type { EmotionState } from "../emotion/engine.js";
-import { clear, fillRect, vline } from "./raster.js";
+import { clear, fillRect, vline } from "../face/raster.js";
 
 const BAR_BOTTOM = 63;
 const BAR_HEIGHT = 60;

@@ -4,8 +4,8 @@
  * with a virtual SSD1306 at 0x3C. The manifest maps the provider to this module on lin only; on the
  * ESP32 the SDK's own provider hands out the real `embedded:io/i2c`.
  */
-import { VirtualBus, i2cClassFor } from "./virtual-i2c.js";
-import { VirtualSSD1306 } from "./virtual-ssd1306.js";
+import { VirtualBus, i2cClassFor } from "./i2c.js";
+import { VirtualSSD1306 } from "./ssd1306.js";
 
 const bus = new VirtualBus();
 const panel = new VirtualSSD1306(128, 64);

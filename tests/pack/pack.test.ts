@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import CRC32 from "crc-32";
-import { crc32 } from "../../modules/face/crc32.js";
-import { latentSize, openPack, readLatent, recordBand, recordEmotion, recordNuance } from "../../modules/face/pack.js";
+import { crc32 } from "../../modules/common/crc32.js";
+import { latentSize, openPack, readLatent, recordBand, recordEmotion, recordNuance } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { latentsSection, writePack, type PackEntry } from "../../tools/faces/pack-writer.js";
 import { random, randomFrame } from "../helpers/panel.js";

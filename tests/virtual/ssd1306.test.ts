@@ -1,5 +1,5 @@
-import { VirtualSSD1306 } from "../../modules/display/virtual-ssd1306.js";
-import { VirtualBus, i2cClassFor } from "../../modules/display/virtual-i2c.js";
+import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
+import { VirtualBus, i2cClassFor } from "../../modules/virtual/i2c.js";
 import { formatTransaction, parseLog, replay, type LoggedTransaction } from "../../tools/display/i2c-log.js";
 import { glassPng, readGlassPng } from "../../tools/display/png.js";
 import { rig, random, randomFrame } from "../helpers/panel.js";

@@ -10,7 +10,7 @@
  * Modelling choices the datasheet leaves open are listed in docs/ssd1306.md. Pure ECMAScript, so it
  * runs on XS as well as in Node.js.
  */
-import { CMD, parameterCount } from "./commands.js";
+import { CMD, parameterCount } from "../display/commands.js";
 
 /** GDDRAM is always 128 columns x 8 pages, whatever glass is attached. */
 export const RAM_COLUMNS = 128;

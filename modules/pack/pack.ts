@@ -5,7 +5,7 @@
  * and reports the first problem found. It never throws on bad bytes: openPack() returns an error
  * and the caller falls back to the built-in faces.
  */
-import { crc32 } from "./crc32.js";
+import { crc32 } from "../common/crc32.js";
 import { EMOTION_COUNT, INTENSITY_BANDS } from "../emotion/names.js";
 
 export const PACK_MAGIC = 0x4b50464d; // "MFPK" read as a little-endian u32
