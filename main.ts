@@ -1,19 +1,23 @@
 /*
- * moodface firmware entry point: the Moddable host for the robot (modules/app/robot.ts). Data files
- * and frames.bin come from flash, the saved state from Preference, the I2C bus from the board's
- * host provider (the real bus on the ESP32, a virtual SSD1306 on lin). One frame every 33 ms.
+ * moodface firmware entry point: hands the Moddable host's raw inputs to the boot stage
+ * (modules/app/boot.ts) and runs the robot on the clock. Data files and frames.bin come from flash,
+ * the saved state from Preference, the I2C bus (and the button's GPIO) from the board's host
+ * provider: the real ones on the ESP32, the virtual panel and mcsim's button on lin.
  */
 import Resource from "Resource";
 import Preference from "preference";
 import Timer from "timer";
+import Time from "time";
 import config from "mc/config";
 import device from "embedded:provider/builtin";
 import { Robot, FRAME_MS, type RobotHost } from "app/robot";
+import { boot } from "app/boot";
 import { NativeDecoder } from "face/native-decoder";
 
 const DOMAIN = "moodface";
 
 const host: RobotHost = {
+  config,
   i2c: { ...device.I2C.default, io: device.io.I2C },
   resource: (name) => (Resource.exists(name) ? (new Resource(name) as unknown as ArrayBufferLike) : undefined),
   text: (name) => (Resource.exists(name) ? String.fromArrayBuffer(new Resource(name).slice(0)) : undefined),
@@ -23,14 +27,39 @@ const host: RobotHost = {
   },
   save: (bytes) => Preference.set(DOMAIN, "state", bytes.buffer as ArrayBuffer),
   trace: (message) => trace(message),
-  config: { profile: config.profile, view: config.view, display: config.display, seed: Date.now() | 0 },
+  seed: Date.now() | 0,
   // The pack's model is a view into the frames.bin Resource: it stays in flash.
-  decoder: (model) => new NativeDecoder(model),
+  openDecoder: (model) => new NativeDecoder(model),
 };
 
-const robot = new Robot(host);
-let now = 0;
+const robot = new Robot(host, boot(host));
+
+// A push button to ground (config.button.pin; 0 is the DevKitC's BOOT button, mcsim's "Button" on
+// lin): each press gives the next of config.button.stimuli, the robot's way in before an app pairs.
+if (robot.config.button.pin >= 0 && device.io.Digital) {
+  const Digital = device.io.Digital;
+  const DEBOUNCE_MS = 150; // contacts bounce for a few ms: one press, one stimulus
+  let down = false;
+  let last = -DEBOUNCE_MS;
+  new Digital({
+    pin: robot.config.button.pin,
+    mode: Digital.InputPullUp,
+    edge: Digital.Rising | Digital.Falling,
+    onReadable(this: { read(): number }) {
+      const pressed = this.read() === 0;
+      const now = Time.ticks;
+      if (pressed && !down && now - last >= DEBOUNCE_MS) {
+        last = now;
+        robot.press();
+      }
+      down = pressed;
+    },
+  });
+}
+
+// Time from the clock, not from counting callbacks: a late timer must not slow the ODE down
+// (Robot.frame clamps long gaps).
+const start = Time.ticks;
 Timer.repeat(() => {
-  now += FRAME_MS;
-  robot.frame(now);
+  robot.frame(Time.ticks - start);
 }, FRAME_MS);

@@ -42,14 +42,17 @@ declare module "timer" {
 }
 
 declare module "mc/config" {
-  const config: {
-    readonly profile?: string;
-    /** "face" (default) or "levels", the diagnostic view of the engine. */
-    readonly view?: string;
-    readonly display?: { readonly address?: number; readonly hz?: number; readonly height?: number; readonly flip?: boolean; readonly contrast?: number };
-    readonly [key: string]: unknown;
-  };
+  /** The manifest's config, merged for the platform; modules/app/config.ts checks it. */
+  const config: { readonly [key: string]: unknown };
   export default config;
+}
+
+declare module "time" {
+  const Time: {
+    /** Milliseconds from an arbitrary start, monotonic. */
+    readonly ticks: number;
+  };
+  export { Time as default };
 }
 
 declare module "embedded:provider/builtin" {
@@ -63,10 +66,17 @@ declare module "embedded:provider/builtin" {
   interface I2CClass {
     new (options: { data: PinSpecifier; clock: PinSpecifier; hz: number; address: number; port?: number }): I2C;
   }
+  /** The ECMA-419 digital I/O class (`embedded:io/digital`). */
+  interface DigitalClass {
+    new (options: { pin: PinSpecifier; mode: number; edge?: number; onReadable?: (this: { read(): number }) => void }): { read(): number; close(): void };
+    readonly InputPullUp: number;
+    readonly Rising: number;
+    readonly Falling: number;
+  }
   const device: {
     /** As in the SDK's typings: the constructor options, without the class (that is device.io.I2C). */
     readonly I2C: { readonly default: { readonly data: PinSpecifier; readonly clock: PinSpecifier; readonly port?: number } };
-    readonly io: { readonly I2C: I2CClass };
+    readonly io: { readonly I2C: I2CClass; readonly Digital?: DigitalClass };
   };
   export default device;
 }

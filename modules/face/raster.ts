@@ -3,27 +3,15 @@
  * the SSD1306's own layout. Integer-only and allocation-free: the firmware draws its fallback faces
  * and overlays with these, and the tools use them for test traces.
  */
-export const WIDTH = 128;
-export const HEIGHT = 64;
-export const FRAME_BYTES = (WIDTH * HEIGHT) >> 3;
+import { FRAME_BYTES, HEIGHT, PAGES, WIDTH } from "../common/geometry.js";
+
+export { FRAME_BYTES, HEIGHT, WIDTH };
 
 /** 4x4 Bayer ordered-dither thresholds (0..15), row-major: the crossfade and 1-bit conversion share it. */
 export const BAYER4 = Object.freeze([0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]);
 
 export function clear(frame: Uint8Array): void {
   frame.fill(0);
-}
-
-export function setPixel(frame: Uint8Array, x: number, y: number, on: boolean): void {
-  if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT) return;
-  const i = (y >> 3) * WIDTH + x;
-  if (on) frame[i] |= 1 << (y & 7);
-  else frame[i] &= ~(1 << (y & 7));
-}
-
-export function getPixel(frame: Uint8Array, x: number, y: number): boolean {
-  if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT) return false;
-  return ((frame[(y >> 3) * WIDTH + x] >> (y & 7)) & 1) === 1;
 }
 
 /** Sets or clears a vertical run of pixels x, y0..y1 (inclusive), a byte at a time where it can. */
@@ -69,4 +57,25 @@ export function isqrt(n: number): number {
     y = ((x + ((n / x) | 0)) >> 1) | 0;
   }
   return x;
+}
+
+/** For each byte, its 8 rows ORed in pairs into 4 (bit k = rows 2k and 2k+1): halves a page's height. */
+const HALF_ROWS = (() => {
+  const t = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) for (let k = 0; k < 4; k++) if ((b >> (2 * k)) & 3) t[b] |= 1 << k;
+  return t;
+})();
+
+/**
+ * The frame squeezed to half its height (for 128x32 glass) into the top half of `dst`: each glass
+ * row is the OR of two frame rows, so thin lines survive. `dst` must not be `src`.
+ */
+export function halveRows(src: Uint8Array, dst: Uint8Array): void {
+  dst.fill(0);
+  for (let p = 0; p < PAGES >> 1; p++) {
+    const a = 2 * p * WIDTH;
+    const b = a + WIDTH;
+    const o = p * WIDTH;
+    for (let x = 0; x < WIDTH; x++) dst[o + x] = HALF_ROWS[src[a + x]] | (HALF_ROWS[src[b + x]] << 4);
+  }
 }

@@ -15,6 +15,8 @@ interface SimulatorScreen {
   begin(x: number, y: number, width: number, height: number): void;
   send(pixels: ArrayBuffer, offset?: number, count?: number): void;
   end(): void;
+  /** mcsim's controls post JSON strings here ({"button": 1} while its Button is held). */
+  onMessage?: (message: string) => void;
 }
 
 // Commodetto's bitmap formats (commodettoBitmapFormat.h).
@@ -29,11 +31,22 @@ function rgb565(level: number): number {
   return ((r >> 3) << 11) | ((g >> 2) << 5) | (level >> 3);
 }
 
-export function mirrorPanel(panel: VirtualSSD1306): void {
+/** Shows the panel on mcsim's screen; `onButton` hears mcsim's "Button" (pressed or released). */
+export function mirrorPanel(panel: VirtualSSD1306, onButton?: (pressed: boolean) => void): void {
   const screen = (globalThis as unknown as { screen?: SimulatorScreen }).screen;
   if (!screen) {
     trace("moodface: no simulator screen; the virtual panel is not shown\n");
     return;
+  }
+  if (onButton) {
+    screen.onMessage = (message) => {
+      try {
+        const m = JSON.parse(message) as { button?: number };
+        if (m.button !== undefined) onButton(m.button !== 0);
+      } catch {
+        // Not ours: mcsim's other controls post other messages.
+      }
+    };
   }
   if (screen.pixelFormat !== GRAY256 && screen.pixelFormat !== RGB565LE) screen.pixelFormat = RGB565LE;
   const wide = screen.pixelFormat === RGB565LE;

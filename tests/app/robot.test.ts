@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Robot, type RobotConfig } from "../../modules/app/robot.js";
+import { Robot } from "../../modules/app/robot.js";
+import type { ConfigOverrides } from "../../tools/sim/host.js";
 import { decodeSaved, encodeSaved } from "../../modules/app/saved.js";
 import { decodeState, encodeStimulus, MSG_ACK, MSG_ERROR, STATE_BYTES } from "../../modules/link/codec.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
@@ -9,7 +10,7 @@ import { createSimHost } from "../../tools/sim/host.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
 
-function robot(config: RobotConfig = {}, framesFile = join(REPO_ROOT, "frames", "frames.bin"), stateFile?: string) {
+function robot(config: ConfigOverrides = {}, framesFile = join(REPO_ROOT, "frames", "frames.bin"), stateFile?: string) {
   const traces: string[] = [];
   const host = createSimHost({ framesFile, stateFile, config, now: () => 0, trace: (m) => traces.push(m) });
   return { robot: new Robot(host), host, traces };

@@ -1,22 +1,36 @@
 /*
- * The simulator's host for the robot: data files and frames.bin from disk, the saved state in a
- * file (written atomically), and a virtual I2C bus with a virtual SSD1306 whose every transaction
- * can be logged (docs/formats/i2c-log.md).
+ * The simulator's host for the robot: the same raw inputs main.ts hands the boot stage on the
+ * board, from this machine. The config is the manifest's (merged for lin, as mcconfig merges it)
+ * with the command line's overrides on top; data files and frames.bin come from disk; the saved
+ * state from a file (written atomically); the hardware is the virtual provider the lin build uses
+ * (a virtual SSD1306 at the configured address on a virtual I2C bus, virtual GPIO inputs), and
+ * every I2C transaction can be logged (docs/formats/i2c-log.md).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { VirtualBus, i2cClassFor } from "../../modules/virtual/i2c.js";
-import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
-import type { RobotConfig, RobotHost } from "../../modules/app/robot.js";
+import type { RobotHost } from "../../modules/app/robot.js";
+import { parseConfig } from "../../modules/app/config.js";
+import { createVirtualDevice, type VirtualDevice } from "../../modules/virtual/provider.js";
+import type { VirtualBus } from "../../modules/virtual/i2c.js";
+import type { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { DATA_DIR, PROFILES_DIR } from "../lib/data.js";
+import { platformConfig } from "../lib/manifest.js";
 import { formatTransaction } from "../display/i2c-log.js";
 import { hostDecoder } from "../decoder/native.js";
+import { ReferenceModel } from "../decoder/reference.js";
+
+/** Raw config overrides, in the manifest's shape ({ profile, display: { hz } ...}). */
+export interface ConfigOverrides {
+  readonly [key: string]: unknown;
+}
 
 export interface SimHostOptions {
   framesFile: string;
   stateFile?: string;
-  config: RobotConfig;
+  /** Laid over the manifest's lin config, key by key. */
+  config?: ConfigOverrides;
+  seed?: number;
   /** Called with each I2C transaction as a log line. */
   onLogLine?: (line: string) => void;
   /** Robot time, for log timestamps. */
@@ -27,14 +41,32 @@ export interface SimHostOptions {
 }
 
 export interface SimHost extends RobotHost {
+  readonly device: VirtualDevice;
   readonly bus: VirtualBus;
   readonly panel: VirtualSSD1306;
 }
 
+function overlay(base: Record<string, unknown>, top: ConfigOverrides): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(top)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" ? overlay(b as Record<string, unknown>, v as ConfigOverrides) : v;
+  }
+  return out;
+}
+
+/** The model's own latent size (its input tensor), so the boot stage can check it against the pack's. */
+function modelLatentSize(model: Uint8Array): number {
+  const m = new ReferenceModel(model);
+  return m.tensors[m.input].shape.reduce((a, b) => a * b, 1);
+}
+
 export function createSimHost(o: SimHostOptions): SimHost {
-  const bus = new VirtualBus();
-  const panel = new VirtualSSD1306(128, o.config.display?.height ?? 64);
-  bus.attach(o.config.display?.address ?? 0x3c, panel);
+  const config = overlay(platformConfig("lin"), o.config ?? {});
+  // The provider gets the display config the boot stage will use (parseConfig is that stage's schema).
+  const device = createVirtualDevice(parseConfig(config).config.display);
+  const { bus, panel } = device.virtual;
   if (o.onLogLine) {
     const log = o.onLogLine;
     bus.onTransaction = (address, bytes, length, acked) => log(formatTransaction({ t: o.now(), address, bytes: bytes.slice(0, length), acked }));
@@ -47,9 +79,12 @@ export function createSimHost(o: SimHostOptions): SimHost {
     return undefined;
   };
   return {
+    device,
     bus,
     panel,
-    i2c: { io: i2cClassFor(bus), data: 4, clock: 5 },
+    config,
+    seed: o.seed ?? 1,
+    i2c: device.I2C.default,
     resource: (name) => {
       if (name !== "frames.bin" || !existsSync(o.framesFile)) return undefined;
       const b = readFileSync(o.framesFile);
@@ -64,7 +99,6 @@ export function createSimHost(o: SimHostOptions): SimHost {
       if (o.stateFile) writeFileAtomic.sync(o.stateFile, Buffer.from(bytes));
     },
     trace: (m) => (o.trace ?? ((s: string) => process.stderr.write(s)))(m),
-    config: o.config,
-    decoder: o.noDecoder ? undefined : (model, size) => hostDecoder(model, size),
+    openDecoder: o.noDecoder ? undefined : (model) => hostDecoder(model, modelLatentSize(model)),
   };
 }

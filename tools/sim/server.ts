@@ -59,7 +59,8 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   const host = createSimHost({
     framesFile: o.framesFile,
     stateFile: o.stateFile,
-    config: { profile: o.profile, seed: o.seed, display: { hz: o.hz } },
+    config: { profile: o.profile, display: { hz: o.hz } },
+    seed: o.seed,
     now: () => t,
     onLogLine: log ? (line) => log!.write(line) : undefined,
     trace: o.quiet ? () => {} : undefined,
