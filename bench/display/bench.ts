@@ -6,7 +6,7 @@ import SSD1306 from "../../modules/display/ssd1306.js";
 import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { VirtualBus, i2cClassFor } from "../../modules/virtual/i2c.js";
 import { standardTrace, TRACE_FPS } from "../../tools/display/trace.js";
-import { naiveFullFrame } from "./naive.js";
+import { naiveFullFrame } from "../../tools/display/naive.js";
 
 const SPEEDS = [100_000, 400_000, 1_000_000];
 const THEORY_FULL_FRAME = 9310;

@@ -8,11 +8,11 @@
 export const ADDRESS_SA0_LOW = 0x3c;
 export const ADDRESS_SA0_HIGH = 0x3d;
 
-/** Control byte after the address: Co (bit 7) continuation, D/C# (bit 6) data or command. */
+/** Control byte after the address: Co (bit 7) one byte then another control byte, D/C# (bit 6) data. */
+export const CONTROL_CO = 0x80;
+export const CONTROL_DC = 0x40;
 export const CONTROL_COMMAND_STREAM = 0x00;
-export const CONTROL_COMMAND_SINGLE = 0x80;
-export const CONTROL_DATA_STREAM = 0x40;
-export const CONTROL_DATA_SINGLE = 0xc0;
+export const CONTROL_DATA_STREAM = CONTROL_DC;
 
 export const CMD = Object.freeze({
   DISPLAY_OFF: 0xae,

@@ -15,7 +15,6 @@
 export const FRAC_BITS = 24;
 /** 1.0 in Q8.24. */
 export const ONE = 1 << FRAC_BITS;
-export const HALF = 1 << (FRAC_BITS - 1);
 
 /**
  * Rounded product of two Q8.24 numbers: round(a * b / 2^24), ties toward +infinity.
@@ -105,7 +104,3 @@ export function toFixed(x: number): number {
   return Math.round(x * ONE) | 0;
 }
 
-/** Real number from Q8.24. For tools, tests and readouts on the host. */
-export function fromFixed(q: number): number {
-  return q / ONE;
-}

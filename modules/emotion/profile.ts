@@ -208,4 +208,3 @@ export function levelOf(profile: Profile, channel: number, fraction: number): nu
   return (fraction / ONE) * profile.channels[channel].K;
 }
 
-export type ProfileDocument = JsonObject;

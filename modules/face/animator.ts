@@ -3,7 +3,7 @@
  *
  * - Keyframe for the dominant emotion, its intensity band and nuance word (chooseKeyframe).
  * - Transitions when the keyframe changes: a 400 ms ordered-dither crossfade (Bayer 4x4, 17 levels)
- *   from whatever was showing; a later issue swaps in the latent decoder's morph.
+ *   from whatever was showing, or a morph through the latent decoder when the pack has one.
  * - Idle life: Cozmo-timed blinks (7 frames of 33 ms with eye heights .85 .6 .1 .05 .15 .7 .9,
  *   every 3-10 s), saccades (eyes dart up to 12 px every 1-2.25 s, often back to centre) and slow
  *   breathing (the face rises one pixel for 2 s of every 4). The zoom-in on strong emotions is drawn
@@ -17,14 +17,19 @@ import { chooseKeyframe, type FaceSource } from "./faces.js";
 import { BAYER4, FRAME_BYTES, WIDTH } from "./raster.js";
 import { Random } from "../common/random.js";
 import type { LatentDecoder } from "./decoder.js";
+import { BLINK_FRAME_MS, BLINK_PERMILLE } from "./blink.js";
+import { MAX_LATENT } from "../pack/pack.js";
 
-const MAX_LATENT = 16;
-
+export { BLINK_FRAME_MS };
 export const TRANSITION_MS = 400;
-export const BLINK_FRAME_MS = 33;
-/** Cozmo's blink: eye height per 33 ms frame, in 1/256. */
-export const BLINK_HEIGHTS = Object.freeze([218, 154, 26, 13, 38, 179, 230]);
+/** Transitions step through 17 levels (0..16): level = elapsed * 16 / TRANSITION_MS as a multiply-shift. */
+const LEVEL_MUL = Math.round((16 << 10) / TRANSITION_MS);
+/** Blink heights in 1/256, from the shared table. */
+const BLINK_HEIGHTS = Object.freeze(BLINK_PERMILLE.map((p) => Math.round((p * 256) / 1000)));
 const BLINK_MS = BLINK_HEIGHTS.length * BLINK_FRAME_MS;
+/** stage = elapsed / BLINK_FRAME_MS as a multiply-shift (exact over one blink: checked below). */
+const STAGE_MUL = Math.ceil(65536 / BLINK_FRAME_MS);
+for (let t = 0; t < BLINK_MS; t++) if ((Math.imul(t, STAGE_MUL) >>> 16) !== ((t / BLINK_FRAME_MS) | 0)) throw new Error("animator: blink stage multiplier");
 export const BLINK_EVERY_MS = Object.freeze([3000, 10000]);
 export const SACCADE_EVERY_MS = Object.freeze([1000, 2250]);
 export const SACCADE_MAX_X = 12;
@@ -74,7 +79,7 @@ export class Animator {
   gazeX = 0;
   gazeY = 0;
 
-  private source: FaceSource;
+  private readonly source: FaceSource;
   private readonly random: Random;
   private readonly options: Required<Omit<AnimatorOptions, "decoder">>;
   private readonly decoder: LatentDecoder | undefined;
@@ -111,12 +116,6 @@ export class Animator {
     this.decoder = options.decoder && options.decoder.latentSize <= MAX_LATENT ? options.decoder : undefined;
   }
 
-  /** Switches keyframe source (a new pack, or the fallback faces); fades to the new face. */
-  setSource(source: FaceSource): void {
-    this.source = source;
-    this.wishEmotion = -1;
-  }
-
   /** Computes the frame for time `now` (ms, any origin, non-decreasing) and the engine's state. */
   update(now: number, state: Pick<EmotionState, "dominant" | "band" | "nuance">): Uint8Array {
     if (!this.started) {
@@ -135,8 +134,7 @@ export class Animator {
     const base = this.base;
     if (this.transitioning) {
       const elapsed = now - this.transitionStart;
-      // level = 16 * elapsed / TRANSITION_MS without division (41/1024 ~ 1/25 = 16/400).
-      const level = elapsed >= TRANSITION_MS ? 16 : (Math.imul(elapsed, 41) >> 10) | 0;
+      const level = elapsed >= TRANSITION_MS ? 16 : (Math.imul(elapsed, LEVEL_MUL) >> 10) | 0;
       if (level >= 16) {
         if (this.morphing) this.shownLatent.set(this.toLatent);
         this.transitioning = false;
@@ -177,8 +175,7 @@ export class Animator {
         }
         if (this.blinking) {
           const elapsed = now - this.blinkStart;
-          // stage = elapsed / 33 by multiply-shift (65536 / 33 ~ 1986).
-          const stage = elapsed >= BLINK_MS ? BLINK_HEIGHTS.length : Math.imul(elapsed, 1986) >>> 16;
+          const stage = elapsed >= BLINK_MS ? BLINK_HEIGHTS.length : Math.imul(elapsed, STAGE_MUL) >>> 16;
           if (stage >= BLINK_HEIGHTS.length) {
             this.blinking = false;
             this.nextBlink = now + this.random.range(BLINK_EVERY_MS[0], BLINK_EVERY_MS[1]);

@@ -3,7 +3,7 @@
  * pack is missing or corrupt. The animator sees both through one small interface.
  */
 import { CALM, EMOTIONS } from "../emotion/names.js";
-import { INDEX_RECORD_BYTES, NUANCE_ANY, VARIANT_BASE, readLatent, type Pack } from "../pack/pack.js";
+import { EYE_BOX_BYTES, NUANCE_ANY, RECORD, VARIANT_BASE, readLatent, recordField, type Pack } from "../pack/pack.js";
 import { clear, fillEllipse, fillRect, FRAME_BYTES } from "./raster.js";
 
 export interface FaceSource {
@@ -27,20 +27,17 @@ export class PackFaces implements FaceSource {
     this.p = pack;
     this.count = pack.count;
   }
-  private field(i: number, k: number): number {
-    return this.p.bytes[this.p.indexOffset + i * INDEX_RECORD_BYTES + k];
-  }
   emotion(i: number): number {
-    return this.field(i, 0);
+    return recordField(this.p, i, RECORD.EMOTION);
   }
   band(i: number): number {
-    return this.field(i, 1);
+    return recordField(this.p, i, RECORD.BAND);
   }
   variant(i: number): number {
-    return this.field(i, 2);
+    return recordField(this.p, i, RECORD.VARIANT);
   }
   nuance(i: number): number {
-    return this.field(i, 4);
+    return recordField(this.p, i, RECORD.NUANCE);
   }
   copyFrame(i: number, dst: Uint8Array): void {
     const o = this.p.framesOffset + i * FRAME_BYTES;
@@ -48,8 +45,8 @@ export class PackFaces implements FaceSource {
     for (let k = 0; k < FRAME_BYTES; k++) dst[k] = b[o + k];
   }
   eyes(i: number, out: Int16Array): number {
-    const n = this.field(i, 5);
-    for (let k = 0; k < n * 4; k++) out[k] = this.field(i, 6 + k);
+    const n = recordField(this.p, i, RECORD.EYE_COUNT);
+    for (let k = 0; k < n * EYE_BOX_BYTES; k++) out[k] = recordField(this.p, i, RECORD.EYES + k);
     return n;
   }
   latent(i: number, out: Int8Array): boolean {

@@ -18,7 +18,6 @@ export const MSG_STATE = 0x90;
 export const MSG_ERROR = 0xff;
 
 export const MAX_TAGS = 4;
-export const STIMULUS_BYTES_MIN = 4;
 export const STATE_BYTES = 2 + CHANNEL_COUNT + EMOTION_COUNT + 3;
 export const MAX_MESSAGE_BYTES = 20;
 

@@ -5,6 +5,7 @@
  * and reports the first problem found. It never throws on bad bytes: openPack() returns an error
  * and the caller falls back to the built-in faces.
  */
+import { FRAME_BYTES, HEIGHT, WIDTH } from "../common/geometry.js";
 import { crc32 } from "../common/crc32.js";
 import { EMOTION_COUNT, INTENSITY_BANDS } from "../emotion/names.js";
 
@@ -13,14 +14,19 @@ export const PACK_VERSION = 1;
 export const HEADER_BYTES = 16;
 export const SECTION_ENTRY_BYTES = 16;
 export const MAX_SECTIONS = 8;
-export const FRAME_BYTES = 1024;
+export { FRAME_BYTES };
 export const INDEX_RECORD_BYTES = 16;
+/** Byte offsets of the fields of one INDX record (docs/formats/pack.md): the reader, the faces and the writer use these. */
+export const RECORD = Object.freeze({ EMOTION: 0, BAND: 1, VARIANT: 2, VARIANT_PARAM: 3, NUANCE: 4, EYE_COUNT: 5, EYES: 6 });
+/** Each eye box is [x0, y0, x1, y1], inclusive. */
+export const EYE_BOX_BYTES = 4;
+export const MAX_EYES = 2;
 export const INDEX_HEADER_BYTES = 4;
 export const FRAMES_HEADER_BYTES = 8;
 export const NUANCE_ANY = 255;
 export const VARIANT_BASE = 0;
-export const VARIANT_BLINK = 1;
-export const VARIANT_GAZE = 2;
+/** Variants 1 (blink) and 2 (gaze) are reserved for drawn variants (docs/formats/pack.md). */
+export const VARIANT_MAX = 2;
 export const WORD_COUNT = 36;
 export const LATENTS_HEADER_BYTES = 4;
 export const MAX_LATENT = 16;
@@ -135,15 +141,16 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
   for (let i = 0; i < count; i++) {
     const r = indexOffset + INDEX_HEADER_BYTES + i * INDEX_RECORD_BYTES;
     const where = `section INDX record ${i}`;
-    if (b[r] >= EMOTION_COUNT) return fail(`${where}: emotion ${b[r]} (allowed 0 to ${EMOTION_COUNT - 1})`);
-    if (b[r + 1] >= INTENSITY_BANDS) return fail(`${where}: intensity band ${b[r + 1]} (allowed 0 to 2)`);
-    if (b[r + 2] > VARIANT_GAZE) return fail(`${where}: variant ${b[r + 2]} (allowed 0 base, 1 blink, 2 gaze)`);
-    if (b[r + 4] >= WORD_COUNT && b[r + 4] !== NUANCE_ANY) return fail(`${where}: nuance word ${b[r + 4]} (allowed 0 to 35, or 255 for any)`);
-    const eyes = b[r + 5];
-    if (eyes > 2) return fail(`${where}: ${eyes} eyes (allowed 0 to 2)`);
+    if (b[r + RECORD.EMOTION] >= EMOTION_COUNT) return fail(`${where}: emotion ${b[r + RECORD.EMOTION]} (allowed 0 to ${EMOTION_COUNT - 1})`);
+    if (b[r + RECORD.BAND] >= INTENSITY_BANDS) return fail(`${where}: intensity band ${b[r + RECORD.BAND]} (allowed 0 to ${INTENSITY_BANDS - 1})`);
+    if (b[r + RECORD.VARIANT] > VARIANT_MAX) return fail(`${where}: variant ${b[r + RECORD.VARIANT]} (allowed 0 base, 1 blink, 2 gaze)`);
+    const nuance = b[r + RECORD.NUANCE];
+    if (nuance >= WORD_COUNT && nuance !== NUANCE_ANY) return fail(`${where}: nuance word ${nuance} (allowed 0 to ${WORD_COUNT - 1}, or ${NUANCE_ANY} for any)`);
+    const eyes = b[r + RECORD.EYE_COUNT];
+    if (eyes > MAX_EYES) return fail(`${where}: ${eyes} eyes (allowed 0 to ${MAX_EYES})`);
     for (let k = 0; k < eyes; k++) {
-      const o = r + 6 + k * 4;
-      if (!(b[o] <= b[o + 2] && b[o + 2] < 128 && b[o + 1] <= b[o + 3] && b[o + 3] < 64)) return fail(`${where}: eye box ${k} is outside the 128x64 screen`);
+      const o = r + RECORD.EYES + k * EYE_BOX_BYTES;
+      if (!(b[o] <= b[o + 2] && b[o + 2] < WIDTH && b[o + 1] <= b[o + 3] && b[o + 3] < HEIGHT)) return fail(`${where}: eye box ${k} is outside the ${WIDTH}x${HEIGHT} screen`);
     }
   }
   if (framesLength < FRAMES_HEADER_BYTES) return fail("section FRMS is too short");
@@ -168,19 +175,17 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
 
 /** Index fields of keyframe i. */
 export function recordEmotion(p: Pack, i: number): number {
-  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES];
+  return recordField(p, i, RECORD.EMOTION);
 }
 export function recordBand(p: Pack, i: number): number {
-  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 1];
-}
-export function recordVariant(p: Pack, i: number): number {
-  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 2];
-}
-export function recordVariantParam(p: Pack, i: number): number {
-  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 3];
+  return recordField(p, i, RECORD.BAND);
 }
 export function recordNuance(p: Pack, i: number): number {
-  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + 4];
+  return recordField(p, i, RECORD.NUANCE);
+}
+/** Byte `field` (a RECORD offset) of keyframe i's index record. */
+export function recordField(p: Pack, i: number, field: number): number {
+  return p.bytes[p.indexOffset + i * INDEX_RECORD_BYTES + field];
 }
 
 /** Latent size of the pack's decoder, or 0 when the pack has none. */

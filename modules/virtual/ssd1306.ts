@@ -10,7 +10,7 @@
  * Modelling choices the datasheet leaves open are listed in docs/ssd1306.md. Pure ECMAScript, so it
  * runs on XS as well as in Node.js.
  */
-import { CMD, parameterCount } from "../display/commands.js";
+import { CMD, CONTROL_CO, CONTROL_DC, parameterCount } from "../display/commands.js";
 
 /** GDDRAM is always 128 columns x 8 pages, whatever glass is attached. */
 export const RAM_COLUMNS = 128;
@@ -106,8 +106,8 @@ export class VirtualSSD1306 {
     while (i < length) {
       const control = bytes[i++];
       if ((control & 0x3f) !== 0) this.problem(`control byte 0x${hex(control)} has reserved bits set`);
-      const data = (control & 0x40) !== 0;
-      if ((control & 0x80) !== 0) {
+      const data = (control & CONTROL_DC) !== 0;
+      if ((control & CONTROL_CO) !== 0) {
         // Co = 1: one byte, then another control byte.
         if (i >= length) {
           this.problem(`control byte 0x${hex(control)} ends the transaction with nothing after it`);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Robot, MAX_STEP_MS, TRACE_EVERY_MS } from "../../modules/app/robot.js";
 import { configKeys, parseConfig, DEFAULT_CONFIG } from "../../modules/app/config.js";
-import { FRAMES_HEADER_BYTES, FRAME_BYTES, openPack } from "../../modules/pack/pack.js";
+import { FRAME_BYTES, openPack } from "../../modules/pack/pack.js";
 import { encodeSaved } from "../../modules/app/saved.js";
 import { latentsSection, writePack } from "../../tools/faces/pack-writer.js";
 import { createSimHost, type ConfigOverrides } from "../../tools/sim/host.js";
@@ -106,7 +106,7 @@ describe("boot cross-checks", () => {
     const r = openPack(shipped.buffer, "frames.bin");
     if (!r.ok) throw new Error(r.error);
     const p = r.pack;
-    const frames = [0, 1].map((i) => p.bytes.slice(p.framesOffset + FRAMES_HEADER_BYTES + i * FRAME_BYTES, p.framesOffset + FRAMES_HEADER_BYTES + (i + 1) * FRAME_BYTES));
+    const frames = [0, 1].map((i) => p.bytes.slice(p.framesOffset + i * FRAME_BYTES, p.framesOffset + (i + 1) * FRAME_BYTES));
     const model = p.bytes.slice(p.modelOffset, p.modelOffset + p.modelLength);
     const bad = writePack({ entries: frames.map((frame, i) => ({ emotion: i, band: 1, frame })), model, latents: latentsSection(4, [[1, 2, 3, 4], [4, 3, 2, 1]]) });
     const dir = tempDir();

@@ -150,7 +150,7 @@ describe("latent decoder", () => {
       const m = morph.update(t, joy);
       const f = fade.update(t, joy);
       expect(morph.morphing).toBe(true);
-      const level = Math.min(16, (Math.imul(t - 33, 41) >> 10) | 0);
+      const level = Math.min(16, Math.floor(((t - 33) * 16) / TRANSITION_MS));
       const z = Int8Array.from(from, (v, k) => v + ((Math.imul(to[k] - v, level) + 8) >> 4));
       const want = new Uint8Array(1024);
       decoder.decode(z, want);

@@ -2,7 +2,7 @@ import SSD1306 from "../../modules/display/ssd1306.js";
 import { VirtualBus, FAULT_NONE, FAULT_TIMEOUT, i2cClassFor } from "../../modules/virtual/i2c.js";
 import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { standardTrace } from "../../tools/display/trace.js";
-import { naiveFullFrame } from "../../bench/display/naive.js";
+import { naiveFullFrame } from "../../tools/display/naive.js";
 import { rig, random, randomFrame, rotate180 } from "../helpers/panel.js";
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;

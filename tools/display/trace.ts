@@ -5,8 +5,9 @@
  * smile over one second) and another idle stretch. Deterministic.
  */
 import { clear, fillEllipse, fillRect, FRAME_BYTES } from "../../modules/face/raster.js";
+import { BLINK_PERMILLE } from "../../modules/face/blink.js";
 
-const BLINK = [0.85, 0.6, 0.1, 0.05, 0.15, 0.7, 0.9];
+const BLINK = BLINK_PERMILLE.map((h) => h / 1000);
 
 interface Pose {
   gazeX: number;

@@ -2,9 +2,10 @@
  * The parametric face: a black-and-white line sketch that fills the 128x64 screen, drawn as SVG and
  * rasterised by sharp (librsvg) with anti-aliasing. Parameters are continuous and follow FACS action
  * units, so every expression is a point in one family and in-between parameters give sane faces
- * (a later issue trains a decoder on this family). Same parameters, same SVG, same pixels.
+ * (the latent decoder is trained on this family). Same parameters, same SVG, same pixels.
  */
-import { EMOTIONS, type EmotionName } from "../../modules/emotion/names.js";
+import { type EmotionName } from "../../modules/emotion/names.js";
+import { BLINK_PERMILLE } from "../../modules/face/blink.js";
 
 export interface FaceParams {
   /** Eye opening: 0 closed, 1 relaxed, up to 1.3 wide (AU5 upper lid raiser; below 1, AU7 tightener). */
@@ -81,12 +82,9 @@ export const EXPRESSIONS: Readonly<Record<EmotionName, Partial<FaceParams>>> = {
 export const BAND_AMOUNT = [0.45, 0.75, 1] as const;
 export const BAND_ZOOM = [1, 1.06, 1.18] as const;
 
-/** Cozmo's blink: eye height per 33 ms frame (facts.md). */
-export const BLINK_STAGES = [0.85, 0.6, 0.1, 0.05, 0.15, 0.7, 0.9] as const;
-
-/** The face at blink stage `stage` (0..6): the eyes close by Cozmo's height factors. */
+/** The face at blink stage `stage` (0..6): the eyes close by Cozmo's height factors (modules/face/blink.ts). */
 export function blinkStage(p: FaceParams, stage: number): FaceParams {
-  return { ...p, eyeOpen: p.eyeOpen * BLINK_STAGES[stage] };
+  return { ...p, eyeOpen: (p.eyeOpen * BLINK_PERMILLE[stage]) / 1000 };
 }
 
 /** Nine gaze directions: -1, 0 or 1 across and down, as in RoboEyes. */
@@ -107,8 +105,6 @@ export function expression(emotion: EmotionName, band: number): FaceParams {
   p.zoom = BAND_ZOOM[band];
   return p;
 }
-
-export const ALL_EMOTIONS = EMOTIONS;
 
 const f = (x: number) => (Math.round(x * 100) / 100).toString();
 

@@ -3,7 +3,7 @@
  * CRCs come from the crc-32 package, so reader and writer are checked against each other.
  */
 import CRC32 from "crc-32";
-import { FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/pack/pack.js";
+import { EYE_BOX_BYTES, FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, RECORD, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/pack/pack.js";
 
 /** LATN: [u16 dims, u16 count, then per keyframe (index order) a present flag and dims int8]. */
 export function latentsSection(dims: number, perEntry: readonly (ArrayLike<number> | undefined)[]): Uint8Array {
@@ -35,7 +35,7 @@ export interface PackEntry {
 
 export interface PackContents {
   entries: PackEntry[];
-  /** Reserved for the latent decoder (a later issue): a .tflite model and int8 keyframe latents. */
+  /** The latent decoder: a .tflite model and int8 keyframe latents. */
   model?: Uint8Array;
   latents?: Uint8Array;
 }
@@ -58,14 +58,14 @@ export function writePack(c: PackContents): Uint8Array {
   c.entries.forEach((e, i) => {
     if (e.frame.length !== FRAME_BYTES) throw new RangeError(`keyframe ${i}: ${e.frame.length} bytes, expected ${FRAME_BYTES}`);
     const r = INDEX_HEADER_BYTES + i * INDEX_RECORD_BYTES;
-    index[r] = e.emotion;
-    index[r + 1] = e.band;
-    index[r + 2] = e.variant ?? VARIANT_BASE;
-    index[r + 3] = e.variantParam ?? 0;
-    index[r + 4] = e.nuance ?? NUANCE_ANY;
+    index[r + RECORD.EMOTION] = e.emotion;
+    index[r + RECORD.BAND] = e.band;
+    index[r + RECORD.VARIANT] = e.variant ?? VARIANT_BASE;
+    index[r + RECORD.VARIANT_PARAM] = e.variantParam ?? 0;
+    index[r + RECORD.NUANCE] = e.nuance ?? NUANCE_ANY;
     const eyes = e.eyes ?? [];
-    index[r + 5] = eyes.length;
-    eyes.forEach((box, k) => box.forEach((v, j) => (index[r + 6 + k * 4 + j] = v)));
+    index[r + RECORD.EYE_COUNT] = eyes.length;
+    eyes.forEach((box, k) => box.forEach((v, j) => (index[r + RECORD.EYES + k * EYE_BOX_BYTES + j] = v)));
     frames.set(e.frame, FRAMES_HEADER_BYTES + i * FRAME_BYTES);
   });
   const sections: [number, Uint8Array][] = [
