@@ -25,7 +25,7 @@ const host: RobotHost = {
   trace: (message) => trace(message),
   config: { profile: config.profile, view: config.view, display: config.display, seed: Date.now() | 0 },
   // The pack's model is a view into the frames.bin Resource: it stays in flash.
-  decoder: (model) => new NativeDecoder(model),
+  decoder: (model, latentSize) => new NativeDecoder(model, latentSize),
 };
 
 const robot = new Robot(host);
