@@ -286,6 +286,7 @@ static int check_multipliers(check *c, int i, const md_op *op, const md_tensor *
 }
 
 static int weights(check *c, md_graph *g, int i, const md_op *op, int rank) {
+	if (op->inputs[1] < 0) return verdict(c, "operator %d (%s): has no weights tensor", OPNAME(i, op));
 	const md_tensor *w = &g->tensors[op->inputs[1]];
 	if (!w->data || w->type != MD_TYPE_INT8 || w->rank != rank) return verdict(c, "operator %d (%s): weights tensor %d must be constant int8 of rank %d", OPNAME(i, op), op->inputs[1], rank);
 	return 0;
