@@ -6,9 +6,10 @@
 import type { LatentDecoder } from "./decoder.js";
 
 export class NativeDecoder extends Native("xs_decoder_destructor") implements LatentDecoder {
-  constructor(model: ArrayBufferLike | ArrayBufferView) {
+  /** `latentSize`: the pack's latent size; a model whose input differs is refused (0: any). */
+  constructor(model: ArrayBufferLike | ArrayBufferView, latentSize = 0) {
     super();
-    native("xs_decoder").call(this, model);
+    native("xs_decoder").call(this, model, latentSize);
   }
 
   get latentSize(): number {

@@ -1,17 +1,18 @@
 /*
  * XS host module of the latent decoder (modules/face/native-decoder.ts):
- *   new NativeDecoder(model)            the .tflite bytes, kept in place: pass a Resource (flash)
+ *   new NativeDecoder(model, latentSize) the .tflite bytes, kept in place: pass a Resource (flash);
+ *                                        latentSize: the pack's latent size (0 or absent: any)
  *   decoder.latentSize
- *   decoder.decode(latent, frame)       Int8Array in, 1024-byte page-packed Uint8Array out
+ *   decoder.decode(latent, frame)       Int8Array in, MF_FRAME_BYTES page-packed Uint8Array out
  * Inference, thresholding and page packing all happen here in C. Errors in the model bytes throw
- * with the backend's message; the firmware then crossfades.
+ * with the shared check's (or the backend's) verdict; the firmware then crossfades.
  */
 #include "xsmc.h"
 #include "backend.h"
 
 typedef struct {
 	md_backend *backend;
-	int8_t logits[64 * 128];
+	int8_t logits[MF_PIXELS];
 } xsDecoder;
 
 void xs_decoder_destructor(void *data) {
@@ -24,12 +25,14 @@ void xs_decoder_destructor(void *data) {
 void xs_decoder(xsMachine *the) {
 	void *bytes;
 	xsUnsignedValue length;
+	int latent = 0;
 	xsmcGetBufferReadable(xsArg(0), &bytes, &length);
+	if (xsmcArgc > 1) latent = xsmcToInteger(xsArg(1));
 	xsDecoder *d = c_calloc(1, sizeof(xsDecoder));
 	if (!d) xsUnknownError("decoder: out of memory");
-	char err[160];
+	char err[MD_ERR_BYTES];
 	err[0] = 0;
-	d->backend = md_backend_open(bytes, length, err, sizeof(err));
+	d->backend = md_backend_open(bytes, length, latent, err, sizeof(err));
 	if (!d->backend) {
 		c_free(d);
 		xsUnknownError("decoder: %s", err[0] ? err : "out of memory");
@@ -48,7 +51,7 @@ void xs_decoder_decode(xsMachine *the) {
 	xsUnsignedValue nl, nf;
 	xsmcGetBufferReadable(xsArg(0), &latent, &nl);
 	xsmcGetBufferWritable(xsArg(1), &frame, &nf);
-	if ((int)nl < md_backend_latent_size(d->backend) || nf < 1024) xsRangeError("decoder: latent or frame too short");
+	if (nl < (xsUnsignedValue)md_backend_latent_size(d->backend) || nf < MF_FRAME_BYTES) xsRangeError("decoder: latent or frame too short");
 	if (md_backend_decode(d->backend, latent, d->logits)) {
 		xsmcSetFalse(xsResult);
 		return;

@@ -4,11 +4,12 @@ import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import writeFileAtomic from "write-file-atomic";
-import { openPack } from "../../modules/pack/pack.js";
+import { latentSize, openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
 import { DEFAULTS_DIR, FRAMES_DIR, generateDefaults } from "../faces/defaults.js";
 import { readDecoder } from "../decoder/bundle.js";
+import { checkModel } from "../decoder/native.js";
 import { coverage, listSources, loadEntries, type ImageOptions } from "../faces/sources.js";
 import { writePack } from "../faces/pack-writer.js";
 import { contactSheet, transitionsGif } from "../faces/preview.js";
@@ -81,6 +82,12 @@ export function addFaceCommands(program: Command): void {
       }
       const opened = openPack(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), file);
       if (!opened.ok) throw new UsageError(opened.error);
+      const p = opened.pack;
+      if (p.modelLength > 0) {
+        // The robot would refuse this model (native/decoder/model.c's check): say so, as pack does.
+        const verdict = checkModel(p.bytes.subarray(p.modelOffset, p.modelOffset + p.modelLength), latentSize(p));
+        if (verdict) throw new UsageError(`${file}: section MODL: ${verdict}`);
+      }
       const faces = new PackFaces(opened.pack);
       mkdirSync(o.output, { recursive: true });
       await writeFileAtomic(join(o.output, "contact-sheet.png"), await contactSheet(faces));

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../lib/data.js";
 import { latentsSection, type PackEntry } from "../faces/pack-writer.js";
+import { checkModel } from "./native.js";
 
 export function readDecoder(dir: string, entries: readonly PackEntry[]): { model: Uint8Array; latents: Uint8Array } | undefined {
   const modelFile = join(dir, "decoder.tflite");
@@ -23,5 +24,13 @@ export function readDecoder(dir: string, entries: readonly PackEntry[]): { model
   const dims = doc.dims!;
   const keys = doc.keyframes!;
   const per = entries.map((e) => keys[e.emotion * 3 + e.band]);
-  return { model: new Uint8Array(readFileSync(modelFile)), latents: latentsSection(dims, per) };
+  const model = new Uint8Array(readFileSync(modelFile));
+  // The structural check both backends run (native/decoder/model.c), against the latents' size: a
+  // model the robot would refuse, or latents it could not decode, never reach a pack.
+  const verdict = checkModel(model, dims);
+  if (verdict) throw new UsageError(`${modelFile}: ${verdict}`);
+  per.forEach((z, i) => {
+    if (z && z.length !== dims) throw new UsageError(`${latentsFile}: keyframe ${i} has ${z.length} values, dims says ${dims}`);
+  });
+  return { model, latents: latentsSection(dims, per) };
 }

@@ -3,8 +3,12 @@
  * and the same TFLM integer arithmetic as the C backend (native/decoder/decoder.c), written
  * independently from the schema and TFLM's reference kernels, so that three implementations (TFLM,
  * C, TypeScript) can be checked against each other. BigInt carries the 64-bit products.
+ * Model bytes are hostile: the constructor first runs the structural check both C backends run
+ * (native/decoder/model.c, through the addon) and throws its verdict, so all three agree on what
+ * they refuse and this reader only ever sees checked models.
  */
 import { ByteBuffer } from "flatbuffers";
+import { checkModel } from "./native.js";
 
 const OPS: Record<number, string> = { 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D", 5: "DEPTH_TO_SPACE", 9: "FULLY_CONNECTED", 22: "RESHAPE", 97: "RESIZE_NEAREST_NEIGHBOR" };
 
@@ -51,8 +55,9 @@ export class ReferenceModel {
   private readonly bb: ByteBuffer;
 
   constructor(bytes: Uint8Array) {
+    const verdict = checkModel(bytes);
+    if (verdict) throw new Error(verdict);
     const bb = (this.bb = new ByteBuffer(bytes));
-    if (!bb.__has_identifier("TFL3")) throw new Error("not a TFLite model (no TFL3 identifier)");
     const model = bb.readInt32(bb.position()) + bb.position();
     const codes = vector(bb, model, 1);
     const subgraphs = vector(bb, model, 2);

@@ -1,5 +1,5 @@
 /*
- * Writes frame packs (docs/formats/pack.md); the firmware's reader is modules/face/pack.ts.
+ * Writes frame packs (docs/formats/pack.md); the firmware's reader is modules/pack/pack.ts.
  * CRCs come from the crc-32 package, so reader and writer are checked against each other.
  */
 import CRC32 from "crc-32";

@@ -18,7 +18,6 @@ import { DATA_DIR, PROFILES_DIR } from "../lib/data.js";
 import { platformConfig } from "../lib/manifest.js";
 import { formatTransaction } from "../display/i2c-log.js";
 import { hostDecoder } from "../decoder/native.js";
-import { ReferenceModel } from "../decoder/reference.js";
 
 /** Raw config overrides, in the manifest's shape ({ profile, display: { hz } ...}). */
 export interface ConfigOverrides {
@@ -54,12 +53,6 @@ function overlay(base: Record<string, unknown>, top: ConfigOverrides): Record<st
     out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" ? overlay(b as Record<string, unknown>, v as ConfigOverrides) : v;
   }
   return out;
-}
-
-/** The model's own latent size (its input tensor), so the boot stage can check it against the pack's. */
-function modelLatentSize(model: Uint8Array): number {
-  const m = new ReferenceModel(model);
-  return m.tensors[m.input].shape.reduce((a, b) => a * b, 1);
 }
 
 export function createSimHost(o: SimHostOptions): SimHost {
@@ -99,6 +92,7 @@ export function createSimHost(o: SimHostOptions): SimHost {
       if (o.stateFile) writeFileAtomic.sync(o.stateFile, Buffer.from(bytes));
     },
     trace: (m) => (o.trace ?? ((s: string) => process.stderr.write(s)))(m),
-    openDecoder: o.noDecoder ? undefined : (model) => hostDecoder(model, modelLatentSize(model)),
+    // Latent size 0: the decoder reports the model's own, and the boot stage checks it against the pack's.
+    openDecoder: o.noDecoder ? undefined : (model) => hostDecoder(model, 0),
   };
 }
