@@ -14,6 +14,19 @@ import type { EmotionState } from "../emotion/engine.js";
 
 export const PROTOCOL_VERSION = 1;
 
+/*
+ * The BLE GATT service of the protocol (docs/ble.md): defined here once, lowercase as Web Bluetooth
+ * wants them. modules/link/gatt.ts builds the service table from these; a test keeps them in step.
+ */
+/** The stimulus service, advertised (128-bit UUID) so apps can filter on it. */
+export const SERVICE_UUID = "48bb4853-2841-4a67-9d1a-6550950bb956";
+/** Command characteristic: the app writes STIMULUS / FORGET; replies (ACK, DONE, ERROR) are notified on it. */
+export const COMMAND_UUID = "48bb4854-2841-4a67-9d1a-6550950bb956";
+/** State characteristic: STATE, read and notified (10 Hz at most). */
+export const STATE_UUID = "48bb4855-2841-4a67-9d1a-6550950bb956";
+/** The public name (GAP device name, scan response). */
+export const DEVICE_NAME = "moodface";
+
 export const MSG_STIMULUS = 0x01;
 /** FORGET `10 vv`: delete every bond ("forget phones"). Paired peers only. */
 export const MSG_FORGET = 0x10;
@@ -34,6 +47,8 @@ export const MAX_MESSAGE_BYTES = 20;
 export const FORGET_BYTES = 2;
 export const PAIR_START_BYTES = 2;
 export const PAIR_BYTES = 5;
+/** The longest reply (ERROR). */
+export const REPLY_MAX_BYTES = 3;
 /** Passkeys are six decimal digits. */
 export const PASSKEY_LIMIT = 1000000;
 
