@@ -2,9 +2,11 @@
  * The stimulus protocol (docs/protocol.md): small binary messages that fit one BLE write (20 bytes
  * with the default ATT MTU), shared by the firmware, the simulator's WebSocket and the apps.
  *
- * App to robot: STIMULUS. Robot to app: ACK, ERROR (naming the byte at fault) and STATE (the emotion
- * state, sent as a notification). Decoding never throws and never touches the robot's state: a
- * message is fully checked first, then applied.
+ * App to robot: STIMULUS, FORGET (delete all bonds), and on transports without link-layer pairing
+ * (the simulator's WebSocket) PAIR_START / PAIR (passkey entry). Robot to app: ACK, DONE, ERROR
+ * (naming the byte at fault) and STATE (the emotion state, sent as a notification). Decoding never
+ * throws and never touches the robot's state: a message is fully checked first, then applied.
+ * Who may send what is the session's business (modules/link/session.ts).
  */
 import { CHANNEL_COUNT, EMOTION_COUNT } from "../emotion/names.js";
 import { ONE } from "../emotion/fixed.js";
@@ -12,14 +14,42 @@ import type { EmotionState } from "../emotion/engine.js";
 
 export const PROTOCOL_VERSION = 1;
 
+/*
+ * The BLE GATT service of the protocol (docs/ble.md): defined here once, lowercase as Web Bluetooth
+ * wants them. modules/link/gatt.ts builds the service table from these; a test keeps them in step.
+ */
+/** The stimulus service, advertised (128-bit UUID) so apps can filter on it. */
+export const SERVICE_UUID = "48bb4853-2841-4a67-9d1a-6550950bb956";
+/** Command characteristic: the app writes STIMULUS / FORGET; replies (ACK, DONE, ERROR) are notified on it. */
+export const COMMAND_UUID = "48bb4854-2841-4a67-9d1a-6550950bb956";
+/** State characteristic: STATE, read and notified (10 Hz at most). */
+export const STATE_UUID = "48bb4855-2841-4a67-9d1a-6550950bb956";
+/** The public name (GAP device name, scan response). */
+export const DEVICE_NAME = "moodface";
+
 export const MSG_STIMULUS = 0x01;
+/** FORGET `10 vv`: delete every bond ("forget phones"). Paired peers only. */
+export const MSG_FORGET = 0x10;
+/** PAIR_START `11 vv`: show a new passkey on the robot (transports without link-layer pairing). */
+export const MSG_PAIR_START = 0x11;
+/** PAIR `12 vv p2 p1 p0`: the passkey the user typed, 0..999999, big-endian. */
+export const MSG_PAIR = 0x12;
 export const MSG_ACK = 0x81;
+/** DONE `82 tt`: the command of type tt (FORGET, PAIR_START, PAIR) was carried out. */
+export const MSG_DONE = 0x82;
 export const MSG_STATE = 0x90;
 export const MSG_ERROR = 0xff;
 
 export const MAX_TAGS = 4;
 export const STATE_BYTES = 2 + CHANNEL_COUNT + EMOTION_COUNT + 3;
 export const MAX_MESSAGE_BYTES = 20;
+export const FORGET_BYTES = 2;
+export const PAIR_START_BYTES = 2;
+export const PAIR_BYTES = 5;
+/** The longest reply (ERROR). */
+export const REPLY_MAX_BYTES = 3;
+/** Passkeys are six decimal digits. */
+export const PASSKEY_LIMIT = 1000000;
 
 /** Error codes of MSG_ERROR, with the index of the byte at fault. */
 export const ERR_EMPTY = 1;
@@ -29,6 +59,10 @@ export const ERR_STIMULUS = 4;
 export const ERR_TAG_COUNT = 5;
 export const ERR_TAG = 6;
 export const ERR_VERSION = 7;
+/** The peer is not paired with an authenticated (passkey, LE Secure Connections) bond. */
+export const ERR_NOT_PAIRED = 8;
+/** PAIR: wrong passkey, out of range, or no pairing under way. */
+export const ERR_PASSKEY = 9;
 
 export const ERROR_TEXT = Object.freeze([
   "",
@@ -39,6 +73,8 @@ export const ERROR_TEXT = Object.freeze([
   "too many tags",
   "unknown tag",
   "unsupported protocol version",
+  "not paired",
+  "wrong passkey",
 ]);
 
 /** A decoded, checked stimulus (reused: decoding allocates nothing). */
@@ -94,7 +130,68 @@ export function decodeStimulus(bytes: Uint8Array, length: number, stimulusCount:
   return 0;
 }
 
-function fault(m: StimulusMessage, code: number, at: number): number {
+/** Where a failed check leaves the index of the byte at fault (StimulusMessage is one). */
+export interface Fault {
+  errorAt: number;
+}
+
+/** The fixed length of a command message type (FORGET, PAIR_START, PAIR), or 0 for other types. */
+export function commandBytes(type: number): number {
+  return type === MSG_FORGET ? FORGET_BYTES : type === MSG_PAIR_START ? PAIR_START_BYTES : type === MSG_PAIR ? PAIR_BYTES : 0;
+}
+
+/**
+ * Checks a fixed-length command (FORGET, PAIR_START, PAIR): its length, its version and, for PAIR,
+ * that the passkey is six digits. Returns 0, or an error code with the byte at fault in `m.errorAt`.
+ */
+export function checkCommand(bytes: Uint8Array, length: number, m: Fault): number {
+  if (length < 1) return fault(m, ERR_EMPTY, 0);
+  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
+  const want = commandBytes(bytes[0]);
+  if (want === 0) return fault(m, ERR_UNKNOWN_TYPE, 0);
+  if (length !== want) return fault(m, ERR_LENGTH, want);
+  if (bytes[1] !== PROTOCOL_VERSION) return fault(m, ERR_VERSION, 1);
+  if (bytes[0] === MSG_PAIR && decodePasskey(bytes) >= PASSKEY_LIMIT) return fault(m, ERR_PASSKEY, 2);
+  return 0;
+}
+
+/** The passkey of a PAIR message (bytes 2..4, big-endian). */
+export function decodePasskey(bytes: Uint8Array): number {
+  return (bytes[2] << 16) | (bytes[3] << 8) | bytes[4];
+}
+
+/** FORGET: [0x10, version]. */
+export function encodeForget(out: Uint8Array): number {
+  out[0] = MSG_FORGET;
+  out[1] = PROTOCOL_VERSION;
+  return FORGET_BYTES;
+}
+
+/** PAIR_START: [0x11, version]. */
+export function encodePairStart(out: Uint8Array): number {
+  out[0] = MSG_PAIR_START;
+  out[1] = PROTOCOL_VERSION;
+  return PAIR_START_BYTES;
+}
+
+/** PAIR: [0x12, version, passkey big-endian (3 bytes)]. */
+export function encodePair(out: Uint8Array, passkey: number): number {
+  out[0] = MSG_PAIR;
+  out[1] = PROTOCOL_VERSION;
+  out[2] = (passkey >>> 16) & 0xff;
+  out[3] = (passkey >>> 8) & 0xff;
+  out[4] = passkey & 0xff;
+  return PAIR_BYTES;
+}
+
+/** DONE: [0x82, type of the command carried out]. */
+export function encodeDone(out: Uint8Array, type: number): number {
+  out[0] = MSG_DONE;
+  out[1] = type;
+  return 2;
+}
+
+function fault(m: Fault, code: number, at: number): number {
   m.errorAt = at;
   return code;
 }

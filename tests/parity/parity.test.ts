@@ -11,7 +11,7 @@ describe("XS parity", () => {
     entry = buildParity();
   });
 
-  test("engine trajectories and animator frames are bit-identical on XS and on Node", () => {
+  test("engine trajectories, animator frames and link session replies are bit-identical on XS and on Node", () => {
     const xs = runXs(entry, "PARITY-DONE").lines;
     const node = runNode(entry, "PARITY-DONE").lines;
     expect(xs.length).toBeGreaterThan(100);

@@ -1,0 +1,36 @@
+/*
+ * `link/ble-peripheral` on lin: Moddable's Linux simulator has no BLE (its BLE modules are empty
+ * stubs), so the manifest maps the adapter to this stand-in, as Moddable's own apps do. Same API as
+ * modules/link/ble-peripheral.ts; it says so once and does nothing. The desktop simulator's
+ * WebSocket link speaks the same session state machine (modules/link/session.ts).
+ *
+ * Imports by module specifier only: mapped to "link/ble-peripheral", a relative import would resolve
+ * against that specifier (see builtin.ts).
+ */
+import { LinkSession, type StimulusSink } from "link/session";
+
+export interface BleRobot extends StimulusSink {
+  state(out: Uint8Array): number;
+}
+
+export interface BleLinkOptions {
+  robot: BleRobot;
+  trace(message: string): void;
+  onPasskey?(passkey: number): void;
+  name?: string;
+}
+
+export class BleLink {
+  readonly session: LinkSession;
+  readonly failure = "no BLE on lin";
+
+  constructor(options: BleLinkOptions) {
+    this.session = new LinkSession(options.robot);
+    options.trace("moodface: no BLE on lin; the stimulus link is the simulator's WebSocket\n");
+  }
+
+  /** Nothing to notify, no passkey to show. */
+  frame(_now: number): number {
+    return -1;
+  }
+}
