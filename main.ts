@@ -13,19 +13,24 @@ import device from "embedded:provider/builtin";
 import { Robot, FRAME_MS, type RobotHost } from "app/robot";
 import { boot } from "app/boot";
 import { NativeDecoder } from "face/native-decoder";
+import { StateStore, preferenceStore } from "app/state-store";
+import { decodeSaved } from "app/saved";
+import { BleLink } from "link/ble-peripheral";
 
 const DOMAIN = "moodface";
+// Two alternating records with sequence numbers and CRCs: a power cut mid-write loses at most the
+// newest save (esp32 Preference erases a key before writing it). docs/formats/saved-state.md.
+const store = new StateStore(preferenceStore(Preference, DOMAIN), { trace: (m) => trace(m), valid: (b) => decodeSaved(b) !== undefined });
 
 const host: RobotHost = {
   config,
   i2c: { ...device.I2C.default, io: device.io.I2C },
   resource: (name) => (Resource.exists(name) ? (new Resource(name) as unknown as ArrayBufferLike) : undefined),
   text: (name) => (Resource.exists(name) ? String.fromArrayBuffer(new Resource(name).slice(0)) : undefined),
-  load: () => {
-    const v = Preference.get(DOMAIN, "state");
-    return v instanceof ArrayBuffer ? new Uint8Array(v) : undefined;
+  load: () => store.load(),
+  save: (bytes) => {
+    store.save(bytes); // skips unchanged state, never throws
   },
-  save: (bytes) => Preference.set(DOMAIN, "state", bytes.buffer as ArrayBuffer),
   trace: (message) => trace(message),
   seed: Date.now() | 0,
   // The pack's model is a view into the frames.bin Resource: it stays in flash.
@@ -33,6 +38,9 @@ const host: RobotHost = {
 };
 
 const robot = new Robot(host, boot(host));
+// The phone's way in: the stimulus service over BLE, writes only from a passkey-paired phone
+// (docs/ble.md). On lin the manifest maps this to a stand-in that only says so.
+const ble = new BleLink({ robot, trace: (m) => trace(m) });
 
 // A push button to ground (config.button.pin; 0 is the DevKitC's BOOT button, mcsim's "Button" on
 // lin): each press gives the next of config.button.stimuli, the robot's way in before an app pairs.
@@ -61,5 +69,7 @@ if (robot.config.button.pin >= 0 && device.io.Digital) {
 // (Robot.frame clamps long gaps).
 const start = Time.ticks;
 Timer.repeat(() => {
-  robot.frame(Time.ticks - start);
+  const now = Time.ticks - start;
+  robot.showPasskey(ble.frame(now)); // -1 unless a phone is pairing
+  robot.frame(now);
 }, FRAME_MS);

@@ -15,6 +15,7 @@ import { halveRows } from "../face/raster.js";
 import { FRAME_BYTES } from "../common/geometry.js";
 import { decodeStimulus, encodeAck, encodeError, encodeState, newStimulusMessage } from "../link/codec.js";
 import { drawLevels } from "./levels-view.js";
+import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
 import type { Config } from "./config.js";
 import { encodeSaved } from "./saved.js";
@@ -52,6 +53,7 @@ export class Robot {
   private displayErrors = 0;
   private lastDisplayTrace = -TRACE_EVERY_MS;
   private presses = 0;
+  private passkey = -1;
 
   constructor(host: RobotHost, parts: RobotParts = boot(host)) {
     this.host = host;
@@ -78,7 +80,11 @@ export class Robot {
       this.host.trace(`moodface: ${EMOTIONS[s.dominant]} (${this.engine.wheel.words[s.nuance]})\n`);
     }
     let frame: Uint8Array;
-    if (this.config.view === "levels") {
+    if (this.passkey >= 0) {
+      // Pairing: the six digits full screen, in place of the face, until pairing ends.
+      drawPasskey(this.viewFrame, this.passkey);
+      frame = this.viewFrame;
+    } else if (this.config.view === "levels") {
       drawLevels(this.viewFrame, s);
       frame = this.viewFrame;
     } else {
@@ -96,6 +102,11 @@ export class Robot {
     }
     if (now - this.lastSave >= SAVE_EVERY_MS) this.save(now);
     return frame;
+  }
+
+  /** Shows a pairing passkey (0..999999) full screen from the next frame on, or the face again (-1). */
+  showPasskey(passkey: number): void {
+    this.passkey = passkey >= 0 && passkey <= 999999 ? passkey | 0 : -1;
   }
 
   /** Writes the saved state now (also done every 30 s by frame()). */

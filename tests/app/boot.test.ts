@@ -9,6 +9,7 @@ import { Robot, MAX_STEP_MS, TRACE_EVERY_MS } from "../../modules/app/robot.js";
 import { configKeys, parseConfig, DEFAULT_CONFIG } from "../../modules/app/config.js";
 import { FRAME_BYTES, openPack } from "../../modules/pack/pack.js";
 import { encodeSaved } from "../../modules/app/saved.js";
+import { drawPasskey } from "../../modules/face/passkey.js";
 import { latentsSection, writePack } from "../../tools/faces/pack-writer.js";
 import { createSimHost, type ConfigOverrides } from "../../tools/sim/host.js";
 import { platformConfig, PLATFORMS } from "../../tools/lib/manifest.js";
@@ -159,5 +160,20 @@ describe("time and traces", () => {
       host.device.virtual.pins.set(0, 1);
     }
     expect(got.map((s) => robot.engine.catalog.names[s])).toEqual(["gift", "insult", "gift"]);
+  });
+
+  test("a pairing passkey replaces the face on the panel until it is cleared", () => {
+    const { robot, host } = start();
+    robot.frame(0);
+    const face = Buffer.from(host.panel.glassFrame());
+    robot.showPasskey(42);
+    robot.frame(33);
+    const want = new Uint8Array(FRAME_BYTES);
+    drawPasskey(want, 42);
+    expect(Buffer.from(robot.frame(66)).equals(Buffer.from(want))).toBe(true);
+    expect(Buffer.from(host.panel.glassFrame()).equals(face)).toBe(false);
+    robot.showPasskey(-1);
+    robot.frame(99);
+    expect(Buffer.from(host.panel.glassFrame()).equals(Buffer.from(want))).toBe(false);
   });
 });

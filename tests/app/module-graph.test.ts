@@ -17,6 +17,7 @@ const SDK_MODULES: Record<string, { include: string; platforms: readonly Platfor
   "mc/config": { include: "mcconfig", platforms: PLATFORMS },
   preference: { include: "$(MODDABLE)/modules/files/preference/manifest.json", platforms: PLATFORMS },
   "embedded:provider/builtin": { include: "$(MODDABLE)/modules/io/manifest.json", platforms: ["esp32"] },
+  "embedded:io/bluetoothle/peripheral": { include: "$(MODDABLE)/modules/io/ble/server/manifest.json", platforms: ["esp32"] },
 };
 
 /** Runtime imports of a TypeScript/JavaScript source (type-only imports are erased by tsc). */

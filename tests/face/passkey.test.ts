@@ -1,5 +1,6 @@
 import { drawPasskey, DIGIT_GAP, DIGIT_H, DIGIT_W, DIGITS_X, DIGITS_Y, PASSKEY_DIGITS, SEGMENTS } from "../../modules/face/passkey.js";
-import { FRAME_BYTES, getPixel, HEIGHT, WIDTH } from "../../modules/face/raster.js";
+import { FRAME_BYTES, HEIGHT, WIDTH } from "../../modules/face/raster.js";
+import { getPixel } from "../helpers/panel.js";
 import { Random } from "../../modules/common/random.js";
 
 /** Reads the six digits back from the glass by sampling each segment's middle. */

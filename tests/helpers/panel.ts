@@ -37,6 +37,8 @@ export function rig(options: RigOptions = {}): Rig {
 }
 
 /** Reproducible random stream (the firmware's own xorshift32) for random frames. */
+import { HEIGHT, WIDTH } from "../../modules/common/geometry.js";
+
 export { xorshift32 as random } from "../parity/vectors.js";
 
 export function randomFrame(rand: () => number, bytes = 1024): Uint8Array {
@@ -59,4 +61,10 @@ export function rotate180(frame: Uint8Array, height = 64): Uint8Array {
     }
   }
   return out;
+}
+
+/** Whether pixel (x, y) of a page-packed frame is lit (false outside the screen). */
+export function getPixel(frame: Uint8Array, x: number, y: number): boolean {
+  if (x < 0 || y < 0 || x >= WIDTH || y >= HEIGHT) return false;
+  return ((frame[(y >> 3) * WIDTH + x] >> (y & 7)) & 1) === 1;
 }

@@ -63,7 +63,9 @@ function run(cmd: string, args: string[], cwd?: string) {
 function link(platform: string, sources = nativeSet(platform)): { exe?: string; log: string } {
   const dir = tempDir(`native-${platform}-`);
   const tflm = (manifest.platforms[platform].dependency ?? []).some((d) => d.name === "esp-tflite-micro");
-  const all = [join(HERE, "host_main.c"), ...sources, ...(tflm ? [join(STUBS, "tflm_stub.cc")] : [])];
+  // NimBLE comes with the SDK's ECMA-419 BLE manifest on esp32: its store is doubled too.
+  const nimble = sources.some((f) => f.endsWith(join("native", "link", "bonds.c")));
+  const all = [join(HERE, "host_main.c"), ...sources, ...(tflm ? [join(STUBS, "tflm_stub.cc")] : []), ...(nimble ? [join(STUBS, "nimble_stub.c")] : [])];
   const objects: string[] = [];
   let cxx = false;
   for (const [i, src] of all.entries()) {

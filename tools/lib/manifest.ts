@@ -63,11 +63,16 @@ export function moduleMap(platform: Platform, m = readManifest()): Map<string, s
       .filter((f) => (name === "*" ? /\.(ts|js|c|cc)$/.test(f) && !f.endsWith(".d.ts") : f.replace(/\.(ts|js|c|cc)$/, "") === name))
       .map((f) => join(REPO_ROOT, dir, f));
   };
-  for (const p of parts(m, platform)) {
+  const all = parts(m, platform);
+  // "~" lists files taken out of the platform's build (mcconfig's exclusion key).
+  const excluded = new Set(all.flatMap((p) => [p.modules?.["~"] ?? []].flat()).map((path) => join(REPO_ROOT, path)));
+  for (const p of all) {
     for (const [key, entry] of Object.entries(p.modules ?? {})) {
+      if (key === "~") continue;
       for (const path of Array.isArray(entry) ? entry : [entry]) {
         if (path.startsWith("$(")) continue; // an SDK module: not ours
         for (const file of withExtension(path)) {
+          if (excluded.has(file.replace(/\.(ts|js|c|cc)$/, ""))) continue;
           const stem = basename(file).replace(/\.(ts|js|c|cc)$/, "");
           const specifier = key === "*" ? stem : key.endsWith("/*") ? key.slice(0, -1) + stem : key;
           map.set(specifier, file);
