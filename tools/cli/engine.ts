@@ -54,7 +54,12 @@ export function addEngineCommands(program: Command): void {
       if (o.output) {
         const out = new AtomicStream(o.output);
         try {
-          for (const line of lines) out.write(line);
+          let n = 0;
+          for (const line of lines) {
+            out.write(line);
+            // Let signals in now and then: Ctrl-C must stop a long run (and remove its temp file).
+            if (++n % 5000 === 0) await new Promise((r) => setImmediate(r));
+          }
         } catch (e) {
           out.abort();
           throw e;

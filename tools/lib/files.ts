@@ -84,6 +84,11 @@ export class AtomicStream {
   private pending: string[] = [];
   private pendingBytes = 0;
 
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.abort();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+
   constructor(readonly path: string) {
     this.tmp = `${resolve(dirname(path), "." + basename(path))}.${process.pid}.tmp`;
     try {
@@ -91,6 +96,9 @@ export class AtomicStream {
     } catch (e) {
       throw new UsageError(`${path}: cannot write: ${reason(e)}`);
     }
+    // Interrupted (Ctrl-C, kill): no half-written temp file stays behind.
+    process.once("SIGINT", this.onSignal);
+    process.once("SIGTERM", this.onSignal);
   }
 
   write(text: string): void {
@@ -113,6 +121,8 @@ export class AtomicStream {
 
   commit(): void {
     this.flush();
+    process.off("SIGINT", this.onSignal);
+    process.off("SIGTERM", this.onSignal);
     closeSync(this.fd);
     try {
       renameSync(this.tmp, this.path);
@@ -123,6 +133,8 @@ export class AtomicStream {
   }
 
   abort(): void {
+    process.off("SIGINT", this.onSignal);
+    process.off("SIGTERM", this.onSignal);
     try {
       closeSync(this.fd);
     } catch {
