@@ -161,15 +161,8 @@ export function addSimCommands(program: Command): void {
           e.code === "EADDRINUSE" ? `--port ${o.port}: port ${o.port} is in use (another simulator?): try --port 0 for any free port` : e.code === "EACCES" ? `--port ${o.port}: not allowed to listen there (ports below 1024 need root): try --port 0` : e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND" ? `--host ${o.host}: no such address on this machine` : `${e.message}`,
         );
       });
-      process.stdout.write(`moodface simulator: ${sim.url}\n`);
-      // Say so if this machine cannot keep --speed (checked once, after a few seconds of running).
-      const started = { wall: performance.now(), robot: sim.time() };
-      const check = setTimeout(() => {
-        const achieved = (sim.time() - started.robot) / (performance.now() - started.wall);
-        if (achieved < o.speed * 0.9) process.stderr.write(`moodface: --speed ${o.speed} is not kept on this machine: time runs ${achieved.toFixed(1)}x\n`);
-      }, 5000);
-      check.unref();
-      await new Promise<void>((resolve) => {
+      // Ctrl-C and kill stop it cleanly (state saved, log closed); set before the URL goes out.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
@@ -178,6 +171,15 @@ export function addSimCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
       });
+      process.stdout.write(`moodface simulator: ${sim.url}\n`);
+      // Say so if this machine cannot keep --speed (checked once, after a few seconds of running).
+      const started = { wall: performance.now(), robot: sim.time() };
+      const check = setTimeout(() => {
+        const achieved = (sim.time() - started.robot) / (performance.now() - started.wall);
+        if (achieved < o.speed * 0.9) process.stderr.write(`moodface: --speed ${o.speed} is not kept on this machine: time runs ${achieved.toFixed(1)}x\n`);
+      }, 5000);
+      check.unref();
+      await stopped;
     });
 
   program
