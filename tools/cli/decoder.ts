@@ -109,7 +109,8 @@ export function addDecoderCommands(program: Command): void {
         throw new UsageError(`-o ${o.output}: cannot write: ${reason(e)}`);
       }
       const trained = said.find((l) => l.startsWith("trained in"));
-      const out = relative(process.cwd(), o.output) || ".";
+      const rel = relative(process.cwd(), o.output);
+      const out = rel === "" ? "." : rel.startsWith("..") ? o.output : rel;
       process.stdout.write(`${join(out, "decoder.tflite")}: ops ${info.ops.join(", ")}; ${info.macs} MACs, ${info.weights} bytes of weights, ${info.arena}-byte arena (${trained ?? "trained"}; ${Math.round((Date.now() - started) / 1000)} s in all)\n`);
       process.stdout.write(`next: moodface pack --defaults --decoder ${out} -o frames/frames.bin   (puts it into the pack the firmware and moodface sim load)\n`);
     });
