@@ -33,6 +33,10 @@ describe("commander's own errors are one line and exit 1", () => {
     expect(oneLine(moodface(["engine", "simulat"]))).toContain("unknown command 'simulat' (Did you mean simulate?)");
     expect(oneLine(moodface(["engine", "simulate", "-d", "-3"]))).toContain('duration must be a number above 0, not "-3"');
   });
+  test("decoder train writes to build/decoder unless told otherwise", () => {
+    const r = moodface(["decoder", "train", "--help"]);
+    expect(r.stdout).toMatch(/-o, --output <folder>[\s\S]*default: "[^"]*build\/decoder"/);
+  });
   test("--version prints the package's version", () => {
     const r = moodface(["--version"]);
     expect(r.status).toBe(0);

@@ -198,6 +198,10 @@ describe("latent decoder", () => {
     const r = await moodfaceAsync(["decoder", "train", "--samples", "200", "--epochs", "1", "-o", out]);
     expect(r.stderr).not.toMatch(/failed|missing/);
     expect(r.status).toBe(0);
+    // Off a terminal: progress lines with an ETA, no TensorFlow chatter, and the next step.
+    expect(r.stderr).toMatch(/^training +\[.*\] 100% \| epoch 1\/1 .*ETA/m);
+    expect(r.stderr).not.toMatch(/tensorflow|oneDNN|cuda|W0000|I0000|WARNING/i);
+    expect(r.stdout).toContain(`next: moodface pack --defaults --decoder ${out} -o frames/frames.bin`);
     const model = join(out, "decoder.tflite");
     const info = modelInfo(model);
     for (const op of info.ops) expect(ALLOWED).toContain(op);
