@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { buildDecoderCli, modelInfo } from "../../tools/decoder/native.js";
 import { evaluate } from "../../tools/decoder/evaluate.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
+import { python } from "../../tools/lib/python.js";
 import { Random } from "../../modules/common/random.js";
 import { moodfaceAsync, tempDir } from "../helpers/cli.js";
 import { hostDecoder } from "../../tools/decoder/native.js";
@@ -32,8 +33,8 @@ function bothBackends(model: string, latents: Int8Array): { c: Buffer; tflm: Buf
   const lat = join(dir, "latents.bin");
   const out = join(dir, "tflm.bin");
   writeFileSync(lat, latents);
-  const oracle = spawnSync("python3", [join(REPO_ROOT, "tools", "decoder", "oracle.py"), "--model", model, "--latents", lat, "--out", out], { encoding: "utf8" });
-  if (oracle.status !== 0) throw new Error(`TFLM oracle failed (pip install --no-deps tflite-micro):\n${oracle.stderr}`);
+  const oracle = spawnSync(python(), [join(REPO_ROOT, "tools", "decoder", "oracle.py"), "--model", model, "--latents", lat, "--out", out], { encoding: "utf8" });
+  if (oracle.status !== 0) throw new Error(`TFLM oracle failed (node tools/decoder/setup-python.js installs it into .venv):\n${oracle.stderr}`);
   const c = spawnSync(buildDecoderCli(), [model], { input: latents, maxBuffer: 1 << 28 });
   if (c.status !== 0) throw new Error(String(c.stderr));
   return { c: c.stdout, tflm: readFileSync(out) };
@@ -197,6 +198,10 @@ describe("latent decoder", () => {
     const r = await moodfaceAsync(["decoder", "train", "--samples", "200", "--epochs", "1", "-o", out]);
     expect(r.stderr).not.toMatch(/failed|missing/);
     expect(r.status).toBe(0);
+    // Off a terminal: progress lines with an ETA, no TensorFlow chatter, and the next step.
+    expect(r.stderr).toMatch(/^training +\[.*\] 100% \| epoch 1\/1 .*ETA/m);
+    expect(r.stderr).not.toMatch(/tensorflow|oneDNN|cuda|W0000|I0000|WARNING/i);
+    expect(r.stdout).toContain(`next: moodface pack --defaults --decoder ${out} -o frames/frames.bin`);
     const model = join(out, "decoder.tflite");
     const info = modelInfo(model);
     for (const op of info.ops) expect(ALLOWED).toContain(op);

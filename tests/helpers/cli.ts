@@ -1,5 +1,5 @@
 /* Runs the real `moodface` command (bin/moodface.js) as a user would. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,12 +11,26 @@ export interface CliResult {
   stderr: string;
 }
 
-export function moodface(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "moodface.js"), ...args], {
+export interface CliOptions {
+  cwd?: string;
+  input?: string;
+  /** Extra flags for node itself, e.g. --max-old-space-size=64 to prove bounded memory. */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+  /** Run as this user (needs root): permission checks do not apply to root. */
+  uid?: number;
+  gid?: number;
+}
+
+export function moodface(args: string[], options: CliOptions = {}): CliResult {
+  const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), join(REPO_ROOT, "bin", "moodface.js"), ...args], {
     encoding: "utf8",
     cwd: options.cwd ?? REPO_ROOT,
     input: options.input,
     maxBuffer: 1 << 28,
+    env: { ...process.env, ...options.env },
+    uid: options.uid,
+    gid: options.gid,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -26,13 +40,37 @@ export function tempDir(prefix = "moodface-"): string {
 }
 
 /** Like moodface(), without blocking this process's event loop (for servers running in-process). */
-export function moodfaceAsync(args: string[]): Promise<CliResult> {
+export function moodfaceAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "moodface.js"), ...args], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(REPO_ROOT, "bin", "moodface.js"), ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** A long-running command (moodface sim): resolves once stdout matches `ready`, or it exits. */
+export function moodfaceRunning(args: string[], ready: RegExp, options: CliOptions = {}): Promise<{ child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null>; match?: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(REPO_ROOT, "bin", "moodface.js"), ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env } });
+  let stdout = "";
+  let stderr = "";
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  return new Promise((resolve) => {
+    const result = { child, stdout: () => stdout, stderr: () => stderr, exited };
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      const m = stdout.match(ready);
+      if (m) resolve({ ...result, match: m });
+    });
+    child.stderr.on("data", (d) => (stderr += d));
+    void exited.then(() => resolve(result));
+  });
+}
+
+/** Stops a running command and waits for it to end. */
+export async function stop(run: { child: ChildProcess; exited: Promise<number | null> }): Promise<number | null> {
+  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGTERM");
+  return run.exited;
 }

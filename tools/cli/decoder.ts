@@ -1,35 +1,79 @@
 /* `moodface decoder ...`: train the latent decoder, and inspect a model. */
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { REPO_ROOT, UsageError } from "../lib/data.js";
+import { checkOutputFolder, reason } from "../lib/files.js";
+import { python } from "../lib/python.js";
+import { quote } from "../lib/text.js";
 import { writeDataset } from "../decoder/dataset.js";
 import { modelInfo } from "../decoder/native.js";
 
 function whole(name: string, min: number, max: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not ${quote(v)}`);
     return n;
   };
 }
 
 export const DEFAULT_SAMPLES = 16000;
 export const DEFAULT_EPOCHS = 40;
+export const DEFAULT_OUTPUT = join(REPO_ROOT, "build", "decoder");
 
-/** Runs the Python trainer, streaming its output; rejects with a hint when TensorFlow is missing. */
-function train(data: string, out: string, epochs: number, seed: number): Promise<void> {
+/** A progress bar on stderr: redrawn in place on a terminal, a plain line every 5 s elsewhere. */
+export function bar(format: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50, fps: 5 }, cliProgress.Presets.shades_classic);
+}
+
+/** TensorFlow's and Python's chatter off: only our progress lines and real errors remain. */
+export const QUIET_ENV = { TF_CPP_MIN_LOG_LEVEL: "3", TF_ENABLE_ONEDNN_OPTS: "0", PYTHONWARNINGS: "ignore", GRPC_VERBOSITY: "ERROR", GLOG_minloglevel: "3", ABSL_MIN_LOG_LEVEL: "3", PYTHONUNBUFFERED: "1" };
+
+/**
+ * Runs the Python trainer. It prints `progress <done> <total>` lines (batches) that drive the bar;
+ * its stderr is kept and shown (last lines) only if it fails.
+ */
+function train(data: string, out: string, epochs: number, seed: number): Promise<string[]> {
+  const py = python();
   return new Promise((resolve, reject) => {
-    const child = spawn("python3", [join(REPO_ROOT, "tools", "decoder", "train.py"), "--data", data, "--out", out, "--epochs", String(epochs), "--seed", String(seed)], { stdio: ["ignore", "inherit", "pipe"] });
+    const child = spawn(py, [join(REPO_ROOT, "tools", "decoder", "train.py"), "--data", data, "--out", out, "--epochs", String(epochs), "--seed", String(seed)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...QUIET_ENV },
+    });
+    const b = bar("training  [{bar}] {percentage}% | epoch {epoch}/{epochs} | {duration_formatted} elapsed | ETA {eta_formatted}");
+    let started = false;
+    const said: string[] = [];
     let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", () => reject(new UsageError("python3 is needed to train the decoder")));
+    let pending = "";
+    child.stdout.on("data", (d) => {
+      pending += d;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const m = /^progress (\d+) (\d+) (\d+)$/.exec(line.trim());
+        if (m) {
+          const [done, total, epoch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+          if (!started) {
+            b.start(total, 0, { epoch: 1, epochs });
+            started = true;
+          }
+          b.update(done, { epoch, epochs });
+        } else if (line.trim()) said.push(line.trim());
+      }
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+      if (err.length > 1 << 20) err = err.slice(-(1 << 19));
+    });
+    child.on("error", (e) => reject(new UsageError(`${py}: cannot run: ${reason(e)}`)));
     child.on("close", (code) => {
-      if (code === 0) return resolve();
-      if (/No module named 'tensorflow'/.test(err)) return reject(new UsageError("TensorFlow is missing: pip install -r tools/decoder/requirements.txt"));
-      reject(new UsageError(`training failed:\n${err.split("\n").slice(-12).join("\n")}`));
+      if (started) b.stop();
+      if (code === 0) return resolve(said);
+      if (/No module named '(tensorflow|numpy)'/.test(err)) return reject(new UsageError("TensorFlow is missing from .venv: run `node tools/decoder/setup-python.js`"));
+      const last = err.trim().split("\n").filter((l) => l.trim()).pop() ?? `exit code ${code}`;
+      reject(new UsageError(`training failed: ${last}`));
     });
   });
 }
@@ -38,26 +82,37 @@ export function addDecoderCommands(program: Command): void {
   const decoder = program.command("decoder").description("the latent decoder that morphs faces (docs/decoder.md)");
   decoder
     .command("train")
-    .description("render the face family, train the decoder (Python, TensorFlow), export the int8 model and keyframe latents")
-    .option("-o, --output <folder>", "where decoder.tflite and latents.json go", join(REPO_ROOT, "frames"))
+    .description("render the face family, train the decoder (Python, TensorFlow, in .venv), export the int8 model and keyframe latents (9-13 minutes on 2 cores)")
+    .option("-o, --output <folder>", "where decoder.tflite and latents.json go (frames/ holds the shipped ones)", DEFAULT_OUTPUT)
     .option("--samples <n>", "faces to train on", whole("--samples", 100, 200000), DEFAULT_SAMPLES)
     .option("--epochs <n>", "passes over the faces", whole("--epochs", 1, 1000), DEFAULT_EPOCHS)
     .option("--seed <n>", "seed for the faces and the training", whole("--seed", 0, 0x7fffffff), 1)
     .action(async (o: { output: string; samples: number; epochs: number; seed: number }) => {
+      checkOutputFolder(o.output);
+      python(); // fail now, not after rendering, when the Python side is missing
       const data = join(REPO_ROOT, "build", "decoder-data");
       const staging = join(REPO_ROOT, "build", "decoder-model");
-      const bar = new cliProgress.SingleBar({ format: "rendering faces [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
-      bar.start(o.samples, 0);
+      const started = Date.now();
+      const b = bar("rendering [{bar}] {percentage}% | {value}/{total} faces | ETA {eta_formatted}");
+      b.start(o.samples, 0);
       try {
-        await writeDataset(data, o.seed, o.samples, () => bar.increment());
+        await writeDataset(data, o.seed, o.samples, () => b.increment());
       } finally {
-        bar.stop();
+        b.stop();
       }
-      await train(data, staging, o.epochs, o.seed);
+      const said = await train(data, staging, o.epochs, o.seed);
       const info = modelInfo(join(staging, "decoder.tflite"));
-      mkdirSync(o.output, { recursive: true });
-      for (const f of ["decoder.tflite", "latents.json"]) copyFileSync(join(staging, f), join(o.output, f));
-      process.stdout.write(`${join(o.output, "decoder.tflite")}: ops ${info.ops.join(", ")}; ${info.macs} MACs, ${info.weights} bytes of weights, ${info.arena}-byte arena\n`);
+      try {
+        mkdirSync(o.output, { recursive: true });
+        for (const f of ["decoder.tflite", "latents.json"]) copyFileSync(join(staging, f), join(o.output, f));
+      } catch (e) {
+        throw new UsageError(`-o ${o.output}: cannot write: ${reason(e)}`);
+      }
+      const trained = said.find((l) => l.startsWith("trained in"));
+      const rel = relative(process.cwd(), o.output);
+      const out = rel === "" ? "." : rel.startsWith("..") ? o.output : rel;
+      process.stdout.write(`${join(out, "decoder.tflite")}: ops ${info.ops.join(", ")}; ${info.macs} MACs, ${info.weights} bytes of weights, ${info.arena}-byte arena (${trained ?? "trained"}; ${Math.round((Date.now() - started) / 1000)} s in all)\n`);
+      process.stdout.write(`next: moodface pack --defaults --decoder ${out} -o frames/frames.bin   (puts it into the pack the firmware and moodface sim load)\n`);
     });
 
   decoder
@@ -69,7 +124,7 @@ export function addDecoderCommands(program: Command): void {
       try {
         info = modelInfo(model);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(`${model}: ${(e as Error).message.split("\n")[0]}`);
       }
       process.stdout.write(`${model}: latent ${info.latent} int8, ops ${info.ops.join(", ")}, ${info.macs} MACs per frame, ${info.weights} bytes of weights, ${info.arena}-byte arena\n`);
     });

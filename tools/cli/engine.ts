@@ -1,21 +1,24 @@
 /* `moodface engine ...`: run and inspect the emotion engine on this machine. */
 import { Command, InvalidArgumentError } from "commander";
-import writeFileAtomic from "write-file-atomic";
 import { createEngine, readCatalog, readProfile, resolveProfilePath, shippedProfileNames, UsageError } from "../lib/data.js";
-import { readEvents } from "../engine/events.js";
+import { AtomicStream, checkOutputFile } from "../lib/files.js";
+import { quote } from "../lib/text.js";
+import { checkEvents, streamEvents } from "../engine/events.js";
 import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
+import { CHANNEL_COUNT, CHANNELS } from "../../modules/emotion/names.js";
+import { ONE } from "../../modules/emotion/fixed.js";
 
 function positiveNumber(name: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!(n > 0) || !isFinite(n)) throw new InvalidArgumentError(`${name} must be a number above 0`);
+    if (!(n > 0) || !isFinite(n)) throw new InvalidArgumentError(`${name} must be a number above 0, not ${quote(v)}`);
     return n;
   };
 }
 
 function wholeMs(v: string) {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be whole milliseconds, at least 1");
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`must be whole milliseconds, at least 1, not ${quote(v)}`);
   return n;
 }
 
@@ -33,19 +36,35 @@ export function addEngineCommands(program: Command): void {
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .option("--format <format>", "jsonl (docs/formats/trajectory.md) or table (for people)", "jsonl")
     .action(async (o: { profile: string; events?: string; duration: number; dt: number; reference: boolean; output?: string; format: string }) => {
-      if (o.format !== "jsonl" && o.format !== "table") throw new UsageError(`--format must be jsonl or table, not "${o.format}"`);
+      if (o.format !== "jsonl" && o.format !== "table") throw new UsageError(`--format must be jsonl or table, not ${quote(o.format)}`);
+      if (o.output) checkOutputFile(o.output);
       const source = resolveProfilePath(o.profile);
       const eng = createEngine(readProfile(o.profile));
-      const events = o.events ? readEvents(o.events, eng.catalog) : [];
       const durationMs = Math.round(o.duration * 1000);
-      const late = events.filter((e) => e.t > durationMs).length;
-      if (late > 0) process.stderr.write(`moodface: ${late} event(s) after ${o.duration} s are not simulated\n`);
+      if (!Number.isSafeInteger(durationMs)) throw new UsageError(`--duration ${o.duration}: too long`);
+      // The events file is checked whole first (line by line, nothing kept), then streamed again into
+      // the engine: a bad line at the end never leaves half a trajectory behind.
+      if (o.events) {
+        const { late } = checkEvents(o.events, eng.catalog, durationMs);
+        if (late > 0) process.stderr.write(`moodface: ${late} event(s) after ${o.duration} s are not simulated\n`);
+      }
+      const events = o.events ? streamEvents(o.events, eng.catalog) : [];
       const records = simulate(eng, events, { durationMs, dtMs: o.dt, reference: o.reference, profileSource: source });
-      const lines = o.format === "table" ? tableLines(records) : jsonLines(records);
+      const lines = o.format === "table" ? tableLines(records, o.reference) : jsonLines(records);
       if (o.output) {
-        let text = "";
-        for (const line of lines) text += line;
-        await writeFileAtomic(o.output, text);
+        const out = new AtomicStream(o.output);
+        try {
+          let n = 0;
+          for (const line of lines) {
+            out.write(line);
+            // Let signals in now and then: Ctrl-C must stop a long run (and remove its temp file).
+            if (++n % 5000 === 0) await new Promise((r) => setImmediate(r));
+          }
+        } catch (e) {
+          out.abort();
+          throw e;
+        }
+        out.commit();
       } else {
         await writeLines(lines);
       }
@@ -63,13 +82,21 @@ export function addEngineCommands(program: Command): void {
 
   engine
     .command("stimuli")
-    .description("list the stimulus catalog: name, doses and context tags")
+    .description("list the stimulus catalog: name, doses (fraction of each capacity K added at intensity 1) and context tags")
     .action(() => {
       const c = readCatalog();
+      const short: Record<string, string> = { dopamine: "DA", serotonin: "5HT", noradrenaline: "NA", adrenaline: "ADR", oxytocin: "OXT", endorphins: "END" };
+      process.stdout.write(`${"stimulus".padEnd(14)} ${"doses (% of K)".padEnd(34)} ${"description".padEnd(44)} context tags\n`);
       c.names.forEach((n, i) => {
+        const doses: string[] = [];
+        for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
+          const q = c.doses[i * CHANNEL_COUNT + ch];
+          if (q !== 0) doses.push(`${short[CHANNELS[ch]] ?? CHANNELS[ch]} ${q > 0 ? "+" : ""}${Math.round((q / ONE) * 100)}`);
+        }
         const tags = Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1]), (t) => c.tags[t]);
-        process.stdout.write(`${n.padEnd(14)} ${c.descriptions[i].padEnd(44)} [${tags.join(", ")}]\n`);
+        process.stdout.write(`${n.padEnd(14)} ${doses.join(" ").padEnd(34)} ${c.descriptions[i].padEnd(44)} ${tags.join(", ")}\n`);
       });
+      process.stdout.write(`DA dopamine, 5HT serotonin, NA noradrenaline, ADR adrenaline, OXT oxytocin, END endorphins\n`);
     });
 
   engine
@@ -89,22 +116,32 @@ function* jsonLines(records: Iterable<TrajectoryRecord>): Generator<string> {
   for (const rec of records) yield JSON.stringify(rec) + "\n";
 }
 
-/** A trajectory for people: one row per sample, levels as bars of their capacity. */
-function* tableLines(records: Iterable<TrajectoryRecord>): Generator<string> {
-  const bar = (x: number) => "#".repeat(Math.round(x * 8)).padEnd(8, ".");
+/**
+ * A trajectory for people: one row per sample, levels as bars of their capacity under their full
+ * names; with --reference, the largest gap to the float64 reference as % of K.
+ */
+function* tableLines(records: Iterable<TrajectoryRecord>, reference: boolean): Generator<string> {
   let capacities: number[] = [];
+  let widths: number[] = [];
+  const bar = (x: number, w: number) => "#".repeat(Math.max(0, Math.min(w, Math.round(x * w)))).padEnd(w, ".");
   for (const rec of records) {
     if (rec.type === "profile") {
       const channels = rec.channels as { name: string; K: number }[];
       capacities = channels.map((c) => c.K);
-      const chans = channels.map((c) => c.name.slice(0, 8).padEnd(9)).join("");
-      yield `profile ${rec.name}\n${"t (s)".padStart(7)}  ${"emotion".padEnd(9)} int  ${"nuance".padEnd(12)} ${chans}\n`;
+      widths = channels.map((c) => Math.max(8, c.name.length));
+      const chans = channels.map((c, i) => c.name.padEnd(widths[i] + 1)).join("");
+      yield `profile ${rec.name}; levels as bars of their capacity K\n${"t (s)".padStart(7)}  ${"emotion".padEnd(9)} ${"intensity"} ${"nuance".padEnd(12)} ${chans}${reference ? "largest gap to the float64 reference" : ""}\n`;
     } else if (rec.type === "stimulus") {
       yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  <- ${rec.stimulus} (${rec.intensity})\n`;
     } else {
-      const levels = rec.levels as Record<string, number>;
-      const cells = Object.values(levels).map((v, i) => bar(v / capacities[i]) + " ").join("");
-      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  ${String(rec.dominant).padEnd(9)} ${(rec.intensity as number).toFixed(2)} ${String(rec.nuance).padEnd(12)} ${cells}\n`;
+      const levels = Object.values(rec.levels as Record<string, number>);
+      const cells = levels.map((v, i) => bar(v / capacities[i], widths[i]) + " ").join("");
+      let gap = "";
+      if (rec.reference) {
+        const ref = Object.values(rec.reference as Record<string, number>);
+        gap = `${(Math.max(...levels.map((v, i) => Math.abs(v - ref[i]) / capacities[i])) * 100).toFixed(3)}% of K`;
+      }
+      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  ${String(rec.dominant).padEnd(9)} ${(rec.intensity as number).toFixed(2).padEnd(9)} ${String(rec.nuance).padEnd(12)} ${cells}${gap}\n`;
     }
   }
 }

@@ -3,14 +3,16 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
-import writeFileAtomic from "write-file-atomic";
 import { latentSize, openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
 import { DEFAULTS_DIR, FRAMES_DIR, generateDefaults } from "../faces/defaults.js";
 import { readDecoder } from "../decoder/bundle.js";
 import { checkModel } from "../decoder/native.js";
-import { coverage, listSources, loadEntries, type ImageOptions } from "../faces/sources.js";
+import { coverage, listSources, loadEntries, type DitherChoice, type ImageOptions, type InvertChoice, type LoadedEntry } from "../faces/sources.js";
+import { checkOutputFile, checkOutputFolder, reason, writeFile } from "../lib/files.js";
+import { quote } from "../lib/text.js";
+import { templatePng } from "../faces/template.js";
 import { writePack } from "../faces/pack-writer.js";
 import { contactSheet, transitionsGif } from "../faces/preview.js";
 
@@ -22,50 +24,84 @@ function progress(label: string, total: number): { tick: () => void; stop: () =>
 
 function level(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 255) throw new UsageError(`--threshold must be a whole number from 1 to 255, not "${v}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 255) throw new UsageError(`--threshold must be a whole number from 1 to 255, not ${quote(v)}`);
   return n;
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 export function addFaceCommands(program: Command): void {
   program
     .command("pack")
-    .description("pack keyframes (a folder of <emotion>-<intensity>.png|jpg, or a frames.json manifest) into the flash resource")
-    .argument("[source]", "folder or frames.json manifest", DEFAULTS_DIR)
+    .description("pack keyframes (a folder of <emotion>-<intensity>.png|jpg, or a frames.json manifest) into the flash resource (docs/drawing.md)")
+    .argument("[source]", "folder or frames.json manifest (default: frames/defaults)")
     .requiredOption("-o, --output <file>", "the pack to write, e.g. frames/frames.bin")
-    .option("--defaults", "first regenerate the default keyframes from the face generator into frames/defaults", false)
-    .addOption(new Option("--fit <how>", "contain (letterbox) or cover (crop) images that are not 128x64").choices(["contain", "cover"]).default("contain"))
-    .option("--threshold <level>", "1-bit conversion: lit where grey >= level", "128")
-    .addOption(new Option("--dither <kind>", "dither instead of thresholding").choices(["bayer", "floyd"]))
-    .option("--invert", "dark ink on a light background: ink becomes lit pixels", false)
+    .option("--defaults", "first regenerate the default keyframes from the face generator into frames/defaults, and pack those", false)
+    .addOption(new Option("--fit <how>", "contain (letterbox, keeps the whole drawing) or cover (fill the screen, crops)").choices(["contain", "cover"]).default("contain"))
+    .addOption(new Option("--invert <when>", "ink becomes lit pixels: auto inverts images whose border is light (dark ink on paper)").choices(["auto", "yes", "no"]).default("auto"))
+    .addOption(new Option("--dither <kind>", "auto: threshold line art, Floyd-Steinberg for photos (over 30% mid-tones); none: always threshold").choices(["auto", "none", "bayer", "floyd"]).default("auto"))
+    .option("--threshold <level>", "line art: lit where grey >= level (1-255)")
     .option("--decoder <folder>", "add the latent decoder (decoder.tflite, latents.json) for morphing; default: frames/ when packing the generated defaults")
     .option("--no-decoder", "leave the decoder out")
-    .action(async (source: string, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold: string; dither?: "bayer" | "floyd"; invert: boolean; decoder?: string | false }) => {
+    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false }) => {
+      if (o.defaults && sourceArg !== undefined) throw new UsageError(`--defaults packs the generated faces in frames/defaults: give no source folder (or leave out --defaults to pack ${quote(sourceArg, 80)})`);
+      if (o.threshold !== undefined && (o.dither === "bayer" || o.dither === "floyd")) throw new UsageError(`--threshold and --dither ${o.dither} do not go together: dithering uses no threshold`);
+      const threshold = o.threshold === undefined ? 128 : level(o.threshold);
+      checkOutputFile(o.output);
+      let source = sourceArg ?? DEFAULTS_DIR;
       if (o.defaults) {
         const p = progress("generating", 24);
         await generateDefaults(DEFAULTS_DIR, p.tick);
         p.stop();
         source = DEFAULTS_DIR;
       }
+      const generated = resolve(source) === resolve(DEFAULTS_DIR) || resolve(source) === resolve(DEFAULTS_DIR, "frames.json");
       const { base, entries } = listSources(source);
       const cov = coverage(entries);
       if (cov.missingEmotions.length > 0) throw new UsageError(`${source}: no keyframe for ${cov.missingEmotions.join(", ")} (every emotion needs at least one)`);
       if (cov.missingBands.length > 0) process.stderr.write(`moodface: no keyframe for ${cov.missingBands.join(", ")}; the nearest intensity will be shown\n`);
-      const options: ImageOptions = { fit: o.fit, invert: o.invert, oneBit: o.dither ? { mode: o.dither } : { mode: "threshold", level: level(o.threshold) } };
+      const options: ImageOptions = { fit: o.fit, invert: o.invert, dither: o.dither, level: threshold };
+      // The decoder's latents belong to the generated keyframes: by default only those get it.
+      const decoderDir = o.decoder === false ? undefined : (o.decoder ?? (generated ? FRAMES_DIR : undefined));
       const p = progress("packing", entries.length);
       let packed: Uint8Array;
-      let withDecoder = false;
+      let loaded: LoadedEntry[];
       try {
-        const loaded = await loadEntries(base, entries, options, p.tick);
-        // The decoder's latents belong to the generated keyframes: by default only those get it.
-        const decoderDir = o.decoder === false ? undefined : (o.decoder ?? (resolve(source) === resolve(DEFAULTS_DIR) ? FRAMES_DIR : undefined));
-        const decoder = decoderDir ? readDecoder(decoderDir, loaded) : undefined;
-        withDecoder = decoder !== undefined;
-        packed = writePack({ entries: loaded, model: decoder?.model, latents: decoder?.latents });
+        loaded = await loadEntries(base, entries, options, p.tick);
       } finally {
         p.stop();
       }
-      await writeFileAtomic(o.output, Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength));
-      process.stdout.write(`${o.output}: ${entries.length} keyframes${withDecoder ? " and the latent decoder" : ""}, ${packed.length} bytes\n`);
+      const decoder = decoderDir ? readDecoder(decoderDir, loaded) : undefined;
+      packed = writePack({ entries: loaded, model: decoder?.model, latents: decoder?.latents });
+      await writeFile(o.output, packed);
+      // What was decided for the drawings, so nothing happens behind the maker's back.
+      const inverted = loaded.filter((e) => e.report.inverted);
+      const photos = loaded.filter((e) => e.report.conversion !== "threshold");
+      const found = loaded.filter((e) => e.eyesFrom === "found").length;
+      const blind = loaded.filter((e) => e.eyesFrom === "none");
+      process.stdout.write(`${o.output}: ${count(entries.length, "keyframe")}${decoder ? " and the latent decoder" : ""}, ${packed.length} bytes\n`);
+      if (inverted.length > 0) process.stdout.write(`  inverted ${inverted.length} of ${entries.length} (light border, dark ink on paper: ink becomes lit pixels; --invert no keeps them)\n`);
+      if (!generated || photos.length > 0) {
+        const lineArt = loaded.length - photos.length;
+        process.stdout.write(`  ${lineArt} line art thresholded at ${threshold}${photos.length ? `, ${photos.length} ${o.dither === "auto" ? "photos (over 30% mid-tones) dithered" : "dithered"} (${photos[0].report.conversion})` : ""}\n`);
+      }
+      if (found > 0) process.stdout.write(`  eye boxes found in ${found} of ${entries.length} (the two largest ink blobs in the upper half); they blink and glance\n`);
+      if (blind.length > 0) process.stdout.write(`  no eye boxes for ${blind.map((e) => e.file).slice(0, 6).join(", ")}${blind.length > 6 ? ", ..." : ""}: these never blink; give "eyes" in a frames.json (docs/formats/frames-manifest.md)\n`);
+      if (!decoder) {
+        process.stdout.write(`  no latent decoder: transitions crossfade${generated ? "" : " (the decoder morphs only the generated faces; latents for your own drawings come in a later version)"}\n`);
+      } else if (!generated) {
+        process.stdout.write(`  note: the decoder's latents are those of the generated faces, so transitions morph through them, not through your drawings\n`);
+      }
+    });
+
+  program
+    .command("template")
+    .description("write the drawing template: 256x128, white paper, light-blue guides for eyes, brows and mouth (docs/drawing.md)")
+    .requiredOption("-o, --output <file.png>", "where to write it, e.g. my-drawings/template.png")
+    .action(async (o: { output: string }) => {
+      checkOutputFile(o.output);
+      await writeFile(o.output, await templatePng());
+      process.stdout.write(`${o.output}: 256x128 drawing template; draw in dark ink, name each drawing <emotion>-<intensity>.png, then moodface pack <folder> -o my-frames.bin\n`);
     });
 
   program
@@ -74,11 +110,12 @@ export function addFaceCommands(program: Command): void {
     .argument("<pack>", "a frames.bin")
     .requiredOption("-o, --output <folder>", "where to write contact-sheet.png and transitions.gif")
     .action(async (file: string, o: { output: string }) => {
+      checkOutputFolder(o.output);
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(readFileSync(file));
       } catch (e) {
-        throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        throw new UsageError(`${file}: cannot read: ${reason(e)}`);
       }
       const opened = openPack(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), file);
       if (!opened.ok) throw new UsageError(opened.error);
@@ -89,10 +126,13 @@ export function addFaceCommands(program: Command): void {
         if (verdict) throw new UsageError(`${file}: section MODL: ${verdict}`);
       }
       const faces = new PackFaces(opened.pack);
-      mkdirSync(o.output, { recursive: true });
-      await writeFileAtomic(join(o.output, "contact-sheet.png"), await contactSheet(faces));
-      const gif = transitionsGif(faces);
-      await writeFileAtomic(join(o.output, "transitions.gif"), Buffer.from(gif.buffer, gif.byteOffset, gif.byteLength));
+      try {
+        mkdirSync(o.output, { recursive: true });
+      } catch (e) {
+        throw new UsageError(`-o ${o.output}: cannot create the folder: ${reason(e)}`);
+      }
+      await writeFile(join(o.output, "contact-sheet.png"), await contactSheet(faces));
+      await writeFile(join(o.output, "transitions.gif"), transitionsGif(faces));
       process.stdout.write(`${join(o.output, "contact-sheet.png")}: rows fear, mad, joy, love, sad, surprise, power, calm; columns mild, medium, strong\n`);
       process.stdout.write(`${join(o.output, "transitions.gif")}: calm, then each emotion at medium and strong, as the firmware animates them\n`);
     });

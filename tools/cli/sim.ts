@@ -1,12 +1,121 @@
 /* `moodface sim` (the device on this machine) and `moodface stim` (send it a stimulus). */
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import WebSocket from "ws";
 import { closest, distance } from "fastest-levenshtein";
 import { encodeStimulus, ERROR_TEXT, MSG_ACK, MSG_ERROR } from "../../modules/link/codec.js";
-import { REPO_ROOT, UsageError } from "../lib/data.js";
+import { decodeSaved } from "../../modules/app/saved.js";
+import { openPack } from "../../modules/pack/pack.js";
+import { REPO_ROOT, shippedProfileNames, UsageError } from "../lib/data.js";
+import { checkOutputFile, reason } from "../lib/files.js";
+import { quote } from "../lib/text.js";
 import { startSim } from "../sim/server.js";
+
+/** The fastest --speed the simulator's clock keeps on a modest machine (one frame per timer tick). */
+export const MAX_SPEED = 20;
+
+/** Creates the missing folders above `path`, one by one (recursive mkdir spins on paths like /proc/x). */
+function makeFolders(dir: string, option: string, file: string): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  for (;;) {
+    let s;
+    try {
+      s = statSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new UsageError(`${option} ${file}: ${d}: ${reason(e)}`);
+      missing.unshift(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+      continue;
+    }
+    if (!s.isDirectory()) throw new UsageError(`${option} ${file}: ${d} is a file, not a folder`);
+    break;
+  }
+  for (const m of missing) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      throw new UsageError(`${option} ${file}: cannot create the folder ${m}: ${reason(e)}`);
+    }
+  }
+}
+
+/**
+ * Checks the state file before the robot starts, so that nothing fails 30 s later: its folder exists
+ * (or is made) and takes new files, the name is a regular file or nothing. Temp files left by a
+ * killed run are removed. A state that does not decode, or names a profile that is not shipped, is
+ * moved aside (kept as <file>.corrupt) with a warning; the robot then starts at rest.
+ */
+export function prepareState(file: string): void {
+  const dir = dirname(resolve(file));
+  makeFolders(dir, "--state", file);
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new UsageError(`--state ${file}: ${reason(e)}`);
+  }
+  if (st && st.isDirectory()) throw new UsageError(`--state ${file}: is a folder; give a file name such as ${join(file, "state.bin")}`);
+  if (st && !st.isFile()) throw new UsageError(`--state ${file}: is not a regular file (a pipe or a device); give a file name`);
+  // Can a file be created there? (Root passes access checks, so really try.)
+  const probe = join(dir, `.${basename(file)}.probe-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UsageError(`--state ${file}: the folder ${dir} does not take new files: ${reason(e)}`);
+  }
+  // write-file-atomic's temp files are <name>.<number>; a run killed mid-write leaves one behind.
+  const stale = new RegExp(`^${basename(file).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.\\d+$`);
+  for (const f of readdirSync(dir)) {
+    if (stale.test(f)) {
+      try {
+        unlinkSync(join(dir, f));
+      } catch {
+        // not ours to remove
+      }
+    }
+  }
+  if (!st) return;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`--state ${file}: cannot read: ${reason(e)}`);
+  }
+  const saved = bytes.length <= 64 ? decodeSaved(new Uint8Array(bytes)) : undefined;
+  const problem = !saved ? "not a saved state (docs/formats/saved-state.md)" : !shippedProfileNames().includes(saved.profile) ? `names the profile ${quote(saved.profile)}, which is not shipped` : "";
+  if (!problem) return;
+  const kept = `${file}.corrupt`;
+  try {
+    copyFileSync(file, kept);
+    unlinkSync(file);
+  } catch (e) {
+    throw new UsageError(`--state ${file}: ${problem}, and it cannot be moved aside: ${reason(e)}`);
+  }
+  process.stderr.write(`moodface: --state ${file}: ${problem}; kept a copy as ${kept}, starting at rest\n`);
+}
+
+/** The frame packs beside the shipped one, for "did you mean". */
+function knownPacks(): string[] {
+  const dirs = [join(REPO_ROOT, "frames"), join(REPO_ROOT, "build")];
+  return dirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".bin") && f !== "sim-state.bin").map((f) => relative(process.cwd(), join(d, f))) : []));
+}
+
+function checkFrames(file: string): void {
+  let bytes: Buffer;
+  try {
+    if (!statSync(file).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`--frames ${file}: ${reason(e)}; packs here: ${knownPacks().join(", ") || "none (moodface pack makes one)"}`);
+  }
+  const opened = openPack(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), file);
+  if (!opened.ok) throw new UsageError(`--frames ${opened.error}`);
+}
 
 function integer(name: string, min: number, max: number) {
   return (v: string) => {
@@ -16,9 +125,9 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-function positive(v: string): number {
+function speed(v: string): number {
   const n = Number(v);
-  if (!(n > 0 && n <= 1000)) throw new InvalidArgumentError("must be a number above 0 and at most 1000");
+  if (!(n >= 0.05 && n <= MAX_SPEED)) throw new InvalidArgumentError(`must be a number from 0.05 to ${MAX_SPEED} (faster than ${MAX_SPEED}x the clock cannot keep up), not ${quote(v)}`);
   return n;
 }
 
@@ -28,20 +137,32 @@ export function addSimCommands(program: Command): void {
     .description("run the robot on this machine: virtual SSD1306 on a virtual I2C bus, a web page with the panel, stimuli and charts")
     .option("--port <port>", "HTTP and WebSocket port (0: any free port)", integer("--port", 0, 65535), 8080)
     .option("--host <address>", "address to listen on", "127.0.0.1")
-    .option("--profile <name>", "a shipped profile (default: the saved one, else default)")
+    .option("--profile <name>", `a shipped profile: ${shippedProfileNames().join(", ")} (default: the saved one, else default)`)
     .option("--frames <file>", "the frame pack to show", join(REPO_ROOT, "frames", "frames.bin"))
-    .option("--speed <factor>", "run time faster (2) or slower (0.5)", positive, 1)
+    .option("--speed <factor>", `run time faster (2) or slower (0.5), at most ${MAX_SPEED}`, speed, 1)
     .option("--hz <hz>", "I2C bus speed the frame rate follows", integer("--hz", 10000, 1000000), 400000)
     .option("--i2c-log <file>", "record every I2C transaction (docs/formats/i2c-log.md)")
     .option("--state <file>", "where the robot remembers its mood across runs", join(REPO_ROOT, "build", "sim-state.bin"))
     .option("--seed <n>", "seed for blinks and saccades", integer("--seed", 0, 0x7fffffff), 1)
     .action(async (o: { port: number; host: string; profile?: string; frames: string; speed: number; hz: number; i2cLog?: string; state: string; seed: number }) => {
-      mkdirSync(dirname(o.state), { recursive: true });
+      if (o.profile !== undefined && !shippedProfileNames().includes(o.profile)) throw new UsageError(`--profile: unknown profile ${quote(o.profile)}; shipped profiles are ${shippedProfileNames().join(", ")}`);
+      checkFrames(o.frames);
+      prepareState(o.state);
+      if (o.i2cLog) {
+        checkOutputFile(o.i2cLog, "--i2c-log");
+        try {
+          writeFileSync(o.i2cLog, "");
+        } catch (e) {
+          throw new UsageError(`--i2c-log ${o.i2cLog}: cannot write: ${reason(e)}`);
+        }
+      }
       const sim = await startSim({ port: o.port, host: o.host, profile: o.profile, framesFile: o.frames, stateFile: o.state, speed: o.speed, hz: o.hz, i2cLog: o.i2cLog, seed: o.seed }).catch((e: NodeJS.ErrnoException) => {
-        throw new UsageError(e.code === "EADDRINUSE" ? `port ${o.port} is in use: try --port 0 or another port` : e.message);
+        throw new UsageError(
+          e.code === "EADDRINUSE" ? `--port ${o.port}: port ${o.port} is in use (another simulator?): try --port 0 for any free port` : e.code === "EACCES" ? `--port ${o.port}: not allowed to listen there (ports below 1024 need root): try --port 0` : e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND" ? `--host ${o.host}: no such address on this machine` : `${e.message}`,
+        );
       });
-      process.stdout.write(`moodface simulator: ${sim.url}\n`);
-      await new Promise<void>((resolve) => {
+      // Ctrl-C and kill stop it cleanly (state saved, log closed); set before the URL goes out.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
@@ -50,6 +171,15 @@ export function addSimCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
       });
+      process.stdout.write(`moodface simulator: ${sim.url}\n`);
+      // Say so if this machine cannot keep --speed (checked once, after a few seconds of running).
+      const started = { wall: performance.now(), robot: sim.time() };
+      const check = setTimeout(() => {
+        const achieved = (sim.time() - started.robot) / (performance.now() - started.wall);
+        if (achieved < o.speed * 0.9) process.stderr.write(`moodface: --speed ${o.speed} is not kept on this machine: time runs ${achieved.toFixed(1)}x\n`);
+      }, 5000);
+      check.unref();
+      await stopped;
     });
 
   program
@@ -60,10 +190,18 @@ export function addSimCommands(program: Command): void {
     .option("--tags <tags>", "extra context tags, comma-separated")
     .option("--port <port>", "the simulator's port", integer("--port", 1, 65535), 8080)
     .option("--url <url>", "the simulator's WebSocket URL (overrides --port)")
-    .action(async (name: string, intensityText: string, o: { tags?: string; port: number; url?: string }) => {
+    .action(async (name: string, intensityText: string, o: { tags?: string; port: number; url?: string }, cmd: Command) => {
       const intensity = Number(intensityText);
-      if (!(intensity >= 0 && intensity <= 1)) throw new UsageError(`intensity must be a number from 0 to 1, not "${intensityText}"`);
+      if (!(intensity >= 0 && intensity <= 1)) throw new UsageError(`intensity must be a number from 0 to 1, not ${quote(intensityText)}`);
+      if (o.url !== undefined && cmd.getOptionValueSource("port") === "cli") throw new UsageError("--url and --port do not go together: the URL names the port");
       const url = o.url ?? `ws://127.0.0.1:${o.port}/`;
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(url);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")) throw new UsageError(`--url ${quote(url, 80)}: expected a WebSocket URL such as ws://127.0.0.1:8080/`);
       const reply = await sendStimulus(url, name, intensity, o.tags ? o.tags.split(",").map((t) => t.trim()).filter(Boolean) : []);
       process.stdout.write(`${reply}\n`);
     });
@@ -91,11 +229,11 @@ export async function sendStimulus(url: string, name: string, intensity: number,
         const index = names.indexOf(name);
         if (index < 0) {
           const hint = closest(name, names);
-          return done(() => reject(new UsageError(`unknown stimulus "${name}"${distance(name, hint) <= 3 ? ` (did you mean "${hint}"?)` : ""}`)));
+          return done(() => reject(new UsageError(`unknown stimulus ${quote(name)}${name.length <= 64 && distance(name, hint) <= 3 ? ` (did you mean "${hint}"?)` : ""}`)));
         }
         const tagIndex = tags.map((t) => (m.tags as string[]).indexOf(t));
         const bad = tags.find((_, i) => tagIndex[i] < 0);
-        if (bad !== undefined) return done(() => reject(new UsageError(`unknown tag "${bad}" (tags: ${m.tags.join(", ")})`)));
+        if (bad !== undefined) return done(() => reject(new UsageError(`unknown tag ${quote(bad)} (tags: ${m.tags.join(", ")})`)));
         const out = new Uint8Array(16);
         const n = encodeStimulus(out, index, Math.round(intensity * 255), tagIndex);
         ws.send(out.slice(0, n));

@@ -1,36 +1,44 @@
 /*
  * The decoder as `moodface pack` puts it into a pack: the .tflite bytes for MODL, and for LATN each
  * keyframe's int8 latent from latents.json (generated keyframes are in EMOTIONS x bands order).
+ * Everything is checked before it goes in: a pack that `pack` writes is a pack the firmware and
+ * `preview` accept.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../lib/data.js";
+import { reason } from "../lib/files.js";
+import { describe } from "../lib/text.js";
 import { latentsSection, type PackEntry } from "../faces/pack-writer.js";
 import { checkModel } from "./native.js";
 
-export function readDecoder(dir: string, entries: readonly PackEntry[]): { model: Uint8Array; latents: Uint8Array } | undefined {
+/** The decoder in `dir` (decoder.tflite and latents.json), checked against the model's input size. */
+export function readDecoder(dir: string, entries: readonly PackEntry[]): { model: Uint8Array; latents: Uint8Array } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--decoder ${dir}: no such folder (it holds decoder.tflite and latents.json, e.g. frames or build/decoder)`);
   const modelFile = join(dir, "decoder.tflite");
   const latentsFile = join(dir, "latents.json");
-  if (!existsSync(modelFile) || !existsSync(latentsFile)) return undefined;
-  let doc: { format?: string; dims?: number; keyframes?: number[][] };
+  for (const f of [modelFile, latentsFile]) if (!existsSync(f)) throw new UsageError(`--decoder ${dir}: ${f} is missing (moodface decoder train writes both files)`);
+  let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(readFileSync(latentsFile, "utf8"));
   } catch (e) {
-    throw new UsageError(`${latentsFile}: not valid JSON (${(e as Error).message})`);
+    throw new UsageError(`${latentsFile}: ${e instanceof SyntaxError ? `not valid JSON (${e.message})` : `cannot read: ${reason(e)}`}`);
   }
-  if (doc.format !== "moodface-latents" || !Number.isInteger(doc.dims) || !Array.isArray(doc.keyframes)) {
+  if (doc === null || typeof doc !== "object" || doc.format !== "moodface-latents" || !Number.isInteger(doc.dims) || !Array.isArray(doc.keyframes)) {
     throw new UsageError(`${latentsFile}: format: expected "moodface-latents" with dims and keyframes`);
   }
-  const dims = doc.dims!;
-  const keys = doc.keyframes!;
-  const per = entries.map((e) => keys[e.emotion * 3 + e.band]);
+  const dims = doc.dims as number;
   const model = new Uint8Array(readFileSync(modelFile));
   // The structural check both backends run (native/decoder/model.c), against the latents' size: a
   // model the robot would refuse, or latents it could not decode, never reach a pack.
   const verdict = checkModel(model, dims);
   if (verdict) throw new UsageError(`${modelFile}: ${verdict}`);
-  per.forEach((z, i) => {
-    if (z && z.length !== dims) throw new UsageError(`${latentsFile}: keyframe ${i} has ${z.length} values, dims says ${dims}`);
+  const keys = doc.keyframes as unknown[];
+  keys.forEach((z, i) => {
+    if (!Array.isArray(z) || z.length !== dims || !z.every((v) => Number.isInteger(v) && v >= -128 && v <= 127)) {
+      throw new UsageError(`${latentsFile}: keyframes[${i}]: expected ${dims} whole numbers from -128 to 127, got ${describe(z)}`);
+    }
   });
+  const per = entries.map((e) => keys[e.emotion * 3 + e.band] as number[] | undefined);
   return { model, latents: latentsSection(dims, per) };
 }

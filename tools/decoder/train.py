@@ -14,11 +14,24 @@ import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+
+tf.get_logger().setLevel("ERROR")
+try:
+    import absl.logging  # noqa: E402
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+except ImportError:
+    pass
 
 LATENT = 8
 H, W = 64, 128
@@ -40,6 +53,25 @@ def decoder_layers():
         tf.keras.layers.Conv2D(64, 1, name="tiles"),
         tf.keras.layers.Lambda(lambda x: tf.nn.depth_to_space(x, 8), name="depth_to_space"),
     ]
+
+
+class Progress(tf.keras.callbacks.Callback):
+    """Prints `progress <batches done> <batches in all> <epoch>` at most 4 times a second, for the
+    Node side's progress bar (moodface decoder train); Keras' own output is off."""
+
+    def __init__(self, epochs, steps):
+        super().__init__()
+        self.epochs, self.steps, self.epoch, self.last = epochs, steps, 0, 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.time()
+        done = self.epoch * self.steps + batch + 1
+        if now - self.last >= 0.25 or done == self.epochs * self.steps:
+            self.last = now
+            print(f"progress {done} {self.epochs * self.steps} {self.epoch + 1}", flush=True)
 
 
 def main():
@@ -77,7 +109,8 @@ def main():
     k = meta["keyframes"]
     xt = np.concatenate([x] + [x[:k]] * a.keyframe_repeat)
     yt = np.concatenate([images] + [images[:k]] * a.keyframe_repeat)
-    model.fit(xt, yt, batch_size=a.batch, epochs=a.epochs, shuffle=True, verbose=2)
+    steps = (len(xt) + a.batch - 1) // a.batch
+    model.fit(xt, yt, batch_size=a.batch, epochs=a.epochs, shuffle=True, verbose=0, callbacks=[Progress(a.epochs, steps)])
     print(f"trained in {time.time() - start:.0f} s", flush=True)
 
     encoder = tf.keras.Model(p_in, latent)

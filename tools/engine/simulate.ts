@@ -62,30 +62,41 @@ export function sampleRecord(engine: EmotionEngine, t: number, ref?: ReferenceMo
   return rec;
 }
 
-export function* simulate(engine: EmotionEngine, events: readonly StimulusEvent[], o: SimulateOptions): Generator<TrajectoryRecord> {
+/** Runs the engine over events (any iterable in time order, read lazily) and yields the records. */
+export function* simulate(engine: EmotionEngine, events: Iterable<StimulusEvent>, o: SimulateOptions): Generator<TrajectoryRecord> {
   const ref = o.reference ? new ReferenceModel(engine.profile, engine.catalog) : undefined;
   yield profileRecord(engine, o.profileSource);
+  const it = events[Symbol.iterator]();
+  let pending: StimulusEvent | undefined = it.next().value ?? undefined;
+  const advance = () => {
+    const r = it.next();
+    pending = r.done ? undefined : r.value;
+  };
   let t = 0;
   let nextSample = 0;
-  let ei = 0;
-  while (t <= o.durationMs) {
-    const nextEvent = ei < events.length ? events[ei].t : Infinity;
-    const next = Math.min(nextSample, nextEvent);
-    if (next > o.durationMs) break;
-    engine.step(next - t);
-    t = next;
-    // Events at a sample's time land before the sample, so the sample shows their effect.
-    while (ei < events.length && events[ei].t === t) {
-      const ev = events[ei++];
-      const index = engine.stimulusIndex(ev.stimulus);
-      engine.stimulate(index, Math.round(ev.intensity * ONE));
-      ref?.stimulate(index, ev.intensity, t);
-      yield { type: "stimulus", t, stimulus: ev.stimulus, intensity: ev.intensity };
+  try {
+    while (t <= o.durationMs) {
+      const nextEvent = pending ? pending.t : Infinity;
+      const next = Math.min(nextSample, nextEvent);
+      if (next > o.durationMs) break;
+      engine.step(next - t);
+      t = next;
+      // Events at a sample's time land before the sample, so the sample shows their effect.
+      while (pending && pending.t === t) {
+        const ev: StimulusEvent = pending;
+        advance();
+        const index = engine.stimulusIndex(ev.stimulus);
+        engine.stimulate(index, Math.round(ev.intensity * ONE));
+        ref?.stimulate(index, ev.intensity, t);
+        yield { type: "stimulus", t, stimulus: ev.stimulus, intensity: ev.intensity };
+      }
+      if (t === nextSample) {
+        ref?.advanceTo(t);
+        yield sampleRecord(engine, t, ref);
+        nextSample += o.dtMs;
+      }
     }
-    if (t === nextSample) {
-      ref?.advanceTo(t);
-      yield sampleRecord(engine, t, ref);
-      nextSample += o.dtMs;
-    }
+  } finally {
+    it.return?.();
   }
 }

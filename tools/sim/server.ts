@@ -12,7 +12,10 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer, type WebSocket } from "ws";
 import { Robot, FRAME_MS } from "../../modules/app/robot.js";
-import { CORES, EMOTIONS } from "../../modules/emotion/names.js";
+import { buildSync } from "esbuild";
+import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
+import { profileDocument } from "../engine/documents.js";
+import { BAND_NAMES } from "../faces/defaults.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import { STATE_BYTES } from "../../modules/link/codec.js";
 import { createSimHost, type SimHost } from "./host.js";
@@ -46,46 +49,119 @@ export interface Sim {
   close(): Promise<void>;
 }
 
+/** Files of the page, served from tools/sim/web (read on each request, so edits show on reload). */
 const STATIC: Record<string, [string, string]> = {
   "/": ["index.html", "text/html; charset=utf-8"],
+  "/index.html": ["index.html", "text/html; charset=utf-8"],
   "/app.js": ["app.js", "text/javascript; charset=utf-8"],
   "/style.css": ["style.css", "text/css; charset=utf-8"],
+  "/favicon.svg": ["favicon.svg", "image/svg+xml"],
+  "/favicon.ico": ["favicon.svg", "image/svg+xml"],
 };
+
+/** Headers on every answer: the page runs only its own scripts and is never framed. */
+function securityHeaders(req: IncomingMessage): Record<string, string> {
+  const host = /^[\w.:[\]-]+$/.test(req.headers.host ?? "") ? req.headers.host : "127.0.0.1";
+  return {
+    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${host}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+  };
+}
+
+/**
+ * The page's one copy of the protocol: modules/link/codec.ts (and this server's GLASS type), bundled
+ * by esbuild into a script that sets `window.MoodfaceCodec`. Nothing in tools/sim/web retypes them.
+ */
+export function codecBundle(): string {
+  const codec = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "modules", "link", "codec.ts");
+  const r = buildSync({
+    stdin: { contents: `export * from ${JSON.stringify(codec)};\nexport const MSG_GLASS = ${MSG_GLASS};\n`, resolveDir: dirname(codec), loader: "ts" },
+    bundle: true,
+    format: "iife",
+    globalName: "MoodfaceCodec",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+  });
+  return r.outputFiles[0].text;
+}
+
+/**
+ * What the page explains (GET /model.json), read from the engine's own data: which neuromodulators
+ * drive each emotion in the running profile, what each context tag is sent with and which Feeling
+ * Wheel words it picks, and the intensity bands.
+ */
+export function modelDocument(robot: Robot): unknown {
+  const e = robot.engine;
+  const doc = profileDocument(e.profile) as { readout: { emotions: Record<string, { bias?: number; terms: { channel: string; feature: string; weight: number }[] }[]> } };
+  const drivers = EMOTIONS.map((name) => ({
+    name,
+    terms: doc.readout.emotions[name].flatMap((alt) => alt.terms.map((t) => ({ channel: t.channel, feature: t.feature, weight: t.weight }))),
+    bias: Math.max(0, ...doc.readout.emotions[name].map((alt) => alt.bias ?? 0)),
+  }));
+  const c = e.catalog;
+  const w = e.wheel;
+  const tags = c.tags.map((tag, k) => {
+    const stimuli = c.names.filter((_, i) => Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1])).includes(k));
+    const words = w.words.filter((_, i) => Array.from(w.wordTagIndex.subarray(w.wordTagStart[i], w.wordTagStart[i + 1]), (t) => w.tags[t]).includes(tag));
+    return { name: tag, stimuli, words };
+  });
+  return { profile: e.profile.name, channels: [...CHANNELS], emotions: drivers, tags, bands: [...BAND_NAMES] };
+}
 
 export async function startSim(o: SimOptions): Promise<Sim> {
   let t = 0;
   let log: WriteStream | undefined;
-  if (o.i2cLog) log = createWriteStream(o.i2cLog);
+  if (o.i2cLog) {
+    const path = o.i2cLog;
+    log = createWriteStream(path);
+    // A log that cannot be written stops logging, never the robot.
+    log.on("error", (e: NodeJS.ErrnoException) => {
+      process.stderr.write(`moodface: --i2c-log ${path}: cannot write (${e.code ?? e.message}); logging stopped\n`);
+      log = undefined;
+    });
+  }
   const host = createSimHost({
     framesFile: o.framesFile,
     stateFile: o.stateFile,
     config: { profile: o.profile, display: { hz: o.hz } },
     seed: o.seed,
     now: () => t,
-    onLogLine: log ? (line) => log!.write(line) : undefined,
+    onLogLine: log ? (line) => log?.write(line) : undefined,
     trace: o.quiet ? () => {} : undefined,
   });
   const robot = new Robot(host);
   // chart.js does not export its UMD build; find the package root through its main entry.
   const chartJs = readFileSync(join(dirname(require.resolve("chart.js")), "chart.umd.js"));
 
+  const codecJs = codecBundle();
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === "/vendor/chart.umd.js") {
-      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
-      res.end(chartJs);
-      return;
-    }
+    const headers = securityHeaders(req);
+    const send = (status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
+      res.writeHead(status, { ...headers, "content-type": type, "content-length": String(Buffer.byteLength(body)), ...extra });
+      res.end(req.method === "HEAD" ? undefined : body);
+    };
+    if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain; charset=utf-8", "only GET and HEAD\n", { allow: "GET, HEAD" });
+    if (path === "/vendor/chart.umd.js") return send(200, "text/javascript; charset=utf-8", chartJs);
+    if (path === "/codec.js") return send(200, "text/javascript; charset=utf-8", codecJs);
+    if (path === "/model.json") return send(200, "application/json; charset=utf-8", JSON.stringify(modelDocument(robot)));
     const file = STATIC[path];
-    if (!file || req.method !== "GET") {
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found\n");
-      return;
+    if (!file) return send(404, "text/plain; charset=utf-8", "not found\n");
+    let body: Buffer;
+    try {
+      body = readFileSync(join(WEB_DIR, file[0]));
+    } catch {
+      return send(404, "text/plain; charset=utf-8", "not found\n");
     }
-    res.writeHead(200, { "content-type": file[1], "cache-control": "no-store" });
-    res.end(readFileSync(join(WEB_DIR, file[0])));
+    send(200, file[1], body);
   });
   const wss = new WebSocketServer({ server: http, maxPayload: 4096 });
+  // ws repeats the HTTP server's errors; a failed listen is reported by the listen below.
+  wss.on("error", () => {});
   const reply = new Uint8Array(8);
 
   const hello = () => {
@@ -126,6 +202,9 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   let busWindow: { t: number; bytes: number; clocks: number; frames: number }[] = [];
   let running = true;
   let timer: NodeJS.Timeout | undefined;
+  // Wall-clock deadline of the next frame: timers fire late and in whole milliseconds, so each delay
+  // is measured from the deadline, not from now, and --speed is kept on average.
+  let nextWall = performance.now();
   const stateBytes = new Uint8Array(STATE_BYTES);
   let lastGlass = "";
   const tick = () => {
@@ -167,7 +246,8 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       });
       for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(stats);
     }
-    timer = setTimeout(tick, frameMs / o.speed);
+    nextWall += frameMs / o.speed;
+    timer = setTimeout(tick, Math.max(0, nextWall - performance.now()));
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -189,6 +269,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
         running = false;
       } else if (!paused && !running) {
         running = true;
+        nextWall = performance.now();
         tick();
       }
     },

@@ -1,14 +1,19 @@
 // The simulator page: the panel drawn from what the virtual SSD1306's glass shows, stimulus controls
-// speaking the robot's binary protocol (docs/protocol.md), and live charts (Chart.js).
+// speaking the robot's binary protocol (docs/protocol.md) through the firmware's own codec (bundled
+// by the server as /codec.js: window.MoodfaceCodec), and live charts (Chart.js).
 "use strict";
 (() => {
-  const MSG_STIMULUS = 0x01, MSG_ACK = 0x81, MSG_STATE = 0x90, MSG_ERROR = 0xff, MSG_GLASS = 0xa0;
-  const ERRORS = ["", "empty message", "unknown message type", "wrong length", "unknown stimulus", "too many tags", "unknown tag", "unsupported version"];
+  const codec = window.MoodfaceCodec;
+  // Conventional emotion colours, by name: joy yellow, sad blue, mad red, fear purple, love pink,
+  // surprise orange, power green, calm grey-teal.
+  const EMOTION_COLOURS = { joy: "#ffd60a", sad: "#3d8bfd", mad: "#ef3e36", fear: "#a05cf0", love: "#ff6fb5", surprise: "#ff8c1a", power: "#3fbf5f", calm: "#7fa7a4" };
+  // Neuromodulators: a separate family of colours (earthy and pale), none of the above.
+  const CHANNEL_COLOURS = { dopamine: "#d4e157", serotonin: "#4dd0e1", noradrenaline: "#bcaaa4", adrenaline: "#f5f0e1", oxytocin: "#b0bec5", endorphins: "#9e9d24" };
+  const FALLBACK = "#cccccc";
   const TINTS = { blue: [120, 200, 255], white: [255, 255, 255] };
-  const COLORS = ["#ffb347", "#78c8ff", "#c3a6ff", "#ff6b6b", "#ff8fc7", "#8fe388", "#ffd166", "#9aa5b1"];
   const HISTORY_S = 60;
   const $ = (id) => document.getElementById(id);
-  const api = (window.moodface = { ready: false, emotion: "", nuance: "", glass: null, acks: 0, errors: [] });
+  const api = (window.moodface = { ready: false, connected: false, emotion: "", nuance: "", glass: null, acks: 0, errors: [], colours: { emotions: EMOTION_COLOURS, channels: CHANNEL_COLOURS }, model: null });
   let hello = null;
   let ws;
   let tint = "blue";
@@ -17,6 +22,7 @@
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(128, 64);
   canvas.classList.add("glow-blue");
+  $("max-tags").textContent = String(codec.MAX_TAGS);
 
   function drawGlass(bytes, brightness) {
     const [r, g, b] = TINTS[tint];
@@ -40,13 +46,15 @@
       scales: { x: { type: "linear", title: { display: true, text: "seconds" }, ticks: { color: "#8a94a3" } }, y: { min: 0, max: 100, ticks: { color: "#8a94a3" } } },
       plugins: { legend: { labels: { color: "#e6e9ee", filter: (item) => !item.text.endsWith(" rest") } } } };
     const levelSets = [];
-    hello.channels.forEach((c, i) => {
-      levelSets.push({ label: c.name, data: [], borderColor: COLORS[i], pointRadius: 0, borderWidth: 2 });
-      levelSets.push({ label: c.name + " rest", data: [], borderColor: COLORS[i], borderDash: [4, 4], pointRadius: 0, borderWidth: 1 });
+    hello.channels.forEach((c) => {
+      const colour = CHANNEL_COLOURS[c.name] || FALLBACK;
+      levelSets.push({ label: c.name, data: [], borderColor: colour, backgroundColor: colour, pointRadius: 0, borderWidth: 2 });
+      levelSets.push({ label: c.name + " rest", data: [], borderColor: colour, borderDash: [4, 4], pointRadius: 0, borderWidth: 1 });
     });
     levelsChart = new Chart($("levels-chart"), { type: "line", data: { datasets: levelSets }, options: common });
-    const probSets = hello.emotions.map((e, i) => ({ label: e, data: [], borderColor: COLORS[i], pointRadius: 0, borderWidth: 2 }));
+    const probSets = hello.emotions.map((e) => ({ label: e, data: [], borderColor: EMOTION_COLOURS[e] || FALLBACK, backgroundColor: EMOTION_COLOURS[e] || FALLBACK, pointRadius: 0, borderWidth: 2 }));
     probsChart = new Chart($("probs-chart"), { type: "line", data: { datasets: probSets }, options: { ...common, scales: { ...common.scales, y: { min: 0, max: 1, ticks: { color: "#8a94a3" } } } } });
+    api.charts = { levels: levelsChart, probabilities: probsChart };
   }
 
   function onStats(s) {
@@ -67,22 +75,85 @@
     if (!s.display.online) $("status").textContent = "panel offline: " + s.display.lastError;
   }
 
+  function bandName(intensity) {
+    const bands = api.model ? api.model.bands : ["mild", "medium", "strong"];
+    return bands[Math.min(bands.length - 1, Math.floor(intensity * bands.length))];
+  }
+
   function onState(b) {
-    const dominant = b[2 + 6 + 8], intensity = b[2 + 6 + 8 + 1] / 255, nuance = b[2 + 6 + 8 + 2];
-    api.emotion = hello.emotions[dominant];
-    api.nuance = hello.words[nuance];
+    const s = codec.decodeState(b);
+    if (!s) return;
+    api.emotion = hello.emotions[s.dominant];
+    api.nuance = hello.words[s.nuance];
     $("emotion").textContent = api.emotion;
-    $("intensity").textContent = intensity < 1 / 3 ? "(mild)" : intensity < 2 / 3 ? "(medium)" : "(strong)";
+    $("emotion").style.color = EMOTION_COLOURS[api.emotion] || FALLBACK;
+    $("intensity").textContent = bandName(s.intensity);
     $("nuance").textContent = api.nuance;
   }
 
   function send(index) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const strength = Math.round(Number($("strength").value) * 255);
-    const tags = [...document.querySelectorAll("#tags input:checked")].map((el) => Number(el.value)).slice(0, 4);
-    const m = new Uint8Array(5 + tags.length);
-    m.set([MSG_STIMULUS, 1, index, strength, tags.length]);
-    m.set(tags, 5);
-    ws.send(m);
+    const tags = [...document.querySelectorAll("#tags input:checked")].map((el) => Number(el.value)).slice(0, codec.MAX_TAGS);
+    const m = new Uint8Array(codec.MAX_MESSAGE_BYTES);
+    ws.send(m.slice(0, codec.encodeStimulus(m, index, strength, tags)));
+  }
+
+  function describeTerm(t) {
+    const how = t.feature === "above" ? "high " : t.feature === "below" ? "low " : "";
+    return (t.weight < 0 ? "less " : "") + how + t.channel;
+  }
+
+  function showModel(model) {
+    api.model = model;
+    $("legend-profile").textContent = model.profile;
+    const list = $("legend");
+    list.replaceChildren();
+    for (const e of model.emotions) {
+      const li = document.createElement("li");
+      li.dataset.emotion = e.name;
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = EMOTION_COLOURS[e.name] || FALLBACK;
+      const name = document.createElement("strong");
+      name.textContent = e.name;
+      const drivers = document.createElement("span");
+      drivers.className = "drivers";
+      drivers.textContent = e.terms.length ? e.terms.map(describeTerm).join(" + ") : "wins when every other emotion is weak";
+      li.append(swatch, name, " ", drivers);
+      list.append(li);
+    }
+    const byName = new Map(model.tags.map((t) => [t.name, t]));
+    document.querySelectorAll("#tags label").forEach((l) => {
+      const t = byName.get(l.dataset.tag);
+      if (!t) return;
+      const text = `${t.name}: sent with ${t.stimuli.length ? t.stimuli.join(", ") : "no stimulus"}; picks ${t.words.length ? t.words.join(", ") : "no word by itself"}`;
+      l.title = text;
+      l.querySelector("input").setAttribute("aria-description", text);
+    });
+  }
+
+  async function loadModel() {
+    try {
+      const r = await fetch("/model.json", { cache: "no-store" });
+      if (r.ok) showModel(await r.json());
+    } catch {
+      // shown on the next connection
+    }
+  }
+
+  function setConnected(on) {
+    api.connected = on;
+    document.body.classList.toggle("disconnected", !on);
+    $("offline").hidden = on;
+    document.querySelectorAll("#stimuli button, #tags input, #strength").forEach((el) => (el.disabled = !on));
+    if (!on) {
+      api.ready = false;
+      $("fps").textContent = "stopped";
+      $("bytes").textContent = "0";
+      $("util").textContent = "0%";
+      $("status").textContent = "disconnected; retrying...";
+    }
   }
 
   function onHello(h) {
@@ -103,6 +174,7 @@
     tags.querySelectorAll("label").forEach((l) => l.remove());
     h.tags.forEach((t, i) => {
       const l = document.createElement("label");
+      l.dataset.tag = t;
       const c = document.createElement("input");
       c.type = "checkbox";
       c.value = String(i);
@@ -111,7 +183,9 @@
     });
     if (!levelsChart) makeCharts();
     $("status").textContent = `profile ${h.profile}` + (h.packError ? ` - ${h.packError}: built-in faces` : "") + (h.speed !== 1 ? ` - ${h.speed}x time` : "");
+    setConnected(true);
     api.ready = true;
+    loadModel();
   }
 
   function connect() {
@@ -126,21 +200,20 @@
         return;
       }
       const b = new Uint8Array(ev.data);
-      if (b[0] === MSG_GLASS) {
+      if (b[0] === codec.MSG_GLASS) {
         lastGlass = b.slice(2);
         api.glass = lastGlass;
         api.brightness = b[1];
         drawGlass(lastGlass, b[1]);
-      } else if (b[0] === MSG_STATE && hello) onState(b);
-      else if (b[0] === MSG_ACK) api.acks++;
-      else if (b[0] === MSG_ERROR) {
+      } else if (b[0] === codec.MSG_STATE && hello) onState(b);
+      else if (b[0] === codec.MSG_ACK) api.acks++;
+      else if (b[0] === codec.MSG_ERROR) {
         api.errors.push(b[1]);
-        $("status").textContent = "rejected: " + (ERRORS[b[1]] || "error " + b[1]) + " (byte " + b[2] + ")";
+        $("status").textContent = "rejected: " + (codec.ERROR_TEXT[b[1]] || "error " + b[1]) + " (byte " + b[2] + ")";
       }
     };
     ws.onclose = () => {
-      api.ready = false;
-      $("status").textContent = "disconnected; retrying...";
+      setConnected(false);
       setTimeout(connect, 1000);
     };
   }

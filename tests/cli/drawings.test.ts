@@ -1,0 +1,104 @@
+/*
+ * Packing drawings as a maker does: dark ink on white 4:3 paper, from the drawing template. They are
+ * inverted (and the output says so), fitted whole (contain), thresholded (line art), their eyes are
+ * found, and the output notes that transitions crossfade. A photo-like image is dithered.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import sharp from "sharp";
+import { openPack } from "../../modules/pack/pack.js";
+import { PackFaces } from "../../modules/face/faces.js";
+import { EMOTIONS } from "../../modules/emotion/names.js";
+import { unpack } from "../../tools/faces/render.js";
+import { moodface, tempDir } from "../helpers/cli.js";
+
+/** A face in dark ink on off-white 400x300 paper: eye rings, pupils, a mouth low on the page. */
+const drawing = (i: number) =>
+  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#fbfaf4"/>
+  <g transform="translate(8,54) scale(3)" stroke="#222" stroke-width="2.5" fill="none">
+  <ellipse cx="37" cy="29" rx="14" ry="10"/><ellipse cx="91" cy="29" rx="14" ry="10"/>
+  <circle cx="37" cy="29" r="4" fill="#222"/><circle cx="91" cy="29" r="4" fill="#222"/>
+  <path d="M44 ${52 - i} Q64 ${58 + i} 84 ${52 - i}"/></g></svg>`);
+
+function frames(file: string): Uint8Array[] {
+  const b = new Uint8Array(readFileSync(file));
+  const p = openPack(b.buffer, file);
+  if (!p.ok) throw new Error(p.error);
+  const faces = new PackFaces(p.pack);
+  return Array.from({ length: faces.count }, (_, i) => {
+    const f = new Uint8Array(1024);
+    faces.copyFrame(i, f);
+    return unpack(f);
+  });
+}
+
+describe("moodface pack of drawings", () => {
+  const dir = tempDir();
+  const src = join(dir, "drawings");
+  mkdirSync(src);
+
+  test("dark-on-light drawings: inverted, whole, thresholded, eyes found, a note about the decoder", async () => {
+    for (const [i, e] of EMOTIONS.entries()) await sharp(drawing(i)).png().toFile(join(src, `${e}-medium.png`));
+    const out = join(dir, "mine.bin");
+    const r = moodface(["pack", src, "-o", out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("inverted 8 of 8 (light border, dark ink on paper");
+    expect(r.stdout).toContain("8 line art thresholded at 128");
+    expect(r.stdout).toContain("eye boxes found in 8 of 8");
+    expect(r.stdout).toContain("no latent decoder: transitions crossfade (the decoder morphs only the generated faces");
+    const b = new Uint8Array(readFileSync(out));
+    const p = openPack(b.buffer, out);
+    if (!p.ok) throw new Error(p.error);
+    expect(p.pack.modelLength).toBe(0);
+    for (const bits of frames(out)) {
+      const lit = bits.reduce((a, v) => a + v, 0);
+      expect(lit / bits.length).toBeLessThan(0.2); // not an all-white screen
+      expect(lit).toBeGreaterThan(100);
+      // contain: the mouth (the lowest ink on the paper) is on the screen, above the letterbox's edge.
+      const rows = Array.from({ length: 64 }, (_, y) => bits.subarray(y * 128, y * 128 + 128).some((v) => v === 1));
+      expect(rows.lastIndexOf(true)).toBeGreaterThan(40);
+      expect(rows.lastIndexOf(true)).toBeLessThan(63);
+    }
+    // Eye boxes are in the pack: left and right, in the upper half.
+    const faces = new PackFaces(p.pack);
+    const boxes = new Int16Array(8);
+    expect(faces.eyes(0, boxes)).toBe(2);
+    expect(boxes[0]).toBeLessThan(64);
+    expect(boxes[4]).toBeGreaterThanOrEqual(64);
+    expect(Math.max(boxes[3], boxes[7])).toBeLessThan(40);
+  });
+
+  test("--invert no keeps them as drawn (mostly lit), and says nothing about inverting", async () => {
+    const out = join(dir, "raw.bin");
+    const r = moodface(["pack", src, "-o", out, "--invert", "no"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("inverted");
+    const bits = frames(out)[0];
+    expect(bits.reduce((a, v) => a + v, 0) / bits.length).toBeGreaterThan(0.5);
+  });
+
+  test("a photo-like image (smooth tones) is dithered, line art is not", async () => {
+    const photo = join(dir, "photos");
+    mkdirSync(photo);
+    const gradient = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="256" height="128"><defs><radialGradient id="g"><stop offset="0" stop-color="#ddd"/><stop offset="1" stop-color="#333"/></radialGradient></defs><rect width="256" height="128" fill="url(#g)"/></svg>`);
+    for (const e of EMOTIONS) await sharp(gradient).png().toFile(join(photo, `${e}-mild.png`));
+    const r = moodface(["pack", photo, "-o", join(dir, "photo.bin")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("8 photos (over 30% mid-tones) dithered (floyd)");
+  });
+
+  test("the drawing template: 256x128, and its guides vanish when packed", async () => {
+    const t = join(dir, "template.png");
+    const r = moodface(["template", "-o", t]);
+    expect(r.status).toBe(0);
+    const meta = await sharp(t).metadata();
+    expect([meta.width, meta.height]).toEqual([256, 128]);
+    const blank = join(dir, "blank");
+    mkdirSync(blank);
+    for (const e of EMOTIONS) await sharp(t).toFile(join(blank, `${e}-mild.png`));
+    const p = moodface(["pack", blank, "-o", join(dir, "blank.bin")]);
+    expect(p.status).toBe(0);
+    for (const bits of frames(join(dir, "blank.bin"))) expect(bits.every((v) => v === 0)).toBe(true);
+    expect(readFileSync("docs/templates/face-template.png").equals(readFileSync(t))).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+/// <reference lib="dom" />
+/*
+ * The page explains itself (issue 11), in Debian's chromium: emotion colours by name and distinct
+ * from the neuromodulators', a legend of what drives each emotion, the labelled status line, tag
+ * explanations, a visible disconnected state, the face in view on a phone, no 404 and no CSP
+ * violation. Runs at 1x, as `npm start` does; its screenshot is the README's (test-output/simulator.png).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startSim, type Sim } from "../../tools/sim/server.js";
+import { REPO_ROOT } from "../../tools/lib/data.js";
+import { tempDir } from "../helpers/cli.js";
+
+const OUT = join(REPO_ROOT, "test-output");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+const distance = (a: string, b: string) => Math.hypot(...hex(a).map((v, i) => v - hex(b)[i]));
+
+describe("the simulator page explains itself", () => {
+  let sim: Sim;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(tempDir(), "state.bin"), speed: 1, hz: 400000, seed: 1, quiet: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+    await page.goto(sim.url);
+    await page.waitForFunction(() => (window as any).moodface?.ready && (window as any).moodface.model && (window as any).moodface.glass);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+  });
+
+  test("emotion colours are conventional, by name, and none is a neuromodulator's", async () => {
+    const c = await page.evaluate(() => {
+      const m = (window as any).moodface;
+      const sets = (chart: any) => Object.fromEntries(chart.data.datasets.map((d: any) => [d.label, d.borderColor]));
+      return { colours: m.colours, probs: sets(m.charts.probabilities), levels: sets(m.charts.levels) };
+    });
+    const e = c.colours.emotions as Record<string, string>;
+    for (const [name, colour] of Object.entries(c.probs)) expect(colour).toBe(e[name]);
+    const [r, g, b] = hex(e.joy);
+    expect(r > 200 && g > 180 && b < 80).toBe(true); // yellow
+    expect(hex(e.sad)[2]).toBeGreaterThan(200); // blue
+    expect(hex(e.mad)[0]).toBeGreaterThan(200); // red
+    expect(distance(e.fear, e.power)).toBeGreaterThan(120);
+    const emotionColours = Object.values(e);
+    for (const [name, colour] of Object.entries(c.levels)) {
+      if (name.endsWith(" rest")) continue;
+      for (const ec of emotionColours) expect(distance(colour as string, ec)).toBeGreaterThan(40);
+    }
+  });
+
+  test("a legend says which neuromodulators drive which emotion, from the running profile", async () => {
+    const items = await page.$$eval("#legend li", (lis) => lis.map((li) => [(li as HTMLElement).dataset.emotion, li.textContent]));
+    expect(items).toHaveLength(8);
+    expect(items.find(([e]) => e === "joy")![1]).toContain("high dopamine");
+    expect(items.find(([e]) => e === "calm")![1]).toContain("wins when every other emotion is weak");
+    expect(await page.textContent("#legend-profile")).toBe("default");
+  });
+
+  test("the status line is labelled and has a one-line help; tags are explained", async () => {
+    expect(await page.textContent(".feeling-label")).toBe("emotion · intensity · Feeling-Wheel word");
+    expect(await page.textContent("#intensity")).toMatch(/^(mild|medium|strong)$/);
+    expect(await page.textContent("#feeling-help")).toContain("Feeling Wheel");
+    expect(await page.textContent("#tags-help")).toContain("Recent tags choose the Feeling-Wheel word");
+    const title = await page.getAttribute('#tags label[data-tag="threat"]', "title");
+    expect(title).toMatch(/^threat: sent with .*threat.*; picks /);
+  });
+
+  test("no 404 (favicon included) and no content-security-policy violation", async () => {
+    expect(problems).toEqual([]);
+  });
+
+  test("the README screenshot: a gift at 1x", async () => {
+    await page.click('button[data-stimulus="gift"]');
+    await page.waitForFunction(() => document.getElementById("emotion")!.textContent === "joy", undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as any).moodface.charts.probabilities.data.datasets[0].data.length > 8, undefined, { timeout: 20_000 });
+    expect(await page.textContent("#status")).toBe("profile default");
+    await page.screenshot({ path: join(OUT, "simulator.png") });
+  });
+
+  test("on a phone the face stays in view while scrolling to the last button", async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(sim.url);
+    await phone.waitForFunction(() => (window as any).moodface?.ready);
+    await phone.locator("#stimuli button").last().scrollIntoViewIfNeeded();
+    const r = await phone.evaluate(() => {
+      const p = document.getElementById("panel")!.getBoundingClientRect();
+      return { top: p.top, bottom: p.bottom, scrolled: window.scrollY };
+    });
+    expect(r.scrolled).toBeGreaterThan(200);
+    expect(r.top).toBeGreaterThanOrEqual(0);
+    expect(r.bottom).toBeLessThanOrEqual(844);
+    await phone.screenshot({ path: join(OUT, "sim-phone-scrolled.png") });
+    await phone.close();
+  });
+
+  test("when the simulator stops: said in words, buttons disabled, frames/s stopped", async () => {
+    await sim.close();
+    await page.waitForFunction(() => document.body.classList.contains("disconnected"), undefined, { timeout: 10_000 });
+    expect(await page.isVisible("#offline")).toBe(true);
+    expect(await page.textContent("#fps")).toBe("stopped");
+    const disabled = await page.$$eval("#stimuli button", (bs) => bs.every((b) => (b as HTMLButtonElement).disabled));
+    expect(disabled).toBe(true);
+    await page.screenshot({ path: join(OUT, "sim-disconnected.png") });
+  });
+});
