@@ -15,6 +15,7 @@ import { CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { createSimHost, type SimHost } from "./host.js";
 import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
 import { shippedProfileNames } from "../lib/data.js";
+import { serveApp } from "../app/serve.js";
 
 export { MSG_GLASS } from "./link.js";
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), "web");
@@ -72,6 +73,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
 
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (serveApp(req, res, path)) return;
     if (path === "/vendor/chart.umd.js") {
       res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
       res.end(chartJs);
