@@ -59,7 +59,7 @@ export class BluetoothTransport implements Transport {
     this.poll ??= setInterval(() => {
       if (performance.now() - this.lastState >= POLL_MS) void this.refresh().catch(() => undefined);
     }, POLL_MS);
-    this.on.up();
+    this.on.up(this);
   }
 
   private value(e: Event): void {
@@ -74,7 +74,10 @@ export class BluetoothTransport implements Transport {
     const retry = (ms: number) =>
       setTimeout(() => {
         if (this.closed) return;
-        this.open().catch(() => retry(Math.min(ms * 2, 10000)));
+        this.open().catch((e: Error) => {
+          console.warn(`moodface: reconnecting: ${e.message}`);
+          retry(Math.min(ms * 2, 10000));
+        });
       }, ms);
     retry(1000);
   }

@@ -79,11 +79,11 @@ $<HTMLInputElement>("sim-url").value = new URLSearchParams(location.search).get(
 
 const events: TransportEvents = {
   message: onMessage,
-  up() {
+  up(t) {
     api.connected = true;
     api.paired = false;
-    status(`connected to the ${transport?.label ?? "robot"}`);
-    showPairing();
+    status(`connected to the ${t.label}`);
+    showPairing(t);
     for (const id of ["robot", "controls", "charts"]) $(id).hidden = false;
   },
   down(reason, retrying) {
@@ -122,10 +122,10 @@ $("sim-form").addEventListener("submit", async (ev) => {
 });
 
 // ---- pairing -------------------------------------------------------------------------------
-function showPairing(): void {
+function showPairing(t: Transport | undefined = transport): void {
   $("pairing").hidden = false;
   $("pair-form").hidden = true;
-  if (transport?.pairing === "system") {
+  if (t?.pairing === "system") {
     $("pair-text").textContent =
       "The first time you send a stimulus, your phone or computer asks for a passkey: type the six digits shown on the robot. Watching works without pairing.";
     $("pair-start-row").hidden = true;

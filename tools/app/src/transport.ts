@@ -16,7 +16,7 @@ export interface TransportEvents {
   /** A protocol message from the robot: ACK, DONE, ERROR or STATE. */
   message(bytes: Uint8Array): void;
   /** The link came up (again). */
-  up(): void;
+  up(t: Transport): void;
   /** The link went down; `retrying` when the transport is reconnecting by itself. */
   down(reason: string, retrying: boolean): void;
   /** Simulator only: its catalog, and what its panel's glass shows (page-packed 128x64). */

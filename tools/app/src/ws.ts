@@ -39,7 +39,7 @@ export class SimulatorTransport implements Transport {
         opened = true;
         this.ws = ws;
         this.retryMs = 500;
-        this.on.up();
+        this.on.up(this);
         resolve();
       };
       ws.onmessage = (ev) => {
