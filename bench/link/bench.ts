@@ -202,12 +202,12 @@ export async function linkBench(): Promise<Phase[]> {
 
 export function printLink(phases: Phase[]): void {
   console.log("\nSimulator link under attack (simulator on its own process; fps in wall time, from the link's figures)");
-  console.log("phase                                      |   s | fps min | fps mean | robot s/wall s | RSS MB before/peak/after | sent      | acked  | dropped   | coalesced | disconnected | refused");
+  console.log("phase                                      |   s | fps min | fps mean | robot s/wall s | RSS MB before/peak/after | sent      | acked  | dropped   | coalesced | disconnected | abusive");
   for (const p of phases) {
     const c = p.counters;
     console.log(
-      `${p.name.padEnd(42)} | ${String(p.seconds).padStart(3)} | ${p.fpsMin.toFixed(1).padStart(7)} | ${p.fpsMean.toFixed(1).padStart(8)} | ${p.robotPerWall.toFixed(2).padStart(14)} | ${`${p.rssBeforeMB.toFixed(0)}/${p.rssPeakMB.toFixed(0)}/${p.rssAfterMB.toFixed(0)}`.padStart(24)} | ${String(p.sent).padStart(9)} | ${String(p.acked).padStart(6)} | ${String(c.dropped ?? "-").padStart(9)} | ${String(c.coalesced ?? "-").padStart(9)} | ${String(c.disconnected ?? "-").padStart(12)} | ${c.refused ?? "-"}`,
+      `${p.name.padEnd(42)} | ${String(p.seconds).padStart(3)} | ${p.fpsMin.toFixed(1).padStart(7)} | ${p.fpsMean.toFixed(1).padStart(8)} | ${p.robotPerWall.toFixed(2).padStart(14)} | ${`${p.rssBeforeMB.toFixed(0)}/${p.rssPeakMB.toFixed(0)}/${p.rssAfterMB.toFixed(0)}`.padStart(24)} | ${String(p.sent).padStart(9)} | ${String(p.acked).padStart(6)} | ${String(c.dropped ?? "-").padStart(9)} | ${String(c.coalesced ?? "-").padStart(9)} | ${String(c.disconnected ?? "-").padStart(12)} | ${c.abusive ?? "-"}`,
     );
   }
-  console.log("(dropped, coalesced, disconnected, refused: the link's counters since the simulator started)");
+  console.log("(dropped, coalesced, disconnected, abusive: the link's counters since the simulator started)");
 }

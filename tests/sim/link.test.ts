@@ -134,7 +134,7 @@ describe("the simulator's link", () => {
   };
 
   beforeAll(async () => {
-    sim = await startSim(options({ link: { now: () => clock, maxClients: 4, rate: 10, burst: 5 } }));
+    sim = await startSim(options({ link: { now: () => clock, maxClients: 4, rate: 10, burst: 5, abuse: 100 } }));
     sim.pause(true);
   });
   afterEach(() => {
@@ -237,6 +237,19 @@ describe("the simulator's link", () => {
     const errors = c.got.slice(replies).filter((m) => m instanceof Uint8Array && m[0] === MSG_ERROR);
     expect(errors).toHaveLength(5);
     expect(sim.link.counters.dropped - dropped).toBe(45);
+  });
+
+  test("a client far over its rate (abuse drops within a second) is disconnected", async () => {
+    const c = await connect();
+    const closed = new Promise((r) => c.ws.once("close", r));
+    const abusive = sim.link.counters.abusive;
+    // One write carrying many frames: all of it arrives before the link can pause the socket.
+    // A masked binary frame of one byte (0x42) with a zero mask, written straight to the socket.
+    const frameBytes = Buffer.from([0x82, 0x81, 0, 0, 0, 0, 0x42]);
+    c.ws.send(Uint8Array.of(0x42));
+    (c.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.concat(Array(120).fill(frameBytes)));
+    await closed;
+    expect(sim.link.counters.abusive).toBe(abusive + 1);
   });
 
   test("a client that stops reading gets no more glass and state once behind, then is disconnected", async () => {

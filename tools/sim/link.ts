@@ -32,6 +32,12 @@ export interface LinkOptions extends OriginPolicy {
   /** Messages a second per client, and how many may come at once (defaults 60 and 30: BLE's pace). */
   rate?: number;
   burst?: number;
+  /**
+   * A client that has this many messages dropped within one second of wall time is disconnected
+   * (default 5,000): pausing its socket stops further reads, but what TCP already delivered is still
+   * parsed, and a sender that far over its rate is not an app.
+   */
+  abuse?: number;
   send?: Partial<SendLimits>;
   /**
    * false: every client is treated as paired (for the simulator page's own tests until it has a
@@ -54,6 +60,8 @@ export interface LinkCounters {
   coalesced: number;
   /** Writes refused because the client was not paired. */
   unpaired: number;
+  /** Clients disconnected for sending far over their rate (also counted in disconnected). */
+  abusive: number;
 }
 
 export interface Link {
@@ -75,6 +83,9 @@ interface Client {
   since: number | undefined;
   /** The glass key the client last got. */
   glass: string;
+  /** Drops in the current one-second window, and when it began. */
+  drops: number;
+  dropsSince: number;
 }
 
 export interface LinkContext {
@@ -92,8 +103,9 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   const maxClients = o.maxClients ?? 32;
   const rate = o.rate ?? 60;
   const burst = o.burst ?? 30;
+  const abuse = o.abuse ?? 5000;
   const { robot, host } = ctx;
-  const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0 };
+  const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0, abusive: 0 };
   const sessions = new LinkSessions(robot, host, now, o.pairing ?? true);
   const clients = new Set<Client>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -143,7 +155,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
 
   const reply = new Uint8Array(8);
   const onConnection = (ws: WebSocket) => {
-    const c: Client = { ws, session: sessions.open(), bucket: new TokenBucket(rate, burst, now()), paused: false, since: undefined, glass: "" };
+    const c: Client = { ws, session: sessions.open(), bucket: new TokenBucket(rate, burst, now()), paused: false, since: undefined, glass: "", drops: 0, dropsSince: now() };
     clients.add(c);
     counters.accepted++;
     ws.on("close", () => drop(c));
@@ -151,10 +163,22 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     send(c, ctx.hello(), false);
     sendGlass(c);
     ws.on("message", (data, isBinary) => {
+      // What was already parsed after a disconnect still arrives: ignore it.
+      if (!clients.has(c)) return;
       counters.received++;
-      if (!c.bucket.take(now())) {
+      const t = now();
+      if (!c.bucket.take(t)) {
         // Over the rate: drop it, and stop reading this socket until the next frame.
         counters.dropped++;
+        if (t - c.dropsSince >= 1000) {
+          c.dropsSince = t;
+          c.drops = 0;
+        }
+        if (++c.drops >= abuse) {
+          counters.abusive++;
+          disconnect(c);
+          return;
+        }
         if (!c.paused) {
           c.paused = true;
           ws.pause();
