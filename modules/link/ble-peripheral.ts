@@ -97,7 +97,8 @@ export class BleLink {
                     self.fail("subscribe", err);
                   }
                 },
-                onUnsubscribe(this: Characteristic, connection: Connection) {
+                // `unknown`: SDK 8.2.3's typings declare onUnsubscribe(cthis, onnection), a typo for (this, connection).
+                onUnsubscribe(connection: unknown) {
                   try {
                     if (connection === self.peer) self.commandSubscribed = false;
                   } catch (err) {
@@ -126,7 +127,8 @@ export class BleLink {
                     self.fail("subscribe", err);
                   }
                 },
-                onUnsubscribe(this: Characteristic, connection: Connection) {
+                // `unknown`: SDK 8.2.3's typings declare onUnsubscribe(cthis, onnection), a typo for (this, connection).
+                onUnsubscribe(connection: unknown) {
                   try {
                     if (connection === self.peer) self.session.subscribe(false, self.now);
                   } catch (err) {
@@ -271,8 +273,13 @@ export class BleLink {
   private forgetBonds(): void {
     // NimBLE's ble_store_clear() (native/link/bonds.c): the SDK's SM.deleteAllBondings stops after the
     // first bond and belongs to the other BLE API.
-    const err = native("xs_link_forget_bonds")() as number;
+    const err = BleLink.clearBonds();
     this.options.trace(err === 0 ? "moodface: BLE bonds deleted\n" : `moodface: BLE bonds not deleted (NimBLE error ${err})\n`);
+  }
+
+  /** NimBLE ble_store_clear(): 0 or NimBLE's error code. (One `return native(...).call(this)`: XS binds it directly.) */
+  private static clearBonds(): number {
+    return native("xs_link_forget_bonds").call(this) as number;
   }
 
   /** Every callback ends here on an exception: traced (the first few), and it goes no further. */

@@ -24,7 +24,8 @@
  *   or, in PAIRING_MESSAGE mode, a peer that typed the passkey shown on the robot. Anyone else gets
  *   ERROR "not paired" (byte 0) and nothing changes: not the robot, not the bonds.
  * - Malformed messages get the codec's ERROR naming the byte at fault; nothing changes.
- * - STATE notifications are throttled to one per NOTIFY_INTERVAL_MS (10 Hz). STATE is public, like
+ * - STATE notifications are throttled to 10 per second (NOTIFY_INTERVAL_MS), never closer than half an
+ *   interval. STATE is public, like
  *   the face on the robot: an unpaired peer may read it and subscribe (docs/ble.md says why).
  * - The passkey overlay shows from showPasskey() (or PAIR_START) until the pairing succeeds or fails,
  *   the peer disconnects, or PASSKEY_TIMEOUT_MS pass.
@@ -200,9 +201,16 @@ export class LinkSession {
     return this.connected && this.subscribed && ((now - this.lastNotify) | 0) >= NOTIFY_INTERVAL_MS;
   }
 
-  /** A STATE notification went out at `now`. */
+  /**
+   * A STATE notification went out at `now`. The schedule advances by NOTIFY_INTERVAL_MS from the
+   * previous slot, not from `now`, so a 33 ms frame clock still gives 10 per second (not 7.6); a
+   * caller that fell behind by more than half an interval is resynchronised, so notifications are
+   * never closer than half an interval and never come in bursts.
+   */
   notified(now: number): void {
-    this.lastNotify = now;
+    let slot = (this.lastNotify + NOTIFY_INTERVAL_MS) | 0;
+    if (((now - slot) | 0) > NOTIFY_INTERVAL_MS >> 1) slot = (now - (NOTIFY_INTERVAL_MS >> 1)) | 0;
+    this.lastNotify = slot;
     this.notifications++;
   }
 
