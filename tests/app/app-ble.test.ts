@@ -22,7 +22,9 @@ import { COMMAND_UUID, SERVICE_UUID, STATE_BYTES, STATE_UUID, MSG_ACK, DEVICE_NA
 import { COMMAND, STATE } from "../../modules/link/gatt.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { createSimHost } from "../../tools/sim/host.js";
-import { startSim, type Sim } from "../../tools/sim/server.js";
+import { createServer, type Server } from "node:http";
+import { sendFile } from "../../tools/app/serve.js";
+import { tempDir } from "../helpers/cli.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 
 const OUT = join(REPO_ROOT, "test-output");
@@ -41,7 +43,8 @@ function cdpProperties(names: readonly string[]) {
 }
 
 describe("stimulus app over emulated Web Bluetooth", () => {
-  let sim: Sim; // only to serve the built app at a secure (localhost) origin
+  let server: Server; // serves a build of the app at a secure (localhost) origin
+  let url = "";
   let browser: Browser;
   let page: Page;
   let cdp: CDPSession;
@@ -53,9 +56,13 @@ describe("stimulus app over emulated Web Bluetooth", () => {
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", join(REPO_ROOT, "tools", "app")], { stdio: "pipe" });
-    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), speed: 1, hz: 400000, seed: 1, quiet: true });
-    sim.pause(true);
+    // Its own build (tests/app/app-sim.test.ts rebuilds build/app, perhaps at the same time).
+    const out = tempDir();
+    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", join(REPO_ROOT, "tools", "app"), "--outDir", out, "--emptyOutDir"], { stdio: "pipe" });
+    server = createServer((req, res) => sendFile(res, out, (req.url ?? "/").split("?")[0].slice(1) || "index.html"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
     robot.frame(0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--enable-features=WebBluetooth"] });
     cdp = await browser.newBrowserCDPSession();
@@ -112,12 +119,12 @@ describe("stimulus app over emulated Web Bluetooth", () => {
       chosen = true;
       await pageCdp.send("DeviceAccess.selectPrompt" as never, { id: e.id, deviceId: e.devices[0].id } as never);
     }) as never);
-    await page.goto(sim.url + "app/");
+    await page.goto(url);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await sim?.close();
+    await new Promise((r) => server?.close(r));
   });
 
   test("chooses the robot by its service UUID, reads its state, and drives it with stimuli", async () => {

@@ -59,7 +59,7 @@ export function serveApp(req: IncomingMessage, res: ServerResponse, path: string
   }
   if (!building && appStale()) building = buildApp().finally(() => (building = undefined));
   void (building ?? Promise.resolve()).then(
-    () => sendFile(res, path.slice("/app/".length) || "index.html"),
+    () => sendFile(res, APP_OUT, path.slice("/app/".length) || "index.html"),
     (e: Error) => {
       res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end(`the stimulus app did not build: ${e.message.split("\n")[0]} (try npm run build:app)\n`);
@@ -68,9 +68,10 @@ export function serveApp(req: IncomingMessage, res: ServerResponse, path: string
   return true;
 }
 
-function sendFile(res: ServerResponse, rel: string): void {
-  const file = normalize(join(APP_OUT, decodeURIComponent(rel)));
-  if (!file.startsWith(APP_OUT + sep) || !existsSync(file) || statSync(file).isDirectory()) {
+/** Sends `rel` from the folder `root`, or 404 (nothing outside `root`). */
+export function sendFile(res: ServerResponse, root: string, rel: string): void {
+  const file = normalize(join(root, decodeURIComponent(rel)));
+  if (!file.startsWith(root + sep) || !existsSync(file) || statSync(file).isDirectory()) {
     res.writeHead(404, { "content-type": "text/plain" });
     res.end("not found\n");
     return;
