@@ -7,6 +7,7 @@ import { displayBench, printDisplay } from "./display/bench.js";
 import { accuracyBench, printAccuracy } from "./engine/accuracy.js";
 import { decoderBench, printDecoder } from "./decoder/bench.js";
 import { linkBench, printLink } from "./link/bench.js";
+import { attackBench, printAttack } from "./link/attack.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
@@ -16,3 +17,4 @@ if (want("accuracy")) printAccuracy(accuracyBench());
 if (want("display")) printDisplay(displayBench());
 if (want("decoder")) printDecoder(await decoderBench());
 if (want("link")) printLink(linkBench());
+if (want("attack")) printAttack(await attackBench());

@@ -29,7 +29,10 @@ describe("simulator", () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     // 20x time, so that a mood fades back to calm in a second or two of waiting.
-    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(dir, "state.bin"), speed: 20, hz: 400000, seed: 1, i2cLog: log, quiet: true });
+    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(dir, "state.bin"), speed: 20, hz: 400000, seed: 1, i2cLog: log, quiet: true,
+      // The page has no pairing flow yet: its clients count as paired here (tests/sim/link.test.ts and
+      // tests/app cover pairing).
+      link: { pairing: false } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(sim.url);

@@ -10,18 +10,18 @@ import { createWriteStream, readFileSync, type WriteStream } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { WebSocketServer, type WebSocket } from "ws";
 import { Robot, FRAME_MS } from "../../modules/app/robot.js";
 import { buildSync } from "esbuild";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { profileDocument } from "../engine/documents.js";
 import { BAND_NAMES } from "../faces/defaults.js";
-import { ONE } from "../../modules/emotion/fixed.js";
-import { STATE_BYTES } from "../../modules/link/codec.js";
 import { createSimHost, type SimHost } from "./host.js";
+import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
 import { shippedProfileNames } from "../lib/data.js";
+import { serveApp } from "../app/serve.js";
 
-export const MSG_GLASS = 0xa0;
+import { MSG_GLASS } from "./link.js";
+export { MSG_GLASS };
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), "web");
 const require = createRequire(import.meta.url);
 
@@ -36,12 +36,16 @@ export interface SimOptions {
   seed: number;
   hz: number;
   quiet?: boolean;
+  /** The WebSocket link's limits and allowed origins (tools/sim/link.ts). */
+  link?: LinkOptions;
 }
 
 export interface Sim {
   url: string;
   robot: Robot;
   host: SimHost;
+  /** The WebSocket link (tools/sim/link.ts): its counters and sessions. */
+  link: Link;
   /** Robot time in ms. */
   time(): number;
   /** Stops (or restarts) the robot's clock; the server keeps answering. */
@@ -146,6 +150,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       res.end(req.method === "HEAD" ? undefined : body);
     };
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain; charset=utf-8", "only GET and HEAD\n", { allow: "GET, HEAD" });
+    if (serveApp(req, res, path)) return;
     if (path === "/vendor/chart.umd.js") return send(200, "text/javascript; charset=utf-8", chartJs);
     if (path === "/codec.js") return send(200, "text/javascript; charset=utf-8", codecJs);
     if (path === "/model.json") return send(200, "application/json; charset=utf-8", JSON.stringify(modelDocument(robot)));
@@ -159,11 +164,6 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     }
     send(200, file[1], body);
   });
-  const wss = new WebSocketServer({ server: http, maxPayload: 4096 });
-  // ws repeats the HTTP server's errors; a failed listen is reported by the listen below.
-  wss.on("error", () => {});
-  const reply = new Uint8Array(8);
-
   const hello = () => {
     const e = robot.engine;
     return JSON.stringify({
@@ -182,31 +182,15 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     });
   };
 
-  wss.on("connection", (ws: WebSocket) => {
-    ws.send(hello());
-    ws.send(glassMessage(host));
-    ws.on("message", (data, isBinary) => {
-      if (!isBinary) {
-        ws.send(JSON.stringify({ type: "error", message: "send binary stimulus messages (docs/protocol.md); text is not part of the protocol" }));
-        return;
-      }
-      const bytes = toBytes(data);
-      const n = robot.receive(bytes, bytes.length, reply);
-      ws.send(reply.slice(0, n));
-    });
-    ws.on("error", () => ws.terminate());
-  });
+  const link = attachLink(http, { robot, host, hello, hz: o.hz }, o.link);
 
   // The clock: a frame every 33 ms of robot time, or longer when its bus traffic takes longer.
   let clocksLastFrame = host.bus.counters.clocks;
-  let busWindow: { t: number; bytes: number; clocks: number; frames: number }[] = [];
   let running = true;
   let timer: NodeJS.Timeout | undefined;
   // Wall-clock deadline of the next frame: timers fire late and in whole milliseconds, so each delay
   // is measured from the deadline, not from now, and --speed is kept on average.
   let nextWall = performance.now();
-  const stateBytes = new Uint8Array(STATE_BYTES);
-  let lastGlass = "";
   const tick = () => {
     if (!running) return;
     t += FRAME_MS;
@@ -215,37 +199,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     clocksLastFrame = host.bus.counters.clocks;
     const busMs = (clocks * 1000) / o.hz;
     const frameMs = Math.max(FRAME_MS, busMs);
-    busWindow.push({ t, bytes: host.bus.counters.bytes, clocks: host.bus.counters.clocks, frames: robot.display.status.frames });
-    busWindow = busWindow.filter((w) => t - w.t <= 1000);
-    robot.state(stateBytes);
-    const glass = glassMessage(host);
-    const key = Buffer.from(glass).toString("base64");
-    for (const ws of wss.clients) {
-      if (ws.readyState !== ws.OPEN) continue;
-      ws.send(stateBytes);
-      if (key !== lastGlass) ws.send(glass);
-    }
-    lastGlass = key;
-    if (Math.floor(t / 500) !== Math.floor((t - FRAME_MS) / 500)) {
-      const first = busWindow[0];
-      const span = Math.max(1, t - first.t);
-      const s = robot.engine.state;
-      const stats = JSON.stringify({
-        type: "stats",
-        t,
-        fps: ((busWindow.length - 1) * 1000) / span,
-        busBytesPerSecond: ((host.bus.counters.bytes - first.bytes) * 1000) / span,
-        busUtilisation: ((host.bus.counters.clocks - first.clocks) * 1000) / span / o.hz,
-        levels: Array.from(s.levels, (q, i) => (q / ONE) * robot.engine.profile.channels[i].K),
-        probabilities: Array.from(s.probabilities, (q) => q / ONE),
-        dominant: EMOTIONS[s.dominant],
-        intensity: s.intensity / ONE,
-        nuance: robot.engine.wheel.words[s.nuance],
-        core: CORES[s.core],
-        display: robot.display.status,
-      });
-      for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(stats);
-    }
+    link.frame(t);
     nextWall += frameMs / o.speed;
     timer = setTimeout(tick, Math.max(0, nextWall - performance.now()));
   };
@@ -254,6 +208,8 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     http.once("error", reject);
     http.listen(o.port, o.host ?? "127.0.0.1", () => resolve());
   });
+  const warning = exposureWarning(o.host ?? "127.0.0.1");
+  if (warning) process.stderr.write(warning);
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   tick();
@@ -261,6 +217,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     url: `http://${o.host ?? "127.0.0.1"}:${port}/`,
     robot,
     host,
+    link,
     time: () => t,
     pause: (paused: boolean) => {
       if (paused && timer) {
@@ -277,27 +234,9 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       running = false;
       if (timer) clearTimeout(timer);
       robot.save(t);
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+      await link.close();
       await new Promise<void>((r) => http.close(() => r()));
       if (log) await new Promise<void>((r) => log!.end(() => r()));
     },
   };
 }
-
-/** GLASS (simulator only): [0xa0, brightness, 1024 bytes of what the glass shows, page-packed]. */
-function glassMessage(host: SimHost): Uint8Array {
-  const out = new Uint8Array(2 + 1024);
-  out[0] = MSG_GLASS;
-  out[1] = host.panel.brightness();
-  out.set(host.panel.glassFrame(), 2);
-  return out;
-}
-
-function toBytes(data: unknown): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data as Buffer[]));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  const b = data as Buffer;
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-

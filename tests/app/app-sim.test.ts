@@ -1,0 +1,129 @@
+/// <reference lib="dom" />
+/*
+ * The stimulus app in Debian chromium against the simulator over WebSocket: the passkey is read off
+ * the virtual panel's glass (matched against the digits the robot draws), typed into the app, and
+ * then stimuli move the charts and the face; a wrong passkey is refused. Also: the production build
+ * is a static folder, and a browser without Web Bluetooth gets one clear sentence.
+ * Screenshots go to test-output/.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startSim, type Sim } from "../../tools/sim/server.js";
+import { readPasskey } from "../../tools/sim/pairing.js";
+import { APP_OUT } from "../../tools/app/serve.js";
+import { EMOTIONS } from "../../modules/emotion/names.js";
+import { REPO_ROOT } from "../../tools/lib/data.js";
+import { tempDir } from "../helpers/cli.js";
+
+const OUT = join(REPO_ROOT, "test-output");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+type AppApi = { connected: boolean; paired: boolean; emotion: string; word: string; states: number; acks: number; errors: number[]; chartPoints: number; glass: Uint8Array | null };
+const app = (page: Page) => page.evaluate(() => (window as unknown as { moodfaceApp: AppApi }).moodfaceApp);
+
+describe("stimulus app against the simulator", () => {
+  let sim: Sim;
+  let browser: Browser;
+  let page: Page;
+  const dir = tempDir();
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    // The production build, as `npm run build:app` makes it.
+    execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", join(REPO_ROOT, "tools", "app")], { stdio: "pipe" });
+    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(dir, "state.bin"), speed: 20, hz: 400000, seed: 1, quiet: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--enable-features=WebBluetooth"] });
+    page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    await page.goto(sim.url + "app/");
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+  });
+
+  const glassDigits = async () => {
+    // The robot draws the passkey on its next frame; read it off the panel's glass as a person would.
+    await new Promise<void>((resolve) => {
+      const look = () => (readPasskey(sim.host.panel.glassFrame()) ? resolve() : setTimeout(look, 20));
+      look();
+    });
+    return readPasskey(sim.host.panel.glassFrame())!;
+  };
+  const emotionShown = (e: string) => page.waitForFunction((want) => document.getElementById("emotion")!.textContent === want, e, { timeout: 15_000 });
+
+  test("the build is a static folder the simulator serves under /app/", () => {
+    expect(existsSync(join(APP_OUT, "index.html"))).toBe(true);
+    expect(readdirSync(join(APP_OUT, "assets")).some((f) => f.endsWith(".js"))).toBe(true);
+  });
+
+  test("connects to its simulator by default and watches without pairing", async () => {
+    expect(await page.inputValue("#sim-url")).toBe(sim.url.replace("http", "ws"));
+    await page.click("#sim-connect");
+    await page.waitForFunction(() => (window as any).moodfaceApp.connected && (window as any).moodfaceApp.states > 0);
+    expect(await page.textContent("#pair-text")).toContain("pair");
+    // A stimulus before pairing is refused and says so.
+    await page.click('button[data-stimulus="gift"]');
+    await page.waitForFunction(() => (window as any).moodfaceApp.errors.includes(8));
+    expect(await page.textContent("#status")).toContain("not paired");
+    expect(EMOTIONS[sim.robot.engine.state.dominant]).toBe("calm");
+  });
+
+  test("a wrong passkey is refused", async () => {
+    await page.click("#pair-start");
+    await page.waitForSelector("#pair-form:not([hidden])");
+    const digits = await glassDigits();
+    await page.screenshot({ path: join(OUT, "app-passkey-prompt.png"), fullPage: true });
+    await page.fill("#passkey", String((Number(digits) + 1) % 1_000_000).padStart(6, "0"));
+    await page.click("#pair-send");
+    await page.waitForFunction(() => (window as any).moodfaceApp.errors.includes(9));
+    expect(await page.textContent("#status")).toContain("wrong passkey");
+    expect((await app(page)).paired).toBe(false);
+  });
+
+  test("pairing with the digits on the panel, then stimuli move the charts and the face", async () => {
+    await page.click("#pair-start");
+    await page.waitForSelector("#pair-form:not([hidden])");
+    const digits = await glassDigits();
+    await page.fill("#passkey", digits);
+    await page.click("#pair-send");
+    await page.waitForFunction(() => (window as any).moodfaceApp.paired);
+    expect(await page.textContent("#status")).toBe("paired");
+    await emotionShown("calm");
+    for (const [stimulus, emotion] of [["gift", "joy"], ["threat", "fear"]]) {
+      await emotionShown("calm");
+      const before = await app(page);
+      await page.click(`button[data-stimulus="${stimulus}"]`);
+      await emotionShown(emotion);
+      await page.waitForFunction((n) => (window as any).moodfaceApp.chartPoints > n + 3, before.chartPoints);
+      const after = await app(page);
+      expect(after.acks).toBe(before.acks + 1);
+      expect(after.word).toMatch(/\w+/);
+      // The face moved: the panel's glass as the app shows it differs from before the stimulus.
+      await page.waitForFunction((g) => JSON.stringify(Array.from((window as any).moodfaceApp.glass)) !== JSON.stringify(g), Array.from(before.glass!));
+      const chartData = await page.evaluate(() => {
+        const c = (window as any).Chart;
+        return c === undefined;
+      });
+      expect(chartData).toBe(true); // Chart.js is bundled, not a global
+      await page.screenshot({ path: join(OUT, `app-sim-${emotion}.png`), fullPage: true });
+    }
+    // Tags travel with a stimulus.
+    await emotionShown("calm");
+    await page.click("summary");
+    await page.check('#tags input[data-tag="criticism"]');
+    await page.click('button[data-stimulus="insult"]');
+    await emotionShown("mad");
+  });
+
+  test("a browser without Web Bluetooth says so in one sentence", async () => {
+    const plain = await browser.newPage();
+    await plain.addInitScript(() => delete (Navigator.prototype as any).bluetooth);
+    await plain.goto(sim.url + "app/");
+    expect(await plain.isDisabled("#ble")).toBe(true);
+    expect(await plain.textContent("#ble-problem")).toMatch(/^This browser has no Web Bluetooth \(Firefox and Safari do not support it\)\./);
+    await plain.close();
+  });
+});
