@@ -9,6 +9,7 @@
  *
  * Allocation-free per frame. Uses only ECMAScript and the ECMA-419 I2C API.
  */
+import { WIDTH } from "../common/geometry.js";
 import { ADDRESS_SA0_HIGH, ADDRESS_SA0_LOW, CMD, CONTROL_COMMAND_STREAM, CONTROL_DATA_STREAM, MAX_PARAMETERS, transactionClocks } from "./commands.js";
 import { COLUMNS, MASK_WORDS, PAGES, WindowPlanner } from "./planner.js";
 
@@ -103,9 +104,9 @@ export default class SSD1306 {
     if (address !== ADDRESS_SA0_LOW && address !== ADDRESS_SA0_HIGH) throw new RangeError(`SSD1306: address must be 0x3c or 0x3d, not 0x${address.toString(16)}`);
     const hz = d.hz ?? 400000;
     if (!(hz >= 10000 && hz <= 1000000) || (hz | 0) !== hz) throw new RangeError(`SSD1306: hz must be a whole number from 10000 to 1000000, not ${hz}`);
-    const width = options.width ?? 128;
+    const width = options.width ?? WIDTH;
     const height = options.height ?? 64;
-    if (width !== 128) throw new RangeError(`SSD1306: width must be 128, not ${width}`);
+    if (width !== WIDTH) throw new RangeError(`SSD1306: width must be ${WIDTH}, not ${width}`);
     if (height !== 64 && height !== 32) throw new RangeError(`SSD1306: height must be 64 or 32, not ${height}`);
     this.width = width;
     this.height = height;

@@ -10,10 +10,11 @@
  * Modelling choices the datasheet leaves open are listed in docs/ssd1306.md. Pure ECMAScript, so it
  * runs on XS as well as in Node.js.
  */
+import { HEIGHT, WIDTH } from "../common/geometry.js";
 import { CMD, CONTROL_CO, CONTROL_DC, parameterCount } from "../display/commands.js";
 
 /** GDDRAM is always 128 columns x 8 pages, whatever glass is attached. */
-export const RAM_COLUMNS = 128;
+export const RAM_COLUMNS = WIDTH;
 export const RAM_PAGES = 8;
 export const RAM_BYTES = RAM_COLUMNS * RAM_PAGES;
 
@@ -90,8 +91,8 @@ export class VirtualSSD1306 {
   private received = 0;
   private readonly rotate = new Uint8Array(RAM_COLUMNS);
 
-  constructor(width = 128, height = 64) {
-    if (width !== 128 || (height !== 64 && height !== 32)) throw new RangeError("the virtual SSD1306 models 128x64 and 128x32 glass");
+  constructor(width = WIDTH, height = HEIGHT) {
+    if (width !== WIDTH || (height !== HEIGHT && height !== HEIGHT >> 1)) throw new RangeError("the virtual SSD1306 models 128x64 and 128x32 glass");
     this.width = width;
     this.height = height;
     if (height === 32) this.comPins = 0x12; // the controller's reset value; 128x32 modules need 0x02

@@ -1,4 +1,5 @@
 /* `moodface i2c replay`: an I2C log back into a virtual SSD1306, and a picture of its glass. */
+import { WIDTH } from "../../modules/common/geometry.js";
 import { Command, Option } from "commander";
 import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { replay, streamLog } from "../display/i2c-log.js";
@@ -27,7 +28,7 @@ export function addI2cCommands(program: Command): void {
       const scale = Number(o.scale);
       if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new UsageError(`--scale must be a whole number from 1 to 16, not ${quote(o.scale)}`);
       checkOutputFile(o.output);
-      const panel = new VirtualSSD1306(128, Number(o.height));
+      const panel = new VirtualSSD1306(WIDTH, Number(o.height));
       const seen = new Map<number, number>();
       const counted = function* () {
         for (const tx of streamLog(file)) {

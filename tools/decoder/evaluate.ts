@@ -4,6 +4,7 @@
  * own midpoint (parameters interpolated) by IoU of ink, against a 50% dithered crossfade of the two
  * keyframes, and the largest pixel change between neighbouring frames of a decoded transition.
  */
+import { FRAME_BYTES } from "../../modules/common/geometry.js";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { EMOTIONS } from "../../modules/emotion/names.js";
@@ -48,7 +49,7 @@ function agreement(a: Uint8Array, b: Uint8Array): number {
 
 /** The animator's own crossfade at its halfway level. */
 function halfway(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1024);
+  const out = new Uint8Array(FRAME_BYTES);
   crossfade(a, b, 8, out);
   return out;
 }

@@ -13,6 +13,7 @@
  *   sent once the client has drained), and a client that stops reading is disconnected;
  * - figures report frames per second of wall time, plus what the link dropped, coalesced and refused.
  */
+import { FRAME_BYTES } from "../../modules/common/geometry.js";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -273,7 +274,7 @@ export function exposureWarning(listenHost: string): string | undefined {
 
 /** GLASS (simulator only): [0xa0, brightness, 1024 bytes of what the glass shows, page-packed]. */
 export function glassMessage(host: SimHost): Uint8Array {
-  const out = new Uint8Array(2 + 1024);
+  const out = new Uint8Array(2 + FRAME_BYTES);
   out[0] = MSG_GLASS;
   out[1] = host.panel.brightness();
   out.set(host.panel.glassFrame(), 2);
