@@ -17,7 +17,10 @@
  * On `lin` the manifest maps this module to modules/virtual/ble-peripheral.ts (no BLE there).
  */
 import { GATTServer } from "embedded:io/bluetoothle/peripheral";
-import { LinkSession, ACT_FORGET_BONDS, SEC_AUTHENTICATED, SEC_BONDED, SEC_ENCRYPTED, SEC_SECURE_CONNECTIONS, type StimulusSink } from "./session.js";
+import { LinkSession, ACT_FORGET_BONDS, SEC_AUTHENTICATED, SEC_BONDED, SEC_ENCRYPTED, SEC_SECURE_CONNECTIONS } from "./session.js";
+import type { BleLinkOptions } from "./ble-api.js";
+
+export type { BleLinkOptions, BleRobot } from "./ble-api.js";
 import { ADVERTISING_FLAGS, COMMAND, GAP_NAME_UUID, GAP_SERVICE_UUID, NAME, SERVICE, STATE, propertyBits } from "./gatt.js";
 import { MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, STATE_BYTES } from "./codec.js";
 
@@ -26,18 +29,6 @@ type Connection = Parameters<NonNullable<ServerOptions["onConnect"]>>[0];
 type Characteristic = NonNullable<ServerOptions["services"][number]["characteristics"]>[number];
 
 /** What the adapter needs from the robot: Robot satisfies it. */
-export interface BleRobot extends StimulusSink {
-  state(out: Uint8Array): number;
-}
-
-export interface BleLinkOptions {
-  robot: BleRobot;
-  trace(message: string): void;
-  /** The passkey to show full screen changed: 0..999999 (six zero-padded digits), or -1 to hide it. */
-  onPasskey?(passkey: number): void;
-  /** The public name (default "moodface"). */
-  name?: string;
-}
 
 /** LE Secure Connections keys are 128-bit. */
 const SC_KEY_SIZE = 16;

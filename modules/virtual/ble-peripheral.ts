@@ -7,18 +7,10 @@
  * Imports by module specifier only: mapped to "link/ble-peripheral", a relative import would resolve
  * against that specifier (see builtin.ts).
  */
-import { LinkSession, type StimulusSink } from "link/session";
+import { LinkSession } from "link/session";
+import type { BleLinkOptions } from "link/ble-api";
 
-export interface BleRobot extends StimulusSink {
-  state(out: Uint8Array): number;
-}
-
-export interface BleLinkOptions {
-  robot: BleRobot;
-  trace(message: string): void;
-  onPasskey?(passkey: number): void;
-  name?: string;
-}
+export type { BleLinkOptions, BleRobot } from "link/ble-api";
 
 export class BleLink {
   readonly session: LinkSession;

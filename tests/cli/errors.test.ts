@@ -170,7 +170,7 @@ describe("pack and preview", () => {
     const notArrays = decoderDir({ ...shipped, keyframes: shipped.keyframes.map(() => 7) });
     expect(oneLine(moodface(["pack", "frames/defaults", "--decoder", notArrays, "-o", join(dir, "d1.bin")]))).toContain(`${join(notArrays, "latents.json")}: keyframes[0]: expected 8 whole numbers from -128 to 127, got 7`);
     const forty = decoderDir({ ...shipped, dims: 40, keyframes: shipped.keyframes.map(() => new Array(40).fill(1)) });
-    expect(oneLine(moodface(["pack", "frames/defaults", "--decoder", forty, "-o", join(dir, "d2.bin")]))).toContain(`${join(forty, "latents.json")}: dims: 40, but ${join(forty, "decoder.tflite")} takes latents of 8`);
+    expect(oneLine(moodface(["pack", "frames/defaults", "--decoder", forty, "-o", join(dir, "d2.bin")]))).toContain(`${join(forty, "decoder.tflite")}: input tensor 0 takes 8 values but the pack's latents have 40`);
     expect(existsSync(join(dir, "d2.bin"))).toBe(false);
     expect(oneLine(moodface(["pack", "frames/defaults", "--decoder", "framez", "-o", join(dir, "d3.bin")]))).toContain("--decoder framez: no such folder");
   });

@@ -124,7 +124,9 @@ export function addDecoderCommands(program: Command): void {
       try {
         info = modelInfo(model);
       } catch (e) {
-        throw new UsageError(`${model}: ${(e as Error).message.split("\n")[0]}`);
+        // The decoder's verdict already names the file (decoder-cli prints "<file>: <reason>").
+        const line = (e as Error).message.split("\n")[0];
+        throw new UsageError(line.startsWith(`${model}: `) ? line : `${model}: ${line}`);
       }
       process.stdout.write(`${model}: latent ${info.latent} int8, ops ${info.ops.join(", ")}, ${info.macs} MACs per frame, ${info.weights} bytes of weights, ${info.arena}-byte arena\n`);
     });

@@ -3,7 +3,7 @@
  * driver sends (`moodface sim --i2c-log`) and replaying it into a fresh virtual panel.
  */
 import { UsageError } from "../lib/data.js";
-import { describe, quote } from "../lib/text.js";
+import { describe, quote, parseObjectLine } from "../lib/text.js";
 import { fileLines } from "../engine/events.js";
 
 export interface LoggedTransaction {
@@ -31,16 +31,8 @@ export function formatTransaction(tx: LoggedTransaction): string {
 
 /** Parses one line of a log (1-based `line`); undefined for a blank line. */
 export function parseLogLine(rawLine: string, where: string): LoggedTransaction | undefined {
-  const raw = rawLine.trim();
-  if (raw === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (e) {
-    throw new UsageError(`${where}: not valid JSON (${(e as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`${where}: expected an object {"address", "bytes"}, got ${describe(parsed)}`);
-  const o = parsed as Record<string, unknown>;
+  const o = parseObjectLine(rawLine, where, '{"address", "bytes"}');
+  if (!o) return undefined;
   for (const k of Object.keys(o)) if (!["t", "address", "bytes", "acked"].includes(k)) throw new UsageError(`${where}: field ${quote(k)}: unknown field`);
   const a = o.address;
   if (typeof a !== "string" || !/^[0-7]?[0-9a-f]$/.test(a)) throw new UsageError(`${where}: field "address": expected a 7-bit address in hex such as "3c", got ${describe(a)}`);

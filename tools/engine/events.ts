@@ -8,7 +8,7 @@ import { closest, distance } from "fastest-levenshtein";
 import type { Catalog } from "../../modules/emotion/catalog.js";
 import { UsageError } from "../lib/data.js";
 import { reason } from "../lib/files.js";
-import { describe, quote } from "../lib/text.js";
+import { describe, quote, parseObjectLine } from "../lib/text.js";
 
 export interface StimulusEvent {
   /** Milliseconds from the start of the simulation. */
@@ -26,16 +26,8 @@ export const MAX_LINE = 1 << 16;
 
 /** Parses one line (1-based `line`); returns undefined for a blank line. `lastT` enforces time order. */
 export function parseEventLine(rawLine: string, where: string, line: number, catalog: Catalog, lastT: number): StimulusEvent | undefined {
-  const raw = rawLine.trim();
-  if (raw === "") return undefined;
-  let o: unknown;
-  try {
-    o = JSON.parse(raw);
-  } catch (e) {
-    throw new UsageError(`${where}: not valid JSON (${(e as Error).message})`);
-  }
-  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new UsageError(`${where}: expected an object {"t", "stimulus", "intensity"}, got ${describe(o)}`);
-  const ev = o as Record<string, unknown>;
+  const ev = parseObjectLine(rawLine, where, '{"t", "stimulus", "intensity"}');
+  if (!ev) return undefined;
   for (const k of Object.keys(ev)) {
     if (!EVENT_FIELDS.includes(k)) throw new UsageError(`${where}: field ${quote(k)}: unknown field (allowed: ${EVENT_FIELDS.join(", ")})`);
   }

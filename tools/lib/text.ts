@@ -3,6 +3,7 @@
  * control and non-ASCII characters are escaped, and nesting is never walked (a 100k-deep array must
  * not overflow the stack while its error is being written).
  */
+import { UsageError } from "./data.js";
 
 const ECHO_MAX = 40;
 
@@ -40,4 +41,21 @@ export function oneLine(message: string, max = 600): string {
   let s = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === "\n" ? " | " : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
   if (s.length > max) s = `${s.slice(0, max / 2)} ... ${s.slice(-max / 2)}`;
   return s;
+}
+
+/**
+ * One line of a JSON Lines file that must hold an object: the object, or undefined for a blank line.
+ * `where` names the file and line; `expected` says what the object holds ({"t", "stimulus"...}).
+ */
+export function parseObjectLine(rawLine: string, where: string, expected: string): Record<string, unknown> | undefined {
+  const raw = rawLine.trim();
+  if (raw === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new UsageError(`${where}: not valid JSON (${(e as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`${where}: expected an object ${expected}, got ${describe(parsed)}`);
+  return parsed as Record<string, unknown>;
 }
