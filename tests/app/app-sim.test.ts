@@ -11,11 +11,11 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startSim, type Sim } from "../../tools/sim/server.js";
-import { readPasskey } from "../../tools/sim/pairing.js";
 import { APP_OUT } from "../../tools/app/serve.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { passkeyOnPanel } from "../helpers/passkey.js";
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -44,14 +44,6 @@ describe("stimulus app against the simulator", () => {
     await sim?.close();
   });
 
-  const glassDigits = async () => {
-    // The robot draws the passkey on its next frame; read it off the panel's glass as a person would.
-    await new Promise<void>((resolve) => {
-      const look = () => (readPasskey(sim.host.panel.glassFrame()) ? resolve() : setTimeout(look, 20));
-      look();
-    });
-    return readPasskey(sim.host.panel.glassFrame())!;
-  };
   const emotionShown = (e: string) => page.waitForFunction((want) => document.getElementById("emotion")!.textContent === want, e, { timeout: 15_000 });
 
   test("the build is a static folder the simulator serves under /app/", () => {
@@ -74,7 +66,7 @@ describe("stimulus app against the simulator", () => {
   test("a wrong passkey is refused", async () => {
     await page.click("#pair-start");
     await page.waitForSelector("#pair-form:not([hidden])");
-    const digits = await glassDigits();
+    const digits = await passkeyOnPanel(sim);
     await page.screenshot({ path: join(OUT, "app-passkey-prompt.png"), fullPage: true });
     await page.fill("#passkey", String((Number(digits) + 1) % 1_000_000).padStart(6, "0"));
     await page.click("#pair-send");
@@ -86,7 +78,7 @@ describe("stimulus app against the simulator", () => {
   test("pairing with the digits on the panel, then stimuli move the charts and the face", async () => {
     await page.click("#pair-start");
     await page.waitForSelector("#pair-form:not([hidden])");
-    const digits = await glassDigits();
+    const digits = await passkeyOnPanel(sim);
     await page.fill("#passkey", digits);
     await page.click("#pair-send");
     await page.waitForFunction(() => (window as any).moodfaceApp.paired);

@@ -74,3 +74,43 @@ export async function stop(run: { child: ChildProcess; exited: Promise<number | 
   if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGTERM");
   return run.exited;
 }
+
+export interface TerminalRun {
+  /** Everything the command wrote to its terminal (stdout and stderr together, with the echo). */
+  output(): string;
+  /** Resolves once the output matches `pattern` (or the command has ended). */
+  waitFor(pattern: RegExp): Promise<void>;
+  /** Types one line at the terminal. */
+  type(line: string): void;
+  exited: Promise<number | null>;
+}
+
+/**
+ * `moodface` on a pseudo-terminal (util-linux `script`), for commands that ask a person at a terminal
+ * (moodface stim asks for the passkey): stdin is a terminal, as when a person runs it.
+ */
+export function moodfaceOnTerminal(args: string[]): TerminalRun {
+  const shell = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, join(REPO_ROOT, "bin", "moodface.js"), ...args].map(shell).join(" ");
+  const child = spawn("script", ["--quiet", "--return", "--command", command, "/dev/null"], { cwd: REPO_ROOT, env: { ...process.env } });
+  let output = "";
+  let waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const check = () => (waiters = waiters.filter((w) => (w.pattern.test(output) ? (w.resolve(), false) : true)));
+  child.stdout.on("data", (d) => {
+    output += d;
+    check();
+  });
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  void exited.then(() => waiters.splice(0).forEach((w) => w.resolve()));
+  return {
+    output: () => output,
+    waitFor: (pattern) => new Promise<void>((resolve) => {
+      waiters.push({ pattern, resolve });
+      check();
+      if (child.exitCode !== null) resolve();
+    }),
+    type: (line) => child.stdin.write(`${line}\n`),
+    exited,
+  };
+}

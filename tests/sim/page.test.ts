@@ -3,7 +3,7 @@
  * The page explains itself (issue 11), in Debian's chromium: emotion colours by name and distinct
  * from the neuromodulators', a legend of what drives each emotion, the labelled status line, tag
  * explanations, a visible disconnected state, the face in view on a phone, no 404 and no CSP
- * violation. Runs at 1x, as `npm start` does; its screenshot is the README's (test-output/simulator.png).
+ * violation, pairing that ends with the connection (a reconnect says to pair again). Runs at 1x, as `npm start` does; its screenshot is the README's (test-output/simulator.png).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { startSim, type Sim } from "../../tools/sim/server.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { pairPage } from "../helpers/passkey.js";
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -19,13 +20,14 @@ const distance = (a: string, b: string) => Math.hypot(...hex(a).map((v, i) => v 
 
 describe("the simulator page explains itself", () => {
   let sim: Sim;
+  const state = join(tempDir(), "state.bin");
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(tempDir(), "state.bin"), speed: 1, hz: 400000, seed: 1, quiet: true });
+    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: state, speed: 1, hz: 400000, seed: 1, quiet: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
@@ -80,7 +82,8 @@ describe("the simulator page explains itself", () => {
     expect(problems).toEqual([]);
   });
 
-  test("the README screenshot: a gift at 1x", async () => {
+  test("the README screenshot: paired, then a gift at 1x", async () => {
+    await pairPage(page, sim);
     await page.click('button[data-stimulus="gift"]');
     await page.waitForFunction(() => document.getElementById("emotion")!.textContent === "joy", undefined, { timeout: 10_000 });
     await page.waitForFunction(() => (window as any).moodface.charts.probabilities.data.datasets[0].data.length > 8, undefined, { timeout: 20_000 });
@@ -111,6 +114,20 @@ describe("the simulator page explains itself", () => {
     expect(await page.textContent("#fps")).toBe("stopped");
     const disabled = await page.$$eval("#stimuli button", (bs) => bs.every((b) => (b as HTMLButtonElement).disabled));
     expect(disabled).toBe(true);
+    // Pairing ended with the connection, and the page says so.
+    expect(await page.textContent("#pair-text")).toBe("disconnected: pairing ends with the connection; pair again once it is back");
+    expect(await page.isDisabled("#pair-start")).toBe(true);
     await page.screenshot({ path: join(OUT, "sim-disconnected.png") });
+  });
+
+  test("when it is back the page reconnects unpaired and says to pair again", async () => {
+    sim = await startSim({ port: Number(new URL(sim.url).port), framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: state, speed: 1, hz: 400000, seed: 1, quiet: true });
+    await page.waitForFunction(() => (window as any).moodface.ready && (window as any).moodface.connected);
+    expect(await page.textContent("#pair-text")).toBe("reconnected, so pair again: press Pair, then type the six digits the robot shows");
+    expect(await page.evaluate(() => (window as any).moodface.paired)).toBe(false);
+    expect(await page.$$eval("#stimuli button", (bs) => bs.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
+    expect(await page.isEnabled("#pair-start")).toBe(true);
+    await pairPage(page, sim);
+    expect(await page.$$eval("#stimuli button", (bs) => bs.every((b) => !(b as HTMLButtonElement).disabled))).toBe(true);
   });
 });

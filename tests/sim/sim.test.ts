@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /*
- * End to end: the simulator in a real browser (Debian chromium driven by playwright-core), the
- * `moodface stim` command against a running simulator, garbage on the socket, and the I2C log
- * replayed into a fresh panel. Screenshots go to test-output/.
+ * End to end: the simulator in a real browser (Debian chromium driven by playwright-core), paired
+ * as a person pairs it (the passkey read off the virtual panel and typed into the page), the
+ * `moodface stim` command on a terminal against a running simulator, garbage on the socket, and the
+ * I2C log replayed into a fresh panel. Screenshots go to test-output/.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,8 +14,14 @@ import { parseLog, replay } from "../../tools/display/i2c-log.js";
 import { readGlassPng } from "../../tools/display/png.js";
 import { VirtualSSD1306 } from "../../modules/virtual/ssd1306.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
+import { encodePair, encodePairStart, ERR_PASSKEY, MSG_DONE, MSG_ERROR, MSG_PAIR, MSG_PAIR_START } from "../../modules/link/codec.js";
+import { readPasskey } from "../../tools/sim/pairing.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
-import { moodfaceAsync, tempDir } from "../helpers/cli.js";
+import { moodfaceAsync, moodfaceOnTerminal, tempDir } from "../helpers/cli.js";
+import { pairPage, passkeyOnPanel } from "../helpers/passkey.js";
+
+const PAIR_FIRST = "pair first: press Pair, then type the six digits the robot shows";
+const snapshot = (sim: Sim) => JSON.stringify([Array.from(sim.robot.engine.state.levels), sim.robot.engine.state.dominant]);
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -29,10 +36,7 @@ describe("simulator", () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     // 20x time, so that a mood fades back to calm in a second or two of waiting.
-    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(dir, "state.bin"), speed: 20, hz: 400000, seed: 1, i2cLog: log, quiet: true,
-      // The page has no pairing flow yet: its clients count as paired here (tests/sim/link.test.ts and
-      // tests/app cover pairing).
-      link: { pairing: false } });
+    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(dir, "state.bin"), speed: 20, hz: 400000, seed: 1, i2cLog: log, quiet: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(sim.url);
@@ -50,6 +54,57 @@ describe("simulator", () => {
     return Array.from(c.getContext("2d")!.getImageData(0, 0, 128, 64).data.filter((_, i) => i % 4 === 2));
   });
   const emotionShown = (e: string) => page.waitForFunction((want) => document.getElementById("emotion")!.textContent === want, e, { timeout: 10_000 });
+
+  const stimulusButtonsDisabled = (p: Page = page) => p.$$eval("#stimuli button", (bs) => bs.map((b) => (b as HTMLButtonElement).disabled));
+
+  test("the page watches until it pairs: a wrong passkey is refused and changes nothing; the right one turns the buttons on", async () => {
+    // Unpaired: it watches (glass, state), the buttons that write are off and say why in one line.
+    expect(await page.textContent("#pair-text")).toBe(PAIR_FIRST);
+    expect(await page.isVisible("#pair-start")).toBe(true);
+    const off = await stimulusButtonsDisabled();
+    expect(off.length).toBeGreaterThanOrEqual(12);
+    expect(off.every(Boolean)).toBe(true);
+    expect(await page.getAttribute("#stimuli", "aria-description")).toBe(PAIR_FIRST);
+
+    // Pair: the robot draws six digits, and the page's panel shows them too.
+    await page.click("#pair-start");
+    await page.waitForSelector("#pair-form:not([hidden])");
+    const digits = await passkeyOnPanel(sim);
+    // Hold the clock: the digits stay on the glass, and any change in the robot would be the page's doing.
+    sim.pause(true);
+    const want = Array.from(sim.host.panel.glassFrame());
+    await page.waitForFunction((w) => JSON.stringify(Array.from((window as any).moodface.glass)) === JSON.stringify(w), want);
+    expect(readPasskey(Uint8Array.from(await glass()))).toBe(digits);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("passkey");
+    await page.screenshot({ path: join(OUT, "sim-passkey.png"), fullPage: true });
+
+    // A wrong passkey: refused, said so, still unpaired, nothing changed in the robot.
+    const before = snapshot(sim);
+    await page.fill("#passkey", String((Number(digits) + 1) % 1_000_000).padStart(6, "0"));
+    await page.click("#pair-send");
+    await page.waitForFunction((code) => (window as any).moodface.errors.includes(code), ERR_PASSKEY);
+    expect(await page.textContent("#pair-text")).toBe("wrong passkey, and those digits are spent: press Pair for new ones, then type them");
+    expect(await page.evaluate(() => (window as any).moodface.paired)).toBe(false);
+    expect((await stimulusButtonsDisabled()).every(Boolean)).toBe(true);
+    expect(await page.isVisible("#pair-start")).toBe(true);
+    expect(snapshot(sim)).toBe(before);
+    sim.pause(false);
+
+    // Six digits only: anything else is not sent.
+    await page.click("#pair-start");
+    await page.waitForSelector("#pair-form:not([hidden])");
+    await page.fill("#passkey", "12a4");
+    await page.click("#pair-send");
+    expect(await page.textContent("#pair-text")).toBe("type all six digits the robot shows (numbers only), then press Send");
+
+    // The right passkey (a new one: press Pair again) pairs; the buttons come on.
+    await pairPage(page, sim);
+    expect(await page.textContent("#pair-text")).toBe("paired: your stimuli reach the robot until this page disconnects");
+    expect(await page.isVisible("#pair-start")).toBe(false);
+    expect(await page.isVisible("#pair-form")).toBe(false);
+    expect((await stimulusButtonsDisabled()).every((d) => !d)).toBe(true);
+    expect(await page.getAttribute("#stimuli", "aria-description")).toBeNull();
+  });
 
   test("pressing stimuli on the page makes the robot happy, scared and sad; the panel follows", async () => {
     const before = await canvasPixels();
@@ -95,25 +150,75 @@ describe("simulator", () => {
     await phone.close();
   });
 
-  test("moodface stim drives the running simulator", async () => {
+  const PROMPT = /passkey \(the six digits on the simulator's panel\): /;
+
+  test("moodface stim on a terminal asks for the passkey on the panel, pairs and drives the running simulator", async () => {
     const port = new URL(sim.url).port;
     await emotionShown("calm");
-    const r = await moodfaceAsync(["stim", "insult", "1", "--port", port, "--tags", "criticism"]);
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain("sent insult at 1");
+    const run = moodfaceOnTerminal(["stim", "insult", "1", "--port", port, "--tags", "criticism"]);
+    await run.waitFor(PROMPT);
+    // One prompt line; the robot shows the digits for this connection.
+    expect(run.output().match(new RegExp(PROMPT.source, "g"))).toHaveLength(1);
+    run.type(await passkeyOnPanel(sim));
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain("sent insult at 1");
     await emotionShown("mad");
     expect(EMOTIONS[sim.robot.engine.state.dominant]).toBe("mad");
-    const bad = await moodfaceAsync(["stim", "insullt", "--port", port]);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('unknown stimulus "insullt" (did you mean "insult"?)');
   });
 
-  test("garbage on the socket is rejected and everyone else carries on", async () => {
+  test("moodface stim with a wrong passkey sends nothing: one line, exit 1", async () => {
+    const port = new URL(sim.url).port;
+    await emotionShown("calm");
+    const run = moodfaceOnTerminal(["stim", "threat", "--port", port]);
+    await run.waitFor(PROMPT);
+    const digits = await passkeyOnPanel(sim);
+    sim.pause(true);
+    const before = snapshot(sim);
+    run.type(String((Number(digits) + 1) % 1_000_000).padStart(6, "0"));
+    expect(await run.exited).toBe(1);
+    expect(snapshot(sim)).toBe(before);
+    sim.pause(false);
+    const errors = run.output().split(/\r?\n/).filter((l) => l.startsWith("moodface:"));
+    expect(errors).toEqual(["moodface: wrong passkey (each is good for one try); nothing was sent: run stim again for new digits"]);
+  });
+
+  test("moodface stim off a terminal sends nothing and says where to pair, in one line", async () => {
+    const port = new URL(sim.url).port;
+    const r = await moodfaceAsync(["stim", "gift", "--port", port]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`moodface: stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page http://127.0.0.1:${port}/ or the app http://127.0.0.1:${port}/app/\n`);
+    // A wrong name is said before any pairing.
+    const bad = await moodfaceAsync(["stim", "insullt", "--port", port]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('moodface: unknown stimulus "insullt" (did you mean "insult"?)\n');
+  });
+
+  test("garbage on the socket from a paired client is rejected and everyone else carries on", async () => {
     const ws = new WebSocket(sim.url.replace("http", "ws"));
     const replies: (string | Uint8Array)[] = [];
-    ws.on("message", (d, isBinary) => replies.push(isBinary ? new Uint8Array(d as Buffer) : String(d)));
+    let seen: (() => void) | undefined;
+    ws.on("message", (d, isBinary) => {
+      replies.push(isBinary ? new Uint8Array(d as Buffer) : String(d));
+      seen?.();
+    });
+    /** Resolves once the replies so far satisfy `ok` (checked on each message). */
+    const until = (ok: () => boolean) =>
+      new Promise<void>((resolve) => {
+        seen = () => {
+          if (ok()) resolve();
+        };
+        seen();
+      });
+    const errors = () => replies.filter((m) => m instanceof Uint8Array && m[0] === MSG_ERROR) as Uint8Array[];
+    const done = (type: number) => replies.some((m) => m instanceof Uint8Array && m[0] === MSG_DONE && m[1] === type);
     await new Promise((r) => ws.once("open", r));
+    // Paired the way a person pairs, so that the garbage reaches the decoder.
+    const out = new Uint8Array(8);
+    ws.send(out.slice(0, encodePairStart(out)));
+    await until(() => done(MSG_PAIR_START));
+    ws.send(out.slice(0, encodePair(out, Number(await passkeyOnPanel(sim)))));
+    await until(() => done(MSG_PAIR));
     sim.pause(true); // hold the clock, so any change would be the garbage's doing
     const levels = Array.from(sim.robot.engine.state.levels);
     ws.send("hello robot");
@@ -121,9 +226,8 @@ describe("simulator", () => {
     ws.send(Uint8Array.of(0x42, 0, 0)); // unknown type
     ws.send(Uint8Array.of(0x01, 0x01, 0, 255, 9)); // too many tags
     ws.send(new Uint8Array(500).fill(7)); // too long
-    await new Promise((r) => setTimeout(r, 300));
-    const errors = replies.filter((m) => m instanceof Uint8Array && m[0] === 0xff) as Uint8Array[];
-    expect(errors.map((e) => [e[1], e[2]])).toEqual([
+    await until(() => errors().length === 4);
+    expect(errors().map((e) => [e[1], e[2]])).toEqual([
       [4, 2],
       [2, 0],
       [5, 4],

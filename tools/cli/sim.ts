@@ -1,10 +1,11 @@
 /* `moodface sim` (the device on this machine) and `moodface stim` (send it a stimulus). */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError } from "commander";
 import WebSocket from "ws";
 import { closest, distance } from "fastest-levenshtein";
-import { encodeStimulus, ERROR_TEXT, MSG_ACK, MSG_ERROR } from "../../modules/link/codec.js";
+import { encodePair, encodePairStart, encodeStimulus, ERR_PASSKEY, ERROR_TEXT, MAX_MESSAGE_BYTES, MSG_ACK, MSG_DONE, MSG_ERROR } from "../../modules/link/codec.js";
 import { decodeSaved } from "../../modules/app/saved.js";
 import { openPack } from "../../modules/pack/pack.js";
 import { REPO_ROOT, shippedProfileNames, UsageError } from "../lib/data.js";
@@ -184,7 +185,7 @@ export function addSimCommands(program: Command): void {
 
   program
     .command("stim")
-    .description("send a stimulus to a running simulator")
+    .description("send a stimulus to a running simulator, pairing first: type the six digits its panel shows (needs a terminal)")
     .argument("<name>", "a stimulus from the catalog (moodface engine stimuli)")
     .argument("[intensity]", "0..1", "1")
     .option("--tags <tags>", "extra context tags, comma-separated")
@@ -202,46 +203,136 @@ export function addSimCommands(program: Command): void {
         parsed = undefined;
       }
       if (!parsed || (parsed.protocol !== "ws:" && parsed.protocol !== "wss:")) throw new UsageError(`--url ${quote(url, 80)}: expected a WebSocket URL such as ws://127.0.0.1:8080/`);
-      const reply = await sendStimulus(url, name, intensity, o.tags ? o.tags.split(",").map((t) => t.trim()).filter(Boolean) : []);
+      const reply = await sendStimulus(url, name, intensity, o.tags ? o.tags.split(",").map((t) => t.trim()).filter(Boolean) : [], process.stdin.isTTY ? askOnTerminal : undefined);
       process.stdout.write(`${reply}\n`);
     });
 }
 
-/** Connects, learns the catalog from the hello, sends one STIMULUS and waits for ACK or ERROR. */
-export async function sendStimulus(url: string, name: string, intensity: number, tags: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new UsageError(`${url}: no answer within 5 s`));
-    }, 5000);
-    const done = (f: () => void) => {
-      clearTimeout(timer);
-      ws.close();
+/** Asks one line on the terminal; `signal` takes the question back (the simulator went away). */
+export type Ask = (question: string, signal: AbortSignal) => Promise<string>;
+
+/** The terminal's prompt: one line on stderr (stdout carries the result); Ctrl-C or Ctrl-D sends nothing. */
+export const askOnTerminal: Ask = (question, signal) =>
+  new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let answered = false;
+    const end = (f: () => void) => {
+      if (answered) return;
+      answered = true;
+      rl.close();
       f();
     };
-    ws.on("error", (e: NodeJS.ErrnoException) => done(() => reject(new UsageError(`${url}: ${e.code === "ECONNREFUSED" ? "no simulator running there (start one with moodface sim)" : e.message}`))));
-    ws.on("message", (data, isBinary) => {
-      if (!isBinary) {
-        const m = JSON.parse(String(data));
-        if (m.type !== "hello") return;
-        const names: string[] = m.stimuli.map((s: { name: string }) => s.name);
-        const index = names.indexOf(name);
-        if (index < 0) {
-          const hint = closest(name, names);
-          return done(() => reject(new UsageError(`unknown stimulus ${quote(name)}${name.length <= 64 && distance(name, hint) <= 3 ? ` (did you mean "${hint}"?)` : ""}`)));
-        }
-        const tagIndex = tags.map((t) => (m.tags as string[]).indexOf(t));
-        const bad = tags.find((_, i) => tagIndex[i] < 0);
-        if (bad !== undefined) return done(() => reject(new UsageError(`unknown tag ${quote(bad)} (tags: ${m.tags.join(", ")})`)));
-        const out = new Uint8Array(16);
-        const n = encodeStimulus(out, index, Math.round(intensity * 255), tagIndex);
-        ws.send(out.slice(0, n));
-        return;
-      }
-      const b = new Uint8Array(data as Buffer);
-      if (b[0] === MSG_ACK) done(() => resolve(`sent ${name} at ${intensity}`));
-      else if (b[0] === MSG_ERROR) done(() => reject(new UsageError(`rejected: ${ERROR_TEXT[b[1]] ?? `error ${b[1]}`} (byte ${b[2]})`)));
-    });
+    rl.on("SIGINT", () => end(() => reject(new UsageError("cancelled; nothing was sent"))));
+    rl.on("close", () => end(() => reject(new UsageError("no passkey typed; nothing was sent"))));
+    signal.addEventListener("abort", () => end(() => reject(signal.reason)));
+    rl.question(question, (line) => end(() => resolve(line)));
   });
+
+/** One WebSocket to the simulator: its messages in order, each wait bounded by 5 s of silence. */
+class SimLink {
+  private readonly ws: WebSocket;
+  private readonly queue: (Uint8Array | string)[] = [];
+  private waiter: ((m: Uint8Array | string) => void) | undefined;
+  private failure: UsageError | undefined;
+  private fail: (e: UsageError) => void = () => {};
+  /** Rejects when the connection fails or closes (for waits that are not on the simulator). */
+  readonly lost: Promise<never>;
+
+  constructor(readonly url: string) {
+    this.ws = new WebSocket(url);
+    this.lost = new Promise<never>((_, reject) => {
+      this.fail = (e) => {
+        if (this.failure) return;
+        this.failure = e;
+        reject(e);
+      };
+    });
+    this.lost.catch(() => {});
+    this.ws.on("error", (e: NodeJS.ErrnoException) => this.fail(new UsageError(`${url}: ${e.code === "ECONNREFUSED" ? "no simulator running there (start one with moodface sim)" : e.message}`)));
+    this.ws.on("close", () => this.fail(new UsageError(`${url}: the simulator closed the connection; nothing was sent`)));
+    this.ws.on("message", (data, isBinary) => {
+      const m = isBinary ? new Uint8Array(data as Buffer) : String(data);
+      if (this.waiter) this.waiter(m);
+      else this.queue.push(m);
+    });
+  }
+
+  /** The next message that `pick` accepts (others are dropped: glass, state and figures stream past). */
+  async next<T>(pick: (m: Uint8Array | string) => T | undefined): Promise<T> {
+    for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) {
+      const r = pick(m);
+      if (r !== undefined) return r;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.lost,
+        new Promise<T>((resolve, reject) => {
+          timer = setTimeout(() => reject(new UsageError(`${this.url}: no answer within 5 s`)), 5000);
+          this.waiter = (m) => {
+            const r = pick(m);
+            if (r !== undefined) resolve(r);
+          };
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.waiter = undefined;
+    }
+  }
+
+  /** Sends one message and waits for its reply: ACK, DONE or ERROR. */
+  call(bytes: Uint8Array): Promise<Uint8Array> {
+    this.ws.send(bytes);
+    return this.next((m) => (m instanceof Uint8Array && (m[0] === MSG_ACK || m[0] === MSG_DONE || m[0] === MSG_ERROR) ? m : undefined));
+  }
+
+  close(): void {
+    this.fail(new UsageError(`${this.url}: closed`));
+    this.ws.terminate();
+  }
+}
+
+/**
+ * Connects, learns the catalog from the hello, pairs and sends one STIMULUS, waiting for its ACK or
+ * ERROR. Pairing is the person's: PAIR_START makes the robot draw six digits on the simulator's panel,
+ * `ask` asks for them on the terminal and PAIR sends them. Without `ask` (not a terminal) nothing is
+ * sent: the digits exist only for this connection, so a script cannot know them beforehand.
+ */
+export async function sendStimulus(url: string, name: string, intensity: number, tags: string[], ask?: Ask): Promise<string> {
+  const link = new SimLink(url);
+  const page = url.replace(/^ws/, "http");
+  try {
+    const hello = await link.next((m) => {
+      if (typeof m !== "string") return undefined;
+      const j = JSON.parse(m) as { type?: string; stimuli: { name: string }[]; tags: string[] };
+      return j.type === "hello" ? j : undefined;
+    });
+    const names = hello.stimuli.map((s) => s.name);
+    const index = names.indexOf(name);
+    if (index < 0) {
+      const hint = closest(name, names);
+      throw new UsageError(`unknown stimulus ${quote(name)}${name.length <= 64 && distance(name, hint) <= 3 ? ` (did you mean "${hint}"?)` : ""}`);
+    }
+    const tagIndex = tags.map((t) => hello.tags.indexOf(t));
+    const bad = tags.find((_, i) => tagIndex[i] < 0);
+    if (bad !== undefined) throw new UsageError(`unknown tag ${quote(bad)} (tags: ${hello.tags.join(", ")})`);
+    if (!ask) throw new UsageError(`stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page ${page} or the app ${page}app/`);
+
+    const out = new Uint8Array(MAX_MESSAGE_BYTES);
+    const started = await link.call(out.slice(0, encodePairStart(out)));
+    if (started[0] === MSG_ERROR) throw new UsageError(started[1] === ERR_PASSKEY ? "the simulator is refusing passkeys for a moment (too many tries): try again in a second" : `pairing refused: ${ERROR_TEXT[started[1]] ?? `error ${started[1]}`}`);
+    const abort = new AbortController();
+    link.lost.catch((e) => abort.abort(e));
+    const typed = (await ask("passkey (the six digits on the simulator's panel): ", abort.signal)).trim();
+    if (!/^\d{6}$/.test(typed)) throw new UsageError(`the passkey is the six digits on the simulator's panel, not ${quote(typed, 20)}; nothing was sent`);
+    const paired = await link.call(out.slice(0, encodePair(out, Number(typed))));
+    if (paired[0] === MSG_ERROR) throw new UsageError(paired[1] === ERR_PASSKEY ? "wrong passkey (each is good for one try); nothing was sent: run stim again for new digits" : `pairing refused: ${ERROR_TEXT[paired[1]] ?? `error ${paired[1]}`}`);
+
+    const r = await link.call(out.slice(0, encodeStimulus(out, index, Math.round(intensity * 255), tagIndex)));
+    if (r[0] === MSG_ACK) return `sent ${name} at ${intensity}`;
+    throw new UsageError(`rejected: ${ERROR_TEXT[r[1]] ?? `error ${r[1]}`} (byte ${r[2]})`);
+  } finally {
+    link.close();
+  }
 }

@@ -40,11 +40,6 @@ export interface LinkOptions extends OriginPolicy {
    */
   abuse?: number;
   send?: Partial<SendLimits>;
-  /**
-   * false: every client is treated as paired (for the simulator page's own tests until it has a
-   * pairing flow; `moodface sim` always requires pairing).
-   */
-  pairing?: boolean;
   /** Wall clock in ms (tests pass their own). */
   now?: () => number;
 }
@@ -106,7 +101,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   const abuse = o.abuse ?? 5000;
   const { robot, host } = ctx;
   const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0, abusive: 0 };
-  const sessions = new LinkSessions(robot, host, now, o.pairing ?? true);
+  const sessions = new LinkSessions(robot, host, now);
   const clients = new Set<Client>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 

@@ -10,7 +10,7 @@
  */
 import { randomInt } from "node:crypto";
 import type { Robot } from "../../modules/app/robot.js";
-import { LinkSession, PAIRING_MESSAGE, SEC_PAIRED } from "../../modules/link/session.js";
+import { LinkSession, PAIRING_MESSAGE } from "../../modules/link/session.js";
 import { encodeError, ERR_PASSKEY, MSG_PAIR, MSG_PAIR_START, MSG_STIMULUS, ERR_NOT_PAIRED, MSG_ERROR } from "../../modules/link/codec.js";
 import type { SimHost } from "./host.js";
 import { drawDigit, drawPasskey, DIGIT_GAP, DIGIT_H, DIGIT_W, DIGITS_X, DIGITS_Y, PASSKEY_DIGITS } from "../../modules/face/passkey.js";
@@ -41,12 +41,9 @@ export class LinkSessions {
   private readonly robot: { receive: Robot["receive"] };
   private readonly now: () => number;
 
-  private readonly required: boolean;
-
-  constructor(robot: Robot, _host: SimHost, now: () => number = () => performance.now(), required = true) {
+  constructor(robot: Robot, _host: SimHost, now: () => number = () => performance.now()) {
     this.robot = robot;
     this.now = now;
-    this.required = required;
     this.pairingBucket = new TokenBucket(PAIRING_RATE, PAIRING_BURST, now());
     // The passkey goes through the robot's frame path (see the file comment).
     const animator = robot.animator;
@@ -67,7 +64,6 @@ export class LinkSessions {
   open(): ClientSession {
     const session = new LinkSession(this.robot, { pairing: PAIRING_MESSAGE, passkeys: { next: () => randomInt(0, 1000000) } });
     session.connect(this.ms());
-    if (!this.required) session.secured(SEC_PAIRED);
     const c: ClientSession = { session, pairStarted: -1 };
     this.open_.add(c);
     return c;

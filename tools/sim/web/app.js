@@ -1,6 +1,9 @@
 // The simulator page: the panel drawn from what the virtual SSD1306's glass shows, stimulus controls
 // speaking the robot's binary protocol (docs/protocol.md) through the firmware's own codec (bundled
-// by the server as /codec.js: window.MoodfaceCodec), and live charts (Chart.js).
+// by the server as /codec.js: window.MoodfaceCodec), and live charts (Chart.js). The page watches
+// until it pairs: Pair sends PAIR_START, the robot draws six digits on its panel (shown here like any
+// frame), the user types them and the page sends PAIR; only then are the stimulus buttons on.
+// Pairing lasts as long as the connection (docs/simulator.md).
 "use strict";
 (() => {
   const codec = window.MoodfaceCodec;
@@ -13,11 +16,16 @@
   const TINTS = { blue: [120, 200, 255], white: [255, 255, 255] };
   const HISTORY_S = 60;
   const $ = (id) => document.getElementById(id);
-  const api = (window.moodface = { ready: false, connected: false, emotion: "", nuance: "", glass: null, acks: 0, errors: [], colours: { emotions: EMOTION_COLOURS, channels: CHANNEL_COLOURS }, model: null });
+  const api = (window.moodface = { ready: false, connected: false, paired: false, emotion: "", nuance: "", glass: null, acks: 0, errors: [], colours: { emotions: EMOTION_COLOURS, channels: CHANNEL_COLOURS }, model: null });
   let hello = null;
   let ws;
   let tint = "blue";
   let lastGlass = null;
+  const out = new Uint8Array(codec.MAX_MESSAGE_BYTES);
+  const PAIR_FIRST = "pair first: press Pair, then type the six digits the robot shows";
+  // Whether this page has paired before (a reconnect says to pair again), and what it last asked.
+  let everPaired = false;
+  let asked = "";
   const canvas = $("panel");
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(128, 64);
@@ -91,12 +99,62 @@
     $("nuance").textContent = api.nuance;
   }
 
+  function sendBytes(n) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(out.slice(0, n));
+    return true;
+  }
+
   function send(index) {
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!api.paired) return;
     const strength = Math.round(Number($("strength").value) * 255);
     const tags = [...document.querySelectorAll("#tags input:checked")].map((el) => Number(el.value)).slice(0, codec.MAX_TAGS);
-    const m = new Uint8Array(codec.MAX_MESSAGE_BYTES);
-    ws.send(m.slice(0, codec.encodeStimulus(m, index, strength, tags)));
+    sendBytes(codec.encodeStimulus(out, index, strength, tags));
+  }
+
+  /** Buttons that write are on only when connected and paired; the slider and tags when connected. */
+  function updateControls() {
+    document.querySelectorAll("#stimuli button").forEach((el) => (el.disabled = !(api.connected && api.paired)));
+    document.querySelectorAll("#tags input, #strength").forEach((el) => (el.disabled = !api.connected));
+    $("pair-start").disabled = !api.connected;
+    $("pair-send").disabled = !api.connected;
+  }
+
+  /** "unpaired", "asking" (the robot shows digits; the form is open), "paired" or "refused"; one line of text. */
+  function setPairing(state, text) {
+    api.paired = state === "paired";
+    api.pairing = state;
+    const box = $("pairing");
+    box.classList.toggle("paired", state === "paired");
+    box.classList.toggle("refused", state === "refused");
+    $("pair-text").textContent = text;
+    $("pair-start").hidden = state === "paired";
+    $("pair-form").hidden = state !== "asking";
+    if (state === "paired") $("stimuli").removeAttribute("aria-description");
+    else $("stimuli").setAttribute("aria-description", PAIR_FIRST);
+    updateControls();
+  }
+
+  function onDone(type) {
+    if (type === codec.MSG_PAIR_START) {
+      setPairing("asking", "type the six digits the robot shows on its panel, then press Send");
+      $("passkey").value = "";
+      $("passkey").focus();
+    } else if (type === codec.MSG_PAIR) {
+      everPaired = true;
+      setPairing("paired", "paired: your stimuli reach the robot until this page disconnects");
+    }
+  }
+
+  function onError(code, at) {
+    api.errors.push(code);
+    if (code === codec.ERR_PASSKEY) {
+      // After PAIR_START: the robot refused a new passkey (too many tries on it at once).
+      if (asked === "start") setPairing("refused", "the robot is refusing passkeys for a moment (too many tries): wait a second, then press Pair");
+      else setPairing("refused", "wrong passkey, and those digits are spent: press Pair for new ones, then type them");
+    } else if (code === codec.ERR_NOT_PAIRED) {
+      setPairing("refused", "not paired, nothing was sent: " + PAIR_FIRST.replace(/^pair first: /, ""));
+    } else $("status").textContent = "rejected: " + (codec.ERROR_TEXT[code] || "error " + code) + " (byte " + at + ")";
   }
 
   function describeTerm(t) {
@@ -146,7 +204,8 @@
     api.connected = on;
     document.body.classList.toggle("disconnected", !on);
     $("offline").hidden = on;
-    document.querySelectorAll("#stimuli button, #tags input, #strength").forEach((el) => (el.disabled = !on));
+    if (!on) setPairing("unpaired", "disconnected: pairing ends with the connection; pair again once it is back");
+    else updateControls();
     if (!on) {
       api.ready = false;
       $("fps").textContent = "stopped";
@@ -184,6 +243,8 @@
     if (!levelsChart) makeCharts();
     $("status").textContent = `profile ${h.profile}` + (h.packError ? ` - ${h.packError}: built-in faces` : "") + (h.speed !== 1 ? ` - ${h.speed}x time` : "");
     setConnected(true);
+    // A new connection is a new session: not paired, whatever the last one was.
+    setPairing("unpaired", everPaired ? "reconnected, so pair again: press Pair, then type the six digits the robot shows" : PAIR_FIRST);
     api.ready = true;
     loadModel();
   }
@@ -207,10 +268,8 @@
         drawGlass(lastGlass, b[1]);
       } else if (b[0] === codec.MSG_STATE && hello) onState(b);
       else if (b[0] === codec.MSG_ACK) api.acks++;
-      else if (b[0] === codec.MSG_ERROR) {
-        api.errors.push(b[1]);
-        $("status").textContent = "rejected: " + (codec.ERROR_TEXT[b[1]] || "error " + b[1]) + " (byte " + b[2] + ")";
-      }
+      else if (b[0] === codec.MSG_DONE) onDone(b[1]);
+      else if (b[0] === codec.MSG_ERROR) onError(b[1], b[2]);
     };
     ws.onclose = () => {
       setConnected(false);
@@ -218,11 +277,26 @@
     };
   }
 
+  $("pair-start").addEventListener("click", () => {
+    if (!sendBytes(codec.encodePairStart(out))) return;
+    asked = "start";
+    $("pair-text").textContent = "asking the robot for a passkey...";
+  });
+  $("pair-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const text = $("passkey").value.trim();
+    if (!/^[0-9]{6}$/.test(text)) {
+      $("pair-text").textContent = "type all six digits the robot shows (numbers only), then press Send";
+      return;
+    }
+    if (sendBytes(codec.encodePair(out, Number(text)))) asked = "pair";
+  });
   $("strength").addEventListener("input", () => ($("strength-value").textContent = Number($("strength").value).toFixed(2)));
   $("tint").addEventListener("change", () => {
     tint = $("tint").value;
     canvas.className = "glow-" + tint;
     if (lastGlass) drawGlass(lastGlass, api.brightness);
   });
+  setPairing("unpaired", PAIR_FIRST);
   connect();
 })();
