@@ -15,7 +15,7 @@ import { quote } from "../lib/text.js";
 import { templatePng } from "../faces/template.js";
 import { writePack } from "../faces/pack-writer.js";
 import { contactSheet, transitionsGif } from "../faces/preview.js";
-import { packPhotos, photoSheetFor } from "../photos/cli.js";
+import { packPhotos, photoSheetFor, photosFromManifest } from "../photos/cli.js";
 
 function progress(label: string, total: number): { tick: () => void; stop: () => void } {
   const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
@@ -67,6 +67,13 @@ export function addFaceCommands(program: Command): void {
         p.stop();
         source = DEFAULTS_DIR;
       }
+      // --- photos: a frames manifest with a "photos" entry (docs/formats/frames-manifest.md) ---
+      const fromManifest = photosFromManifest(source);
+      if (fromManifest) {
+        checkOutputFile(o.output);
+        return packPhotos(fromManifest.folder, { output: o.output, style: (o.style !== "lines" ? o.style : fromManifest.style) ?? "lines", strict: o.strict, decoder: o.decoder, seed: o.seed });
+      }
+      // --- end photos ---
       const generated = resolve(source) === resolve(DEFAULTS_DIR) || resolve(source) === resolve(DEFAULTS_DIR, "frames.json");
       const { base, entries } = listSources(source);
       const cov = coverage(entries);

@@ -2,8 +2,8 @@
  * The photos path of `moodface pack --photos` and the photo contact sheet of `moodface preview`
  * (docs/photos.md). Kept apart from tools/cli/faces.ts, which only hands over.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import sharp from "sharp";
 import cliProgress from "cli-progress";
 import { EMOTIONS } from "../../modules/emotion/names.js";
@@ -156,4 +156,21 @@ export async function photoSheetFor(packFile: string, faces: FaceSource): Promis
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join("")}</svg>`;
   const base = await sharp(img, { raw: { width, height, channels: 1 } }).png().toBuffer();
   return sharp(base).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).greyscale().png({ compressionLevel: 9 }).toBuffer();
+}
+
+/** A frames manifest `{"format": "moodface-frames", "version": 1, "photos": "folder", "style"?: ...}`: its photos folder. */
+export function photosFromManifest(source: string): { folder: string; style?: SketchStyle } | undefined {
+  const file = existsSync(source) && statSync(source).isDirectory() ? join(source, "frames.json") : source;
+  if (!file.endsWith(".json") || !existsSync(file)) return undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined; // listSources reports it
+  }
+  if (doc === null || typeof doc !== "object" || doc.photos === undefined) return undefined;
+  if (typeof doc.photos !== "string" || doc.photos === "") throw new UsageError(`${file}: photos: expected a folder name relative to the manifest`);
+  if (doc.style !== undefined && !["lines", "edges", "robot"].includes(doc.style as string)) throw new UsageError(`${file}: style: expected lines, edges or robot`);
+  if (Array.isArray(doc.entries) && doc.entries.length > 0) throw new UsageError(`${file}: give either photos or entries, not both`);
+  return { folder: join(dirname(file), doc.photos), style: doc.style as SketchStyle | undefined };
 }

@@ -74,6 +74,10 @@ export function invert(model: string, target: Uint8Array, starts: number[][], se
     evaluations += zs.length;
     return decodeMany(model, zs).map((f) => agreement(f, target));
   };
+  // Starts: the given latents and every midpoint of two of them (morph in-betweens).
+  const all = starts.slice();
+  for (let i = 0; i < starts.length; i++) for (let j = i + 1; j < starts.length; j++) all.push(starts[i].map((v, k) => Math.round((v + starts[j][k]) / 2)));
+  starts = all;
   const s0 = score(starts);
   let best = starts[s0.indexOf(Math.max(...s0))].slice();
   let bestScore = Math.max(...s0);
@@ -94,6 +98,13 @@ export function invert(model: string, target: Uint8Array, starts: number[][], se
           if (z[d] !== best[d]) tries.push(z);
         }
       }
+    }
+    // Pairs of coordinates moved together at small steps, for ridges single moves cannot climb.
+    for (let a = 0; a < dims; a++) for (let b = a + 1; b < dims; b++) for (const sa of [-2, 2]) for (const sb of [-2, 2]) {
+      const z = best.slice();
+      z[a] = Math.max(-128, Math.min(127, z[a] + sa));
+      z[b] = Math.max(-128, Math.min(127, z[b] + sb));
+      tries.push(z);
     }
     const sc = score(tries);
     const k = sc.indexOf(Math.max(...sc));

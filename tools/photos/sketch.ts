@@ -58,6 +58,16 @@ export function layout(l: Point[], zoom = 1.06): Point[] {
   for (let i = 17; i < 22; i++) out[i] = eye(i, eyeL, 64 - SCREEN.eyeDX, 0.8);
   for (let i = 22; i < 27; i++) out[i] = eye(i, eyeR, 64 + SCREEN.eyeDX, 0.8);
   for (let i = 48; i < 68; i++) out[i] = { x: 64 + mouth.x * s * 0.5 + (n[i].x - mouth.x) * s * 0.8, y: SCREEN.mouthY + (n[i].y - mouth.y) * s * 0.8 };
+  // A wide-open mouth would run off the bottom of the screen: squeeze it up to row 60 (after zoom).
+  const lips = out.slice(48, 68);
+  const top = Math.min(...lips.map((p) => p.y));
+  const bottom = Math.max(...lips.map((p) => p.y));
+  const limit = 32 + (60 - 32) / zoom;
+  if (bottom > limit) {
+    const k = Math.max(0.3, (limit - Math.min(top, limit - 4)) / (bottom - Math.min(top, limit - 4)));
+    const from = Math.min(top, limit - 4);
+    for (let i = 48; i < 68; i++) out[i] = { x: out[i].x, y: from + (out[i].y - from) * k };
+  }
   // Nose and jaw: vertically squeezed so the mouth line lands on row 51.
   const vy = (SCREEN.mouthY - SCREEN.eyeY) / Math.max(0.5, mouth.y);
   for (const i of [...range(0, 17), ...range(27, 36)]) out[i] = { x: 64 + n[i].x * s, y: SCREEN.eyeY + n[i].y * vy };
@@ -250,6 +260,8 @@ export interface Sketch {
   /** Screen points of the eyes' and mouth's centres (what the tests check for ink). */
   eyeCentres: Point[];
   mouthCentre: Point;
+  /** Screen points of the outer lip line. */
+  mouthPoints: Point[];
   params?: FaceParams;
 }
 
@@ -286,6 +298,7 @@ export async function sketchFace(img: PhotoImage, face: DetectedFace, o: SketchO
     eyes: [box(pts.slice(36, 42)), box(pts.slice(42, 48))],
     eyeCentres: [mean(pts.slice(36, 42)), mean(pts.slice(42, 48))],
     mouthCentre: mean(pts.slice(48, 68)),
+    mouthPoints: pts.slice(48, 60),
     params,
   };
 }
