@@ -15,6 +15,7 @@ import { quote } from "../lib/text.js";
 import { templatePng } from "../faces/template.js";
 import { writePack } from "../faces/pack-writer.js";
 import { contactSheet, transitionsGif } from "../faces/preview.js";
+import { packPhotos, photoSheetFor, photosFromManifest } from "../photos/cli.js";
 
 function progress(label: string, total: number): { tick: () => void; stop: () => void } {
   const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
@@ -43,7 +44,18 @@ export function addFaceCommands(program: Command): void {
     .option("--threshold <level>", "line art: lit where grey >= level (1-255)")
     .option("--decoder <folder>", "add the latent decoder (decoder.tflite, latents.json) for morphing; default: frames/ when packing the generated defaults")
     .option("--no-decoder", "leave the decoder out")
-    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false }) => {
+    // --- photos (docs/photos.md): tools/photos/cli.ts ---
+    .option("--photos <folder>", "detect the faces in a folder of photos, sketch and label them, and fill the keyframe slots (docs/photos.md)")
+    .addOption(new Option("--style <style>", "photos: lines (landmark sketch), edges (XDoG of the photo plus lines) or robot (the generator's face with the photo's expression)").choices(["lines", "edges", "robot"]).default("lines"))
+    .option("--strict", "photos: fail on the first photo or face that cannot be used", false)
+    .option("--seed <n>", "photos: seed of the latent inversion", "1")
+    // --- end photos ---
+    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; style: "lines" | "edges" | "robot"; strict: boolean; seed: string }) => {
+      if (o.photos !== undefined) {
+        if (sourceArg !== undefined || o.defaults) throw new UsageError(`--photos ${o.photos}: give no source folder and no --defaults with it`);
+        checkOutputFile(o.output);
+        return packPhotos(o.photos, { output: o.output, style: o.style, strict: o.strict, decoder: o.decoder, seed: o.seed });
+      }
       if (o.defaults && sourceArg !== undefined) throw new UsageError(`--defaults packs the generated faces in frames/defaults: give no source folder (or leave out --defaults to pack ${quote(sourceArg, 80)})`);
       if (o.threshold !== undefined && (o.dither === "bayer" || o.dither === "floyd")) throw new UsageError(`--threshold and --dither ${o.dither} do not go together: dithering uses no threshold`);
       const threshold = o.threshold === undefined ? 128 : level(o.threshold);
@@ -55,6 +67,13 @@ export function addFaceCommands(program: Command): void {
         p.stop();
         source = DEFAULTS_DIR;
       }
+      // --- photos: a frames manifest with a "photos" entry (docs/formats/frames-manifest.md) ---
+      const fromManifest = photosFromManifest(source);
+      if (fromManifest) {
+        checkOutputFile(o.output);
+        return packPhotos(fromManifest.folder, { output: o.output, style: (o.style !== "lines" ? o.style : fromManifest.style) ?? "lines", strict: o.strict, decoder: o.decoder, seed: o.seed });
+      }
+      // --- end photos ---
       const generated = resolve(source) === resolve(DEFAULTS_DIR) || resolve(source) === resolve(DEFAULTS_DIR, "frames.json");
       const { base, entries } = listSources(source);
       const cov = coverage(entries);
@@ -131,7 +150,7 @@ export function addFaceCommands(program: Command): void {
       } catch (e) {
         throw new UsageError(`-o ${o.output}: cannot create the folder: ${reason(e)}`);
       }
-      await writeFile(join(o.output, "contact-sheet.png"), await contactSheet(faces));
+      await writeFile(join(o.output, "contact-sheet.png"), (await photoSheetFor(file, faces)) ?? (await contactSheet(faces)));
       await writeFile(join(o.output, "transitions.gif"), transitionsGif(faces));
       process.stdout.write(`${join(o.output, "contact-sheet.png")}: rows fear, mad, joy, love, sad, surprise, power, calm; columns mild, medium, strong\n`);
       process.stdout.write(`${join(o.output, "transitions.gif")}: calm, then each emotion at medium and strong, as the firmware animates them\n`);

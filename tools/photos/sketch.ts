@@ -1,0 +1,306 @@
+/*
+ * A detected face on the 128x64 screen: aligned (eyes level), laid out like the default faces (eyes
+ * at 64 +- 27 px on row 29, mouth on row 51, zoomed in) and drawn three ways:
+ *   lines: a line sketch from the 68 landmarks (brows, lids, pupils, mouth; optionally nose and jaw),
+ *          each feature drawn around its own anchor at a common scale, so a human face's proportions
+ *          fit the wide, short screen without flattening the eyes;
+ *   edges: XDoG edges of the aligned photo crop, with the landmark lines on top;
+ *   robot: the landmarks measured and mapped onto the face generator's parameters (tools/faces/face.ts).
+ * Lines are 2.2 px wide and rasterised like the generator's faces (sharp, threshold at 128), so they
+ * survive 1 bit.
+ */
+import sharp from "sharp";
+import { NEUTRAL, BAND_ZOOM, type FaceParams } from "../faces/face.js";
+import { H, W, pack, renderFace, toOneBit } from "../faces/render.js";
+import { leftEye, mean, rightEye, type DetectedFace, type PhotoImage, type Point } from "./detect.js";
+
+export type SketchStyle = "lines" | "edges" | "robot";
+export interface SketchOptions {
+  style: SketchStyle;
+  /** Also draw the nose and the jaw line. */
+  nose?: boolean;
+  jaw?: boolean;
+  /** Intensity band 0..2: the zoom of the generator's faces. */
+  band?: number;
+}
+
+export const SCREEN = { eyeY: 29, eyeDX: 27, mouthY: 51 } as const;
+const STROKE = 2.2;
+
+/** The face's landmarks in a rotated frame: eyes level, origin between the eyes, unit = eye distance. */
+export function normalise(l: Point[]): Point[] {
+  const a = leftEye(l);
+  const b = rightEye(l);
+  const c = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  const ang = Math.atan2(b.y - a.y, b.x - a.x);
+  const iod = Math.hypot(b.x - a.x, b.y - a.y);
+  const cos = Math.cos(-ang);
+  const sin = Math.sin(-ang);
+  return l.map((p) => {
+    const dx = p.x - c.x;
+    const dy = p.y - c.y;
+    return { x: (dx * cos - dy * sin) / iod, y: (dx * sin + dy * cos) / iod };
+  });
+}
+
+/** Screen positions of the 68 landmarks in the default faces' layout (zoom grows from row 32). */
+export function layout(l: Point[], zoom = 1.06): Point[] {
+  const n = normalise(l);
+  const s = 2 * SCREEN.eyeDX; // px per eye distance
+  const eyeL = mean(n.slice(36, 42));
+  const eyeR = mean(n.slice(42, 48));
+  const mouth = mean(n.slice(48, 68));
+  const out: Point[] = new Array(68);
+  const eye = (i: number, e: Point, cx: number, vy: number) => ({ x: cx + (n[i].x - e.x) * s, y: SCREEN.eyeY + (n[i].y - e.y) * s * vy });
+  for (let i = 36; i < 42; i++) out[i] = eye(i, eyeL, 64 - SCREEN.eyeDX, 1.25);
+  for (let i = 42; i < 48; i++) out[i] = eye(i, eyeR, 64 + SCREEN.eyeDX, 1.25);
+  // Brows keep their height above the eye, a little compressed (the screen is short).
+  for (let i = 17; i < 22; i++) out[i] = eye(i, eyeL, 64 - SCREEN.eyeDX, 0.8);
+  for (let i = 22; i < 27; i++) out[i] = eye(i, eyeR, 64 + SCREEN.eyeDX, 0.8);
+  for (let i = 48; i < 68; i++) out[i] = { x: 64 + mouth.x * s * 0.5 + (n[i].x - mouth.x) * s * 0.8, y: SCREEN.mouthY + (n[i].y - mouth.y) * s * 0.8 };
+  // A wide-open mouth would run off the bottom of the screen: squeeze it up to row 60 (after zoom).
+  const lips = out.slice(48, 68);
+  const top = Math.min(...lips.map((p) => p.y));
+  const bottom = Math.max(...lips.map((p) => p.y));
+  const limit = 32 + (60 - 32) / zoom;
+  if (bottom > limit) {
+    const k = Math.max(0.3, (limit - Math.min(top, limit - 4)) / (bottom - Math.min(top, limit - 4)));
+    const from = Math.min(top, limit - 4);
+    for (let i = 48; i < 68; i++) out[i] = { x: out[i].x, y: from + (out[i].y - from) * k };
+  }
+  // Nose and jaw: vertically squeezed so the mouth line lands on row 51.
+  const vy = (SCREEN.mouthY - SCREEN.eyeY) / Math.max(0.5, mouth.y);
+  for (const i of [...range(0, 17), ...range(27, 36)]) out[i] = { x: 64 + n[i].x * s, y: SCREEN.eyeY + n[i].y * vy };
+  return out.map((p) => ({ x: 64 + (p.x - 64) * zoom, y: 32 + (p.y - 32) * zoom }));
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, i) => a + i);
+}
+
+const f = (x: number) => (Math.round(x * 100) / 100).toString();
+const poly = (ps: Point[], close: boolean) => `M${ps.map((p) => `${f(p.x)} ${f(p.y)}`).join(" L")}${close ? " Z" : ""}`;
+
+/** Smooth path through points (Catmull-Rom as cubic Béziers). */
+function smooth(ps: Point[], close: boolean): string {
+  const n = ps.length;
+  if (n < 3) return poly(ps, close);
+  const at = (i: number) => (close ? ps[(i + n) % n] : ps[Math.max(0, Math.min(n - 1, i))]);
+  let d = `M${f(ps[0].x)} ${f(ps[0].y)}`;
+  const last = close ? n : n - 1;
+  for (let i = 0; i < last; i++) {
+    const p0 = at(i - 1);
+    const p1 = at(i);
+    const p2 = at(i + 1);
+    const p3 = at(i + 2);
+    const c1 = { x: p1.x + (p2.x - p0.x) / 6, y: p1.y + (p2.y - p0.y) / 6 };
+    const c2 = { x: p2.x - (p3.x - p1.x) / 6, y: p2.y - (p3.y - p1.y) / 6 };
+    d += ` C${f(c1.x)} ${f(c1.y)} ${f(c2.x)} ${f(c2.y)} ${f(p2.x)} ${f(p2.y)}`;
+  }
+  return d + (close ? " Z" : "");
+}
+
+/** The landmark line sketch as SVG (white ink on black), from screen points. */
+export function linesSvg(p: Point[], o: { nose?: boolean; jaw?: boolean; background?: boolean } = {}): string {
+  const sw = STROKE;
+  const parts: string[] = [];
+  const defs: string[] = [];
+  const line = (d: string, w = sw) => parts.push(`<path d="${d}" fill="none" stroke="#fff" stroke-width="${f(w)}" stroke-linecap="round" stroke-linejoin="round"/>`);
+  line(smooth(p.slice(17, 22), false), sw * 1.2);
+  line(smooth(p.slice(22, 27), false), sw * 1.2);
+  [p.slice(36, 42), p.slice(42, 48)].forEach((eye, k) => {
+    const id = `e${k}`;
+    // The eye outline, slightly enlarged so thin eyes keep an opening; the pupil clipped to it.
+    const c = mean(eye);
+    const wide = eye.map((q) => ({ x: c.x + (q.x - c.x) * 1.1, y: c.y + (q.y - c.y) * 1.35 }));
+    defs.push(`<clipPath id="${id}"><path d="${smooth(wide, true)}"/></clipPath>`);
+    line(smooth(wide, true));
+    const width = Math.hypot(eye[3].x - eye[0].x, eye[3].y - eye[0].y);
+    parts.push(`<g clip-path="url(#${id})"><circle cx="${f(c.x)}" cy="${f(c.y)}" r="${f(Math.max(2.5, width * 0.2))}" fill="#fff"/></g>`);
+  });
+  // Mouth: the outer lip line, and the inner opening when the lips part.
+  const inner = p.slice(60, 68);
+  const gap = Math.hypot(p[62].x - p[66].x, p[62].y - p[66].y);
+  line(smooth(p.slice(48, 60), true));
+  if (gap > 2.5) line(smooth(inner, true));
+  else line(smooth([p[48], p[61], p[62], p[63], p[54]], false));
+  if (o.nose) line(smooth([p[31], p[32], p[33], p[34], p[35]], false), sw * 0.9);
+  if (o.jaw) line(smooth(p.slice(0, 17), false), sw * 0.9);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="64" viewBox="0 0 128 64"><defs>${defs.join("")}</defs>` +
+    (o.background === false ? "" : `<rect width="128" height="64" fill="#000"/>`) +
+    `${parts.join("")}</svg>`
+  );
+}
+
+async function svgGrey(svg: string): Promise<Uint8Array> {
+  const { data } = await sharp(Buffer.from(svg), { density: 72 }).resize(W, H).flatten({ background: "#000" }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, W * H);
+}
+
+/**
+ * The photo around the face, eyes level, 128x64 grey: a similarity transform (no squeeze) that puts
+ * the eyes on row 24, the face's height filling the screen. Also gives the landmarks in that crop.
+ */
+export function alignedCrop(img: PhotoImage, l: Point[]): { grey: Uint8Array; points: Point[] } {
+  const a = leftEye(l);
+  const b = rightEye(l);
+  const c = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  const ang = Math.atan2(b.y - a.y, b.x - a.x);
+  const iod = Math.hypot(b.x - a.x, b.y - a.y);
+  const scale = 30 / iod; // screen px per image px: eyes 30 px apart, brows to chin fit 64 rows
+  const cos = Math.cos(ang);
+  const sin = Math.sin(ang);
+  const toImage = (x: number, y: number) => {
+    const u = (x - 64) / scale;
+    const v = (y - 22) / scale;
+    return { x: c.x + u * cos - v * sin, y: c.y + u * sin + v * cos };
+  };
+  const grey = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      // 2x2 supersampling, bilinear enough at this reduction.
+      let s = 0;
+      for (const [dx, dy] of [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]]) {
+        const q = toImage(x + dx, y + dy);
+        const qx = Math.min(img.width - 1, Math.max(0, Math.round(q.x)));
+        const qy = Math.min(img.height - 1, Math.max(0, Math.round(q.y)));
+        s += img.grey[qy * img.width + qx];
+      }
+      grey[y * W + x] = Math.round(s / 4);
+    }
+  }
+  const points = l.map((p) => {
+    const dx = p.x - c.x;
+    const dy = p.y - c.y;
+    return { x: 64 + (dx * cos + dy * sin) * scale, y: 22 + (-dx * sin + dy * cos) * scale };
+  });
+  return { grey, points };
+}
+
+/** XDoG (Winnemöller 2012) on a grey image: ink (1) where the sharpened difference of Gaussians is dark. */
+export function xdog(grey: Uint8Array, w = W, h = H, sigma = 0.9, k = 1.6, p = 20, eps = 0.0, phi = 10): Uint8Array {
+  const blur = (src: Float32Array, s: number) => {
+    const r = Math.ceil(3 * s);
+    const ker = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * s * s)));
+    const sum = ker.reduce((x, y) => x + y, 0);
+    const tmp = new Float32Array(w * h);
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      let v = 0;
+      for (let i = -r; i <= r; i++) v += ker[i + r] * src[y * w + Math.min(w - 1, Math.max(0, x + i))];
+      tmp[y * w + x] = v / sum;
+    }
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      let v = 0;
+      for (let i = -r; i <= r; i++) v += ker[i + r] * tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x];
+      out[y * w + x] = v / sum;
+    }
+    return out;
+  };
+  const src = Float32Array.from(grey, (v) => v / 255);
+  const g1 = blur(src, sigma);
+  const g2 = blur(src, sigma * k);
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < out.length; i++) {
+    const d = (1 + p) * g1[i] - p * g2[i];
+    const t = d >= eps ? 1 : 1 + Math.tanh(phi * (d - eps));
+    out[i] = t < 0.5 ? 1 : 0;
+  }
+  return out;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/** Measurements of a face from its normalised landmarks (unit: eye distance). */
+export function measure(l: Point[]) {
+  const n = normalise(l);
+  const d = (a: number, b: number) => Math.hypot(n[a].x - n[b].x, n[a].y - n[b].y);
+  const ear = (d(37, 41) + d(38, 40) + d(43, 47) + d(44, 46)) / (2 * (d(36, 39) + d(42, 45)));
+  const eyeTop = (n[37].y + n[38].y + n[43].y + n[44].y) / 4;
+  const browInner = eyeTop - (n[21].y + n[22].y) / 2;
+  const browOuter = eyeTop - (n[17].y + n[26].y) / 2;
+  const browGap = d(21, 22);
+  const lipMid = (n[62].y + n[66].y) / 2;
+  const curve = lipMid - (n[48].y + n[54].y) / 2;
+  const open = d(62, 66);
+  const width = d(48, 54);
+  const skew = n[48].y - n[54].y;
+  return { ear, browInner, browOuter, browGap, curve, open, width, skew };
+}
+
+/** Typical values of a relaxed face (the sample photos' neutral faces, rounded). */
+export const RELAXED = { ear: 0.31, browInner: 0.26, browOuter: 0.22, browGap: 0.57, curve: 0.05, open: 0.0, width: 0.82 } as const;
+
+/** The robot style: the face's measurements as the face generator's parameters. */
+export function robotParams(l: Point[], band = 1, happy = 0): FaceParams {
+  const m = measure(l);
+  return {
+    ...NEUTRAL,
+    eyeOpen: clamp(m.ear / RELAXED.ear, 0.15, 1.3),
+    lowerLid: clamp(happy * 0.6, 0, 1),
+    browInner: clamp((m.browInner - RELAXED.browInner) / 0.08, -1, 1),
+    browOuter: clamp((m.browOuter - RELAXED.browOuter) / 0.08, -1, 1),
+    browPull: clamp((RELAXED.browGap - m.browGap) / 0.1, 0, 1),
+    mouthCurve: clamp((m.curve - RELAXED.curve) / 0.08, -1, 1),
+    mouthOpen: clamp((m.open - 0.05) / 0.3, 0, 1),
+    mouthWidth: clamp(m.width / RELAXED.width, 0.5, 1.5),
+    mouthSkew: clamp(m.skew / 0.1, -1, 1) * 0.5,
+    zoom: BAND_ZOOM[Math.max(0, Math.min(2, band))],
+  };
+}
+
+export interface Sketch {
+  frame: Uint8Array;
+  bits: Uint8Array;
+  /** The aligned photo crop (grey 128x64) for the contact sheet. */
+  photo: Uint8Array;
+  /** Eye boxes [x0, y0, x1, y1] for the animator. */
+  eyes: number[][];
+  /** Screen points of the eyes' and mouth's centres (what the tests check for ink). */
+  eyeCentres: Point[];
+  mouthCentre: Point;
+  /** Screen points of the outer lip line. */
+  mouthPoints: Point[];
+  params?: FaceParams;
+}
+
+export async function sketchFace(img: PhotoImage, face: DetectedFace, o: SketchOptions): Promise<Sketch> {
+  const band = o.band ?? 1;
+  const crop = alignedCrop(img, face.landmarks);
+  let bits: Uint8Array;
+  let pts: Point[];
+  let params: FaceParams | undefined;
+  if (o.style === "robot") {
+    params = robotParams(face.landmarks, band, face.expressions.happy);
+    bits = toOneBit(await import("../faces/render.js").then((r) => r.faceGrey(params!)));
+    pts = layout(face.landmarks, params.zoom);
+  } else if (o.style === "edges") {
+    pts = crop.points;
+    const edges = xdog(crop.grey);
+    const lines = toOneBit(await svgGrey(linesSvg(pts, o)));
+    bits = new Uint8Array(W * H);
+    for (let i = 0; i < bits.length; i++) bits[i] = edges[i] | lines[i];
+  } else {
+    pts = layout(face.landmarks, [1, 1.06, 1.12][band]);
+    bits = toOneBit(await svgGrey(linesSvg(pts, o)));
+  }
+  const box = (ps: Point[]) => {
+    const xs = ps.map((p) => p.x);
+    const ys = ps.map((p) => p.y);
+    const c = (v: number, hi: number) => Math.max(0, Math.min(hi, Math.round(v)));
+    return [c(Math.min(...xs) - 3, W - 1), c(Math.min(...ys) - 4, H - 1), c(Math.max(...xs) + 3, W - 1), c(Math.max(...ys) + 4, H - 1)];
+  };
+  return {
+    frame: pack(bits),
+    bits,
+    photo: crop.grey,
+    eyes: [box(pts.slice(36, 42)), box(pts.slice(42, 48))],
+    eyeCentres: [mean(pts.slice(36, 42)), mean(pts.slice(42, 48))],
+    mouthCentre: mean(pts.slice(48, 68)),
+    mouthPoints: pts.slice(48, 60),
+    params,
+  };
+}
+
+export { renderFace };
