@@ -115,6 +115,8 @@ describe("moodface preview", () => {
   test("the outline style is generated, packed (without the bold faces' decoder) and previewed", async () => {
     const dir = tempDir();
     await generateDefaults(join(dir, "outline"), undefined, "outline");
+    // Same bytes as the committed outline keyframes (frames/defaults-outline).
+    for (const f of readdirSync("frames/defaults-outline")) expect([f, readFileSync(join(dir, "outline", f)).equals(readFileSync(join("frames/defaults-outline", f)))]).toEqual([f, true]);
     const r = moodface(["pack", join(dir, "outline"), "-o", join(dir, "outline.bin")]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("24 keyframes");
