@@ -70,7 +70,7 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
  * emotion's signature and show at every intensity, so even a mild face names its emotion.
  */
 export const EXPRESSIONS: Readonly<Record<EmotionName, Partial<FaceParams>>> = {
-  fear: { browInner: 1, browOuter: 0.1, browPull: 0.85, eyeOpen: 1.25, lowerLid: 0.2, pupilSize: 0.62, mouthWidth: 1.35, mouthOpen: 0.55, mouthCurve: -0.7, sweat: 1 },
+  fear: { browInner: 1, browOuter: 0.1, browPull: 0.85, eyeOpen: 1.25, lowerLid: 0.2, pupilSize: 0.62, mouthWidth: 0.9, mouthOpen: 0.8, mouthCurve: -1, sweat: 1 },
   mad: { browInner: -1, browOuter: 1, browPull: 1, eyeOpen: 0.62, lidTilt: 1, lowerLid: 0.3, pupilSize: 0.9, mouthCurve: -0.7, mouthWidth: 0.75 },
   joy: { eyeOpen: 1, lowerLid: 0.85, browInner: 0.35, browOuter: 0.45, pupilSize: 0.6, mouthCurve: 1, mouthOpen: 0.55, mouthWidth: 1.25 },
   love: { eyeOpen: 0.9, lowerLid: 0.5, browInner: 0.45, browOuter: 0.15, mouthCurve: 0.8, mouthWidth: 0.8, blush: 1, heart: 1 },
