@@ -6,6 +6,7 @@ import { PackFaces } from "../../modules/face/faces.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { moodface, tempDir } from "../helpers/cli.js";
 import { generateDefaults } from "../../tools/faces/defaults.js";
+import { LABEL_H, LABEL_W } from "../../tools/faces/preview.js";
 
 const open = (file: string) => {
   const b = new Uint8Array(readFileSync(file));
@@ -82,16 +83,55 @@ describe("moodface pack", () => {
 });
 
 describe("moodface preview", () => {
-  test("writes a 4x contact sheet and an animated GIF", async () => {
+  test("writes a labelled 4x contact sheet and an animated GIF that morphs through the pack's decoder", async () => {
     const dir = tempDir();
     const r = moodface(["preview", "frames/frames.bin", "-o", dir]);
     expect(r.status).toBe(0);
-    const sheet = await sharp(join(dir, "contact-sheet.png")).metadata();
-    expect(sheet.width).toBe(3 * (128 * 4 + 6) + 6);
-    expect(sheet.height).toBe(8 * (64 * 4 + 6) + 6);
+    expect(r.stdout).toContain("morphing through the pack's latent decoder");
+    const { data, info } = await sharp(join(dir, "contact-sheet.png")).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBe(LABEL_W + 3 * (128 * 4 + 6) + 6);
+    expect(info.height).toBe(LABEL_H + 8 * (64 * 4 + 6) + 6);
+    // Text in the label strips: beside every row and above every column.
+    const lit = (x0: number, y0: number, x1: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) n += data[y * info.width + x] > 128 ? 1 : 0;
+      return n;
+    };
+    for (let row = 0; row < 8; row++) expect(lit(0, LABEL_H + 6 + row * 262, LABEL_W, LABEL_H + 6 + row * 262 + 256)).toBeGreaterThan(30);
+    for (let col = 0; col < 3; col++) expect(lit(LABEL_W + 6 + col * 518, 0, LABEL_W + 6 + col * 518 + 512, LABEL_H)).toBeGreaterThan(30);
     const gif = await sharp(join(dir, "transitions.gif")).metadata();
     expect(gif.format).toBe("gif");
     expect(gif.pages).toBeGreaterThan(100);
+  });
+
+  test("a pack without a decoder previews with crossfades, and says so", () => {
+    const dir = tempDir();
+    expect(moodface(["pack", "frames/defaults", "--no-decoder", "-o", join(dir, "plain.bin")]).status).toBe(0);
+    const r = moodface(["preview", join(dir, "plain.bin"), "-o", join(dir, "out")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("crossfading (the pack has no latent decoder)");
+  });
+
+  test("the outline style is generated, packed (without the bold faces' decoder) and previewed", async () => {
+    const dir = tempDir();
+    await generateDefaults(join(dir, "outline"), undefined, "outline");
+    // Same bytes as the committed outline keyframes (frames/defaults-outline).
+    for (const f of readdirSync("frames/defaults-outline")) expect([f, readFileSync(join(dir, "outline", f)).equals(readFileSync(join("frames/defaults-outline", f)))]).toEqual([f, true]);
+    const r = moodface(["pack", join(dir, "outline"), "-o", join(dir, "outline.bin")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("24 keyframes");
+    const bold = open("frames/frames.bin");
+    const outline = open(join(dir, "outline.bin"));
+    if (!bold.ok || !outline.ok) throw new Error("packs do not open");
+    const a = new Uint8Array(1024);
+    const b = new Uint8Array(1024);
+    new PackFaces(bold.pack).copyFrame(0, a);
+    new PackFaces(outline.pack).copyFrame(0, b);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    const p = moodface(["preview", join(dir, "outline.bin"), "-o", join(dir, "out")]);
+    expect(p.status).toBe(0);
+    expect(existsSync(join(dir, "out", "contact-sheet.png"))).toBe(true);
+    expect(moodface(["pack", "frames/defaults", "--style", "outline", "-o", join(dir, "x.bin")]).stderr).toContain("give it with --defaults");
   });
 
   test("a corrupt pack exits non-zero and names the section that failed its CRC", () => {

@@ -1,6 +1,6 @@
 import { EMOTIONS } from "../../modules/emotion/names.js";
-import { blinkStage, eyeBoxes, expression, gazeDirection, lerpParams, NEUTRAL, faceSvg } from "../../tools/faces/face.js";
-import { renderFace, unpack, W } from "../../tools/faces/render.js";
+import { blinkStage, eyeBoxes, expression, gazeDirection, lerpParams, NEUTRAL, faceSvg, FACE_STYLES, type FaceParams, type FaceStyle } from "../../tools/faces/face.js";
+import { faceGrey, renderFace, toOneBit, unpack, W } from "../../tools/faces/render.js";
 
 const ink = (f: Uint8Array) => unpack(f).reduce((a, b) => a + b, 0);
 /** Lit pixels inside a box. */
@@ -56,5 +56,125 @@ describe("face generator", () => {
     expect(Buffer.from(left).equals(Buffer.from(right))).toBe(false);
     expect(ink(left)).toBeGreaterThan(0);
     expect(NEUTRAL.eyeOpen).toBe(1);
+  });
+
+  /** Every keyframe of both styles, and each one's blink stages and nine gaze directions. */
+  const keyframes = EMOTIONS.flatMap((e) => [0, 1, 2].map((b) => ({ name: `${e}-${b}`, p: expression(e, b) })));
+  const variants = (p: FaceParams) => [p, ...[0, 1, 2, 3, 4, 5, 6].map((s) => blinkStage(p, s)), ...([-1, 0, 1] as const).flatMap((x) => ([-1, 0, 1] as const).map((y) => gazeDirection(p, x, y)))];
+  const bits = async (p: FaceParams, style: FaceStyle, only?: "eyes" | "brows") => unpack(await renderFace(p, undefined, { style, only }));
+  const diff = (a: Uint8Array, b: Uint8Array) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
+  const within = (i: number, b: { x0: number; y0: number; x1: number; y1: number }) => {
+    const x = i % W;
+    const y = (i / W) | 0;
+    return x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1;
+  };
+
+  test.each(FACE_STYLES)("%s: the 24 keyframes are pairwise distinct by a margin, mild ones included, and no mild face looks calm", async (style) => {
+    // At least this many pixels differ between any two keyframes (2.4% of the screen in bold).
+    const margin = style === "bold" ? 200 : 150;
+    const frames = await Promise.all(keyframes.map((k) => bits(k.p, style)));
+    const close: string[] = [];
+    for (let i = 0; i < frames.length; i++) for (let j = i + 1; j < frames.length; j++) if (diff(frames[i], frames[j]) < margin) close.push(`${keyframes[i].name}/${keyframes[j].name}`);
+    expect(close).toEqual([]);
+    const calm = frames[keyframes.findIndex((k) => k.name === "calm-0")];
+    for (const [i, k] of keyframes.entries()) if (k.name.endsWith("-0") && k.name !== "calm-0") expect([k.name, diff(frames[i], calm) >= margin]).toEqual([k.name, true]);
+  });
+
+  test.each(FACE_STYLES)("%s: nothing is clipped by the screen edge (keyframes at their zoom, every blink and gaze stage)", async (style) => {
+    const m = 6;
+    const w = W + 2 * m;
+    const clipped: string[] = [];
+    for (const k of keyframes) {
+      for (const q of variants(k.p)) {
+        const wide = toOneBit(await faceGrey(q, { style, margin: m })).subarray(0, w * (64 + 2 * m));
+        let outside = 0;
+        // Ink beyond the screen, or on its outermost pixel (breathing lifts the face by one).
+        for (let y = 0; y < 64 + 2 * m; y++) for (let x = 0; x < w; x++) if (wide[y * w + x] && (x <= m || x >= m + 127 || y <= m || y >= m + 63)) outside++;
+        if (outside > 0) clipped.push(`${k.name} eyeOpen ${q.eyeOpen.toFixed(2)} gaze ${q.gazeX},${q.gazeY}: ${outside}`);
+      }
+    }
+    expect(clipped).toEqual([]);
+  });
+
+  test.each(FACE_STYLES)("%s: eye boxes hold the whole eye and never a brow pixel, at every keyframe, blink and gaze stage", async (style) => {
+    const bad: string[] = [];
+    for (const k of keyframes) {
+      const keyBoxes = eyeBoxes(k.p, style);
+      for (const q of variants(k.p)) {
+        const boxes = eyeBoxes(q, style);
+        const brows = await bits(q, style, "brows");
+        const eyes = await bits(q, style, "eyes");
+        let browIn = 0;
+        let eyeOut = 0;
+        let gazeOut = 0;
+        for (let i = 0; i < brows.length; i++) {
+          if (brows[i] && boxes.some((b) => within(i, b))) browIn++;
+          if (eyes[i] && !boxes.some((b) => within(i, b))) eyeOut++;
+        }
+        // The animator blinks and glances with the keyframe's own boxes: its gaze stages must fit them.
+        if (q.eyeOpen === k.p.eyeOpen) for (let i = 0; i < eyes.length; i++) if (eyes[i] && !keyBoxes.some((b) => within(i, b))) gazeOut++;
+        if (browIn + eyeOut + gazeOut > 0) bad.push(`${k.name} eyeOpen ${q.eyeOpen.toFixed(2)} gaze ${q.gazeX},${q.gazeY}: brow in box ${browIn}, eye outside ${eyeOut}, gaze outside keyframe box ${gazeOut}`);
+      }
+      const brows = await bits(k.p, style, "brows");
+      expect(brows.some((v) => v)).toBe(true);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  test("bold: brows are at least 3 px thick, eyes are filled, pupils dark with a lit highlight", async () => {
+    for (const k of keyframes) {
+      const brows = await bits(k.p, "bold", "brows");
+      // Every column a brow crosses holds at least 3 lit pixels of it (a 1-2 px line fades on a 0.96" panel).
+      for (let x = 0; x < W; x++) {
+        let n = 0;
+        for (let y = 0; y < 64; y++) n += brows[y * W + x];
+        if (n > 0 && n < 3) {
+          // Only the rounded caps may be thinner: a column next to a thick one.
+          let nb = 0;
+          for (let y = 0; y < 64; y++) nb += brows[y * W + x - 1] + brows[y * W + x + 1];
+          expect([k.name, x, nb > 0]).toEqual([k.name, x, true]);
+        }
+      }
+    }
+    const calm = expression("calm", 1);
+    const bold = await bits(calm, "bold");
+    const outline = await bits(calm, "outline");
+    const [box] = eyeBoxes(calm, "bold");
+    const inBox = (f: Uint8Array) => f.reduce((n, v, i) => n + (v && within(i, box) ? 1 : 0), 0);
+    const area = (box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1);
+    expect(inBox(bold)).toBeGreaterThan(area * 0.4);
+    expect(inBox(outline)).toBeLessThan(area * 0.3);
+    // The pupil is a dark hole in the lit eye, with a lit highlight inside it.
+    const cy = (box.y0 + box.y1) >> 1;
+    const cx = (box.x0 + box.x1) >> 1;
+    expect(bold[cy * W + cx]).toBe(0);
+    let glint = 0;
+    for (let y = cy - 5; y <= cy; y++) for (let x = cx - 5; x <= cx; x++) glint += bold[y * W + x];
+    expect(glint).toBeGreaterThan(0);
+    expect(glint).toBeLessThan(20);
+  });
+
+  test("the tear is a drop, not a dash; the surprised mouth is round, not a diamond", async () => {
+    for (const style of FACE_STYLES) {
+      const sad = expression("sad", 1);
+      const tear = diff(await bits(sad, style), await bits({ ...sad, tear: 0 }, style));
+      expect(tear).toBeGreaterThanOrEqual(30);
+    }
+    const surprise = await bits(expression("surprise", 2), "bold");
+    // The mouth's lit rows below the eyes: widths at a quarter and three quarters of its height
+    // stay near the widest (an ellipse keeps 87%, a diamond 50%).
+    const rows: number[] = [];
+    for (let y = 46; y < 64; y++) {
+      let lo = W;
+      let hi = -1;
+      for (let x = 44; x < 84; x++) if (surprise[y * W + x]) {
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+      }
+      if (hi >= 0) rows.push(hi - lo + 1);
+    }
+    expect(rows.length).toBeGreaterThan(8);
+    const widest = Math.max(...rows);
+    for (const at of [0.3, 0.7]) expect(rows[Math.round((rows.length - 1) * at)]).toBeGreaterThanOrEqual(widest * 0.75);
   });
 });

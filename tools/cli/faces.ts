@@ -6,9 +6,11 @@ import cliProgress from "cli-progress";
 import { latentSize, openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
-import { DEFAULTS_DIR, FRAMES_DIR, generateDefaults } from "../faces/defaults.js";
+import { DEFAULTS_DIR, FRAMES_DIR, OUTLINE_DIR, generateDefaults } from "../faces/defaults.js";
 import { readDecoder } from "../decoder/bundle.js";
-import { checkModel } from "../decoder/native.js";
+import { checkModel, hostDecoder } from "../decoder/native.js";
+import type { LatentDecoder } from "../../modules/face/decoder.js";
+import type { FaceStyle } from "../faces/face.js";
 import { coverage, listSources, loadEntries, type DitherChoice, type ImageOptions, type InvertChoice, type LoadedEntry } from "../faces/sources.js";
 import { checkOutputFile, checkOutputFolder, reason, writeFile } from "../lib/files.js";
 import { quote } from "../lib/text.js";
@@ -38,6 +40,8 @@ export function addFaceCommands(program: Command): void {
     .argument("[source]", "folder or frames.json manifest (default: frames/defaults)")
     .requiredOption("-o, --output <file>", "the pack to write, e.g. frames/frames.bin")
     .option("--defaults", "first regenerate the default keyframes from the face generator into frames/defaults, and pack those", false)
+    // faces: the drawing style of the generated defaults
+    .addOption(new Option("--style <style>", "with --defaults: bold (filled eyes, thick lines; into frames/defaults) or outline (the line sketch; into frames/defaults-outline, packed without the decoder, which learnt the bold faces)").choices(["bold", "outline"]).default("bold"))
     .addOption(new Option("--fit <how>", "contain (letterbox, keeps the whole drawing) or cover (fill the screen, crops)").choices(["contain", "cover"]).default("contain"))
     .addOption(new Option("--invert <when>", "ink becomes lit pixels: auto inverts images whose border is light (dark ink on paper)").choices(["auto", "yes", "no"]).default("auto"))
     .addOption(new Option("--dither <kind>", "auto: threshold line art, Floyd-Steinberg for photos (over 30% mid-tones); none: always threshold").choices(["auto", "none", "bayer", "floyd"]).default("auto"))
@@ -46,32 +50,34 @@ export function addFaceCommands(program: Command): void {
     .option("--no-decoder", "leave the decoder out")
     // --- photos (docs/photos.md): tools/photos/cli.ts ---
     .option("--photos <folder>", "detect the faces in a folder of photos, sketch and label them, and fill the keyframe slots (docs/photos.md)")
-    .addOption(new Option("--style <style>", "photos: lines (landmark sketch), edges (XDoG of the photo plus lines) or robot (the generator's face with the photo's expression)").choices(["lines", "edges", "robot"]).default("lines"))
+    .addOption(new Option("--sketch <style>", "photos: lines (landmark sketch), edges (XDoG of the photo plus lines) or robot (the generator's face with the photo's expression)").choices(["lines", "edges", "robot"]).default("lines"))
     .option("--strict", "photos: fail on the first photo or face that cannot be used", false)
     .option("--seed <n>", "photos: seed of the latent inversion", "1")
     // --- end photos ---
-    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; style: "lines" | "edges" | "robot"; strict: boolean; seed: string }) => {
+    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; style: FaceStyle; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; sketch: "lines" | "edges" | "robot"; strict: boolean; seed: string }) => {
       if (o.photos !== undefined) {
         if (sourceArg !== undefined || o.defaults) throw new UsageError(`--photos ${o.photos}: give no source folder and no --defaults with it`);
         checkOutputFile(o.output);
-        return packPhotos(o.photos, { output: o.output, style: o.style, strict: o.strict, decoder: o.decoder, seed: o.seed });
+        return packPhotos(o.photos, { output: o.output, style: o.sketch, strict: o.strict, decoder: o.decoder, seed: o.seed });
       }
       if (o.defaults && sourceArg !== undefined) throw new UsageError(`--defaults packs the generated faces in frames/defaults: give no source folder (or leave out --defaults to pack ${quote(sourceArg, 80)})`);
       if (o.threshold !== undefined && (o.dither === "bayer" || o.dither === "floyd")) throw new UsageError(`--threshold and --dither ${o.dither} do not go together: dithering uses no threshold`);
       const threshold = o.threshold === undefined ? 128 : level(o.threshold);
       checkOutputFile(o.output);
+      if (o.style !== "bold" && !o.defaults) throw new UsageError(`--style ${o.style} chooses how the generated defaults are drawn: give it with --defaults`);
       let source = sourceArg ?? DEFAULTS_DIR;
       if (o.defaults) {
+        const dir = o.style === "outline" ? OUTLINE_DIR : DEFAULTS_DIR;
         const p = progress("generating", 24);
-        await generateDefaults(DEFAULTS_DIR, p.tick);
+        await generateDefaults(dir, p.tick, o.style);
         p.stop();
-        source = DEFAULTS_DIR;
+        source = dir;
       }
       // --- photos: a frames manifest with a "photos" entry (docs/formats/frames-manifest.md) ---
       const fromManifest = photosFromManifest(source);
       if (fromManifest) {
         checkOutputFile(o.output);
-        return packPhotos(fromManifest.folder, { output: o.output, style: (o.style !== "lines" ? o.style : fromManifest.style) ?? "lines", strict: o.strict, decoder: o.decoder, seed: o.seed });
+        return packPhotos(fromManifest.folder, { output: o.output, style: (o.sketch !== "lines" ? o.sketch : fromManifest.style) ?? "lines", strict: o.strict, decoder: o.decoder, seed: o.seed });
       }
       // --- end photos ---
       const generated = resolve(source) === resolve(DEFAULTS_DIR) || resolve(source) === resolve(DEFAULTS_DIR, "frames.json");
@@ -107,7 +113,9 @@ export function addFaceCommands(program: Command): void {
       if (found > 0) process.stdout.write(`  eye boxes found in ${found} of ${entries.length} (the two largest ink blobs in the upper half); they blink and glance\n`);
       if (blind.length > 0) process.stdout.write(`  no eye boxes for ${blind.map((e) => e.file).slice(0, 6).join(", ")}${blind.length > 6 ? ", ..." : ""}: these never blink; give "eyes" in a frames.json (docs/formats/frames-manifest.md)\n`);
       if (!decoder) {
-        process.stdout.write(`  no latent decoder: transitions crossfade${generated ? "" : " (the decoder morphs only the generated faces; latents for your own drawings come in a later version)"}\n`);
+        const outline = resolve(source) === resolve(OUTLINE_DIR) || resolve(source) === resolve(OUTLINE_DIR, "frames.json");
+        const why = outline ? " (the decoder learnt the bold faces; the outline ones crossfade)" : " (the decoder morphs only the generated faces; latents for your own drawings come in a later version)";
+        process.stdout.write(`  no latent decoder: transitions crossfade${generated ? "" : why}\n`);
       } else if (!generated) {
         process.stdout.write(`  note: the decoder's latents are those of the generated faces, so transitions morph through them, not through your drawings\n`);
       }
@@ -145,14 +153,26 @@ export function addFaceCommands(program: Command): void {
         if (verdict) throw new UsageError(`${file}: section MODL: ${verdict}`);
       }
       const faces = new PackFaces(opened.pack);
+      // faces: transitions the way the firmware makes them: through the pack's decoder when it has
+      // one and this host can run it (the simulator's native addon), else crossfades.
+      let decoder: LatentDecoder | undefined;
+      let how = "crossfading (the pack has no latent decoder)";
+      if (p.modelLength > 0) {
+        try {
+          decoder = hostDecoder(p.bytes.subarray(p.modelOffset, p.modelOffset + p.modelLength), latentSize(p));
+          how = "morphing through the pack's latent decoder";
+        } catch (e) {
+          how = `crossfading (this host cannot run the pack's decoder: ${reason(e)})`;
+        }
+      }
       try {
         mkdirSync(o.output, { recursive: true });
       } catch (e) {
         throw new UsageError(`-o ${o.output}: cannot create the folder: ${reason(e)}`);
       }
       await writeFile(join(o.output, "contact-sheet.png"), (await photoSheetFor(file, faces)) ?? (await contactSheet(faces)));
-      await writeFile(join(o.output, "transitions.gif"), transitionsGif(faces));
-      process.stdout.write(`${join(o.output, "contact-sheet.png")}: rows fear, mad, joy, love, sad, surprise, power, calm; columns mild, medium, strong\n`);
-      process.stdout.write(`${join(o.output, "transitions.gif")}: calm, then each emotion at medium and strong, as the firmware animates them\n`);
+      await writeFile(join(o.output, "transitions.gif"), transitionsGif(faces, undefined, undefined, undefined, decoder));
+      process.stdout.write(`${join(o.output, "contact-sheet.png")}: rows fear, mad, joy, love, sad, surprise, power, calm; columns mild, medium, strong (labelled)\n`);
+      process.stdout.write(`${join(o.output, "transitions.gif")}: calm, then each emotion at medium and strong, as the firmware animates them, ${how}\n`);
     });
 }

@@ -6,12 +6,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { EMOTIONS } from "../../modules/emotion/names.js";
-import { eyeBoxes, expression } from "./face.js";
+import { eyeBoxes, expression, type FaceStyle } from "./face.js";
 import { framePng, renderFace } from "./render.js";
 import { REPO_ROOT } from "../lib/data.js";
 
 export const FRAMES_DIR = join(REPO_ROOT, "frames");
 export const DEFAULTS_DIR = join(FRAMES_DIR, "defaults");
+/** The outline style's keyframes (the bold style, the default, is in DEFAULTS_DIR). */
+export const OUTLINE_DIR = join(FRAMES_DIR, "defaults-outline");
 export const DEFAULT_PACK = join(FRAMES_DIR, "frames.bin");
 export const BAND_NAMES = ["mild", "medium", "strong"] as const;
 
@@ -29,16 +31,16 @@ export interface FramesManifest {
   entries: FramesManifestEntry[];
 }
 
-/** Renders the defaults into `dir` (PNG per keyframe plus frames.json); returns the manifest. */
-export async function generateDefaults(dir = DEFAULTS_DIR, onFrame?: () => void): Promise<FramesManifest> {
+/** Renders the defaults into `dir` (PNG per keyframe plus frames.json) in a style; returns the manifest. */
+export async function generateDefaults(dir = DEFAULTS_DIR, onFrame?: () => void, style: FaceStyle = "bold"): Promise<FramesManifest> {
   mkdirSync(dir, { recursive: true });
   const entries: FramesManifestEntry[] = [];
   for (const emotion of EMOTIONS) {
     for (let band = 0; band < 3; band++) {
       const p = expression(emotion, band);
       const file = `${emotion}-${BAND_NAMES[band]}.png`;
-      await writeFileAtomic(join(dir, file), await framePng(await renderFace(p)));
-      entries.push({ file, emotion, intensity: BAND_NAMES[band], eyes: eyeBoxes(p).map((b) => [b.x0, b.y0, b.x1, b.y1]) });
+      await writeFileAtomic(join(dir, file), await framePng(await renderFace(p, undefined, { style })));
+      entries.push({ file, emotion, intensity: BAND_NAMES[band], eyes: eyeBoxes(p, style).map((b) => [b.x0, b.y0, b.x1, b.y1]) });
       onFrame?.();
     }
   }

@@ -65,22 +65,27 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
 
 /**
  * Each emotion at full strength, as FACS action units (facts.md): happiness 6+12, sadness 1+4+15,
- * surprise 1+2+5+26, fear 1+2+4+5+7+20+26, anger 4+5+7+23, contempt/pride unilateral 12+14.
+ * surprise 1+2+5+26, fear 1+2+4+5+7+20+26, anger 4+5+7+23, pride unilateral 12 with lids lowered.
+ * The cue list per face is in docs/faces.md. The extras (blush, tear, sweat, hearts) are each
+ * emotion's signature and show at every intensity, so even a mild face names its emotion.
  */
 export const EXPRESSIONS: Readonly<Record<EmotionName, Partial<FaceParams>>> = {
-  fear: { browInner: 0.9, browOuter: 0.5, browPull: 0.7, eyeOpen: 1.28, lowerLid: 0.25, pupilSize: 0.7, mouthWidth: 1.4, mouthOpen: 0.35, mouthCurve: -0.35, sweat: 1 },
-  mad: { browInner: -1, browOuter: 0.35, browPull: 1, eyeOpen: 0.62, lidTilt: 0.85, lowerLid: 0.3, mouthCurve: -0.45, mouthWidth: 0.7 },
-  joy: { eyeOpen: 0.95, lowerLid: 0.65, browInner: 0.2, browOuter: 0.25, mouthCurve: 1, mouthOpen: 0.4, mouthWidth: 1.2 },
-  love: { eyeOpen: 0.8, lowerLid: 0.45, browInner: 0.35, mouthCurve: 0.75, mouthWidth: 0.85, blush: 1, heart: 1 },
-  sad: { browInner: 0.9, browOuter: -0.45, browPull: 0.35, eyeOpen: 0.62, lidTilt: -0.6, mouthCurve: -0.85, mouthWidth: 0.8, gazeY: 0.5, tear: 1 },
-  surprise: { browInner: 0.85, browOuter: 0.85, eyeOpen: 1.2, pupilSize: 0.75, mouthOpen: 1, mouthWidth: 0.55 },
-  power: { eyeOpen: 0.72, lidTilt: 0.2, browInner: -0.15, browOuter: 0.35, mouthCurve: 0.45, mouthSkew: 0.85, mouthWidth: 1 },
-  calm: { eyeOpen: 0.82, lowerLid: 0.12, mouthCurve: 0.28, mouthWidth: 0.8 },
+  fear: { browInner: 1, browOuter: 0.1, browPull: 0.85, eyeOpen: 1.25, lowerLid: 0.2, pupilSize: 0.62, mouthWidth: 0.9, mouthOpen: 0.8, mouthCurve: -1, sweat: 1 },
+  mad: { browInner: -1, browOuter: 1, browPull: 1, eyeOpen: 0.62, lidTilt: 1, lowerLid: 0.3, pupilSize: 0.9, mouthCurve: -0.7, mouthWidth: 0.75 },
+  joy: { eyeOpen: 1, lowerLid: 0.85, browInner: 0.35, browOuter: 0.45, pupilSize: 0.6, mouthCurve: 1, mouthOpen: 0.55, mouthWidth: 1.25 },
+  love: { eyeOpen: 0.9, lowerLid: 0.5, browInner: 0.45, browOuter: 0.15, mouthCurve: 0.8, mouthWidth: 0.8, blush: 1, heart: 1 },
+  sad: { browInner: 1, browOuter: -0.6, browPull: 0.45, eyeOpen: 0.7, lidTilt: -0.85, mouthCurve: -1, mouthWidth: 0.8, gazeY: 0.6, tear: 1 },
+  surprise: { browInner: 1, browOuter: 1, eyeOpen: 1.25, pupilSize: 0.68, mouthOpen: 1, mouthWidth: 0.5 },
+  power: { eyeOpen: 0.5, lidTilt: 0.15, lowerLid: 0.15, browInner: -0.4, browOuter: 0.5, browPull: 0.3, mouthCurve: 0.8, mouthSkew: 0.45, mouthWidth: 1.3 },
+  calm: { eyeOpen: 0.82, lowerLid: 0.12, mouthCurve: 0.3, mouthWidth: 0.8 },
 };
 
+/** The signature extras: drawn above 0.5, shown at full strength in every band. */
+export const EXTRAS = ["blush", "tear", "sweat", "heart"] as const;
+
 /** How far from neutral each intensity band goes, and its zoom (strong emotions fill the screen). */
-export const BAND_AMOUNT = [0.45, 0.75, 1] as const;
-export const BAND_ZOOM = [1, 1.06, 1.18] as const;
+export const BAND_AMOUNT = [0.6, 0.8, 1] as const;
+export const BAND_ZOOM = [1, 1.05, 1.12] as const;
 
 /** The face at blink stage `stage` (0..6): the eyes close by Cozmo's height factors (modules/face/blink.ts). */
 export function blinkStage(p: FaceParams, stage: number): FaceParams {
@@ -102,17 +107,44 @@ export function lerpParams(a: FaceParams, b: FaceParams, t: number): FaceParams 
 export function expression(emotion: EmotionName, band: number): FaceParams {
   const full: FaceParams = { ...NEUTRAL, ...EXPRESSIONS[emotion] };
   const p = lerpParams({ ...NEUTRAL }, full, BAND_AMOUNT[band]);
+  for (const k of EXTRAS) p[k] = full[k];
   p.zoom = BAND_ZOOM[band];
   return p;
 }
 
 const f = (x: number) => (Math.round(x * 100) / 100).toString();
 
-/** Screen geometry of the face before zoom. */
 /** The point the zoom grows from: between the eyes and the mouth. */
 const ZOOM_CY = 32;
 
-export const GEOMETRY = { eyeY: 29, eyeDX: 27, eyeRX: 15, eyeRY: 11, mouthY: 51, stroke: 1.9 } as const;
+/** Screen geometry of the face before zoom. */
+export const GEOMETRY = { eyeY: 29, eyeDX: 28, eyeRX: 15, eyeRY: 10, mouthY: 49, stroke: 1.9 } as const;
+
+/**
+ * Two drawing styles of the same face. Bold (the default): filled eyes with dark pupils and a
+ * highlight, 3 px brows and mouth, readable from a metre away on a 0.96" panel. Outline: the line
+ * sketch (about 2 px strokes, hollow eyes, lit pupils).
+ */
+export type FaceStyle = "bold" | "outline";
+export const FACE_STYLES: readonly FaceStyle[] = ["bold", "outline"];
+
+export interface SvgOptions {
+  style?: FaceStyle;
+  /** Extra border around the 128x64 screen (tests: ink there would be clipped on the panel). */
+  margin?: number;
+  /** Draw only one part (tests: where the brows and the eyes lie). */
+  only?: "eyes" | "brows";
+}
+
+const STROKES: Record<FaceStyle, { line: number; brow: number; lid: number }> = {
+  bold: { line: 3, brow: 3.2, lid: 2.4 },
+  outline: { line: GEOMETRY.stroke, brow: GEOMETRY.stroke * 1.25, lid: GEOMETRY.stroke },
+};
+
+/** Clear space between the lowest brow pixel and the top of the eye box, in pixels before zoom. */
+const BROW_GAP = 2.5;
+/** Ink keeps this far from the screen's edges at every zoom (breathing lifts the face one pixel). */
+const EDGE = 2;
 
 export interface EyeBox {
   x0: number;
@@ -121,17 +153,92 @@ export interface EyeBox {
   y1: number;
 }
 
-/** Bounding boxes of both eyes (lids and pupils included) on the 128x64 screen, clamped. */
-export function eyeBoxes(p: FaceParams): EyeBox[] {
+interface EyeShape {
+  side: number;
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+  open: number;
+  /** Upper lid: quadratic from (x0,u0) through control (cx,uTop) to (x1,u1); lower lid likewise. */
+  x0: number;
+  x1: number;
+  u0: number;
+  u1: number;
+  uTop: number;
+  lowerBase: number;
+  lc: number;
+  /** The visible eye's top and bottom (lid strokes included), before zoom. */
+  top: number;
+  bottom: number;
+}
+
+function quadAt(a: number, c: number, b: number, t: number): number {
+  return (1 - t) * (1 - t) * a + 2 * t * (1 - t) * c + t * t * b;
+}
+
+/** Where an eye's lids lie, and how far its visible part reaches up and down. */
+function eyeShape(p: FaceParams, side: number, lidStroke: number): EyeShape {
   const g = GEOMETRY;
+  const cx = 64 + side * g.eyeDX;
+  const cy = g.eyeY;
+  const rx = g.eyeRX;
   const ry = g.eyeRY * Math.max(1, p.eyeOpen);
+  const open = Math.max(0, Math.min(1, p.eyeOpen));
+  // Upper lid: a gentle arch that descends as the eye closes (faster at first, so half-open eyes
+  // look heavy-lidded); tilt lowers the inner (or outer) corner. Near closing the lower lid rises
+  // to meet it, so a closed eye is one line.
+  const inner = -side; // direction toward the nose
+  const uc = cy + ry * 0.2 - (ry * 1.2 + 2) * open * open;
+  const tiltAt = (x: number) => p.lidTilt * 0.45 * (x - cx) * inner;
+  const x0 = cx - rx - 3;
+  const x1 = cx + rx + 3;
+  const u0 = uc + tiltAt(x0);
+  const u1 = uc + tiltAt(x1);
+  const arch = 1 + open;
+  const closing = Math.max(0, 0.3 - open) / 0.3;
+  const lowerBase = cy + ry + 2 - closing * (cy + ry + 2 - (uc + arch / 2));
+  const lift = p.lowerLid * ry * 1.25 * (1 - closing);
+  const lc = lowerBase - 2 * lift;
+  const uTop = uc - arch;
+  let top = Infinity;
+  let bottom = -Infinity;
+  const half = lidStroke / 2;
+  for (let i = 0; i <= 60; i++) {
+    const x = cx - rx + (2 * rx * i) / 60;
+    const t = (x - x0) / (x1 - x0);
+    const e = ry * Math.sqrt(Math.max(0, 1 - ((x - cx) / rx) ** 2));
+    const lid = quadAt(u0, uTop, u1, t);
+    const low = quadAt(lowerBase, lc, lowerBase, t);
+    const hi = Math.max(cy - e, lid - half);
+    const lo = Math.min(cy + e, Math.max(low, lid) + half);
+    if (hi <= lo) {
+      top = Math.min(top, hi);
+      bottom = Math.max(bottom, lo);
+    }
+  }
+  if (top === Infinity) top = bottom = uc;
+  return { side, cx, cy, rx, ry, open, x0, x1, u0, u1, uTop, lowerBase, lc, top, bottom };
+}
+
+/** y before zoom -> y on screen, and back. */
+const zoomY = (y: number, z: number) => ZOOM_CY + (y - ZOOM_CY) * z;
+const unzoomY = (y: number, z: number) => ZOOM_CY + (y - ZOOM_CY) / z;
+
+/**
+ * Bounding boxes of both eyes on the 128x64 screen: every pixel the visible eye (lids, pupil,
+ * highlight) can light, nothing of the brows (they are laid out above the box, BROW_GAP clear).
+ * The animator squashes (blinks) and shifts (saccades) exactly these pixels.
+ */
+export function eyeBoxes(p: FaceParams, style: FaceStyle = "bold"): EyeBox[] {
   return [-1, 1].map((side) => {
-    const cx = 64 + side * g.eyeDX;
-    const box = [cx - g.eyeRX - 2, g.eyeY - ry - 2, cx + g.eyeRX + 2, g.eyeY + ry + 2].map((v, i) => {
-      const c = i % 2 === 0 ? 64 : ZOOM_CY;
-      return Math.round(c + (v - c) * p.zoom);
-    });
-    return { x0: clampInt(box[0], 0, 127), y0: clampInt(box[1], 0, 63), x1: clampInt(box[2], 0, 127), y1: clampInt(box[3], 0, 63) };
+    const e = eyeShape(p, side, STROKES[style].lid);
+    const z = p.zoom;
+    const x0 = Math.floor(64 + (e.cx - e.rx - 1 - 64) * z);
+    const x1 = Math.ceil(64 + (e.cx + e.rx + 1 - 64) * z);
+    const y0 = Math.floor(zoomY(e.top - 1, z));
+    const y1 = Math.ceil(zoomY(e.bottom + 1, z));
+    return { x0: clampInt(x0, 0, 127), y0: clampInt(y0, 0, 63), x1: clampInt(x1, 0, 127), y1: clampInt(y1, 0, 63) };
   });
 }
 
@@ -139,95 +246,124 @@ function clampInt(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Math.round(v)));
 }
 
-/** The face as an SVG document, white ink on black, 128x64. */
-export function faceSvg(p: FaceParams): string {
-  const g = GEOMETRY;
-  const sw = g.stroke;
+/** The face as an SVG document, white ink on black, 128x64 (plus `margin` all round). */
+export function faceSvg(p: FaceParams, options: SvgOptions = {}): string {
+  const style = options.style ?? "bold";
+  const bold = style === "bold";
+  const s = STROKES[style];
+  const z = p.zoom;
   const parts: string[] = [];
   const defs: string[] = [];
-  const ry = g.eyeRY * Math.max(1, p.eyeOpen);
-  const open = Math.max(0, Math.min(1, p.eyeOpen));
+  const want = (part: "eyes" | "brows" | "rest") => options.only === undefined || options.only === part;
+  // The highest and lowest a line's centre may go (before zoom) so the stroke stays on screen.
+  const topLimit = (stroke: number) => unzoomY(EDGE + stroke / 2, z);
+  const bottomLimit = (stroke: number) => unzoomY(63 - EDGE - stroke / 2, z);
   for (const side of [-1, 1]) {
     const id = side < 0 ? "l" : "r";
-    const cx = 64 + side * g.eyeDX;
-    const cy = g.eyeY;
-    const rx = g.eyeRX;
-    // Upper lid: a gentle arch that descends as the eye closes (faster at first, so half-open eyes
-    // look heavy-lidded); tilt lowers the inner (or outer) corner. Near closing the lower lid rises
-    // to meet it, so a closed eye is one line.
-    const inner = -side; // direction toward the nose
-    const uc = cy + ry * 0.2 - (ry * 1.2 + 2) * open * open;
-    const tiltAt = (x: number) => p.lidTilt * 0.45 * (x - cx) * inner;
-    const x0 = cx - rx - 3;
-    const x1 = cx + rx + 3;
-    const u0 = uc + tiltAt(x0);
-    const u1 = uc + tiltAt(x1);
-    const arch = 1 + open;
-    const closing = Math.max(0, 0.3 - open) / 0.3;
-    const lowerBase = cy + ry + 2 - closing * (cy + ry + 2 - (uc + arch / 2));
-    const lift = p.lowerLid * ry * 1.25 * (1 - closing);
-    const lc = lowerBase - 2 * lift;
-    const upper = `M${f(x0)} ${f(u0)} Q${f(cx)} ${f(uc - arch)} ${f(x1)} ${f(u1)}`;
+    const e = eyeShape(p, side, s.lid);
+    const { cx, cy, rx, ry, x0, x1, u0, u1, uTop, lowerBase, lc } = e;
+    const inner = -side;
+    const upper = `M${f(x0)} ${f(u0)} Q${f(cx)} ${f(uTop)} ${f(x1)} ${f(u1)}`;
     const lower = `M${f(x0)} ${f(lowerBase)} Q${f(cx)} ${f(lc)} ${f(x1)} ${f(lowerBase)}`;
-    defs.push(`<clipPath id="lid${id}"><path d="${upper} L${f(x1)} ${f(lowerBase)} Q${f(cx)} ${f(lc)} ${f(x0)} ${f(lowerBase)} Z"/></clipPath>`);
+    const lidRegion = `${upper} L${f(x1)} ${f(lowerBase)} Q${f(cx)} ${f(lc)} ${f(x0)} ${f(lowerBase)} Z`;
+    defs.push(`<clipPath id="lid${id}"><path d="${lidRegion}"/></clipPath>`);
     defs.push(`<clipPath id="eye${id}"><ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx)}" ry="${f(ry)}"/></clipPath>`);
-    // Eye outline where the lids leave it visible; the lid lines inside the eye; the pupil.
-    parts.push(`<g clip-path="url(#lid${id})"><ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx - sw / 2)}" ry="${f(ry - sw / 2)}" fill="none" stroke="#fff" stroke-width="${f(sw)}"/></g>`);
-    parts.push(`<g clip-path="url(#eye${id})"><path d="${upper}" fill="none" stroke="#fff" stroke-width="${f(sw)}"/><path d="${lower}" fill="none" stroke="#fff" stroke-width="${f(sw)}"/></g>`);
     const px = cx + p.gazeX * rx * 0.45;
     const py = cy + p.gazeY * ry * 0.35;
-    const pr = 0.42 * g.eyeRY * p.pupilSize;
-    const pupil =
-      p.heart > 0.5
-        ? `<path d="${heartPath(px, py, pr * 1.25)}" fill="#fff"/>`
-        : `<circle cx="${f(px)}" cy="${f(py)}" r="${f(pr)}" fill="#fff"/>`;
-    parts.push(`<g clip-path="url(#eye${id})"><g clip-path="url(#lid${id})">${pupil}</g></g>`);
-    // Brow: from inner to outer end, raised (AU1, AU2), lowered and pulled together (AU4).
-    const browY = cy - ry - 6;
-    const bi = [cx + inner * (rx * 0.75 - p.browPull * 3), browY - p.browInner * 6 + p.browPull * 2];
-    const bo = [cx - inner * rx * 0.95, browY - p.browOuter * 5];
-    // The arch flattens as the brows pull together, so an angry brow is a straight slash.
+    const pr = (bold ? 0.5 : 0.42) * GEOMETRY.eyeRY * p.pupilSize;
+    if (want("eyes")) {
+      if (bold) {
+        // A filled eye between the lids, a dark pupil (or heart) with a lit highlight, and the
+        // upper lid as a thick line so a closed eye is still a bold stroke.
+        const hr = Math.max(1.4, pr * 0.34);
+        const pupil = p.heart > 0.5 ? `<path d="${heartPath(px, py, pr * 1.3)}" fill="#000"/>` : `<circle cx="${f(px)}" cy="${f(py)}" r="${f(pr)}" fill="#000"/>`;
+        const glint = `<circle cx="${f(px - pr * 0.42)}" cy="${f(py - pr * 0.42)}" r="${f(hr)}" fill="#fff"/>`;
+        parts.push(`<g clip-path="url(#eye${id})"><g clip-path="url(#lid${id})"><ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx)}" ry="${f(ry)}" fill="#fff"/>${pupil}${glint}</g>`);
+        parts.push(`<path d="${upper}" fill="none" stroke="#fff" stroke-width="${f(s.lid)}"/></g>`);
+      } else {
+        // Eye outline where the lids leave it visible; the lid lines inside the eye; a lit pupil.
+        parts.push(`<g clip-path="url(#lid${id})"><ellipse cx="${f(cx)}" cy="${f(cy)}" rx="${f(rx - s.line / 2)}" ry="${f(ry - s.line / 2)}" fill="none" stroke="#fff" stroke-width="${f(s.line)}"/></g>`);
+        parts.push(`<g clip-path="url(#eye${id})"><path d="${upper}" fill="none" stroke="#fff" stroke-width="${f(s.lid)}"/><path d="${lower}" fill="none" stroke="#fff" stroke-width="${f(s.lid)}"/></g>`);
+        const pupil = p.heart > 0.5 ? `<path d="${heartPath(px, py, pr * 1.25)}" fill="#fff"/>` : `<circle cx="${f(px)}" cy="${f(py)}" r="${f(pr)}" fill="#fff"/>`;
+        parts.push(`<g clip-path="url(#eye${id})"><g clip-path="url(#lid${id})">${pupil}</g></g>`);
+      }
+    }
+    // Brow: from inner to outer end, raised (AU1, AU2), lowered and pulled together (AU4). It stays
+    // above the eye box (so blinks and saccades never carry a piece of it) and below the top edge.
+    const browY = cy - ry - 5;
+    const bi = [cx + inner * (rx * 0.75 - p.browPull * 3), browY - p.browInner * 5 + p.browPull * 2];
+    const bo = [cx - inner * rx * 0.95, browY - p.browOuter * 4];
     const bc = [cx + inner * rx * 0.1, (bi[1] + bo[1]) / 2 - 3 * (1 - p.browPull)];
-    parts.push(`<path d="M${f(bi[0])} ${f(bi[1])} Q${f(bc[0])} ${f(bc[1])} ${f(bo[0])} ${f(bo[1])}" fill="none" stroke="#fff" stroke-width="${f(sw * 1.25)}" stroke-linecap="round"/>`);
+    const low = e.top - 1 - BROW_GAP - s.brow / 2;
+    const high = topLimit(s.brow);
+    // Lift the whole brow (its slant kept) until its lower end clears the eye, then keep the ends
+    // on screen.
+    const excess = Math.max(bi[1], bo[1]) - low;
+    if (excess > 0) for (const pt of [bi, bo, bc]) pt[1] -= excess;
+    for (const pt of [bi, bo]) pt[1] = Math.max(high, Math.min(low, pt[1]));
+    // The curve's highest point is a quarter of each end and half the control: keep it on screen.
+    bc[1] = Math.min(low, Math.max(bc[1], (4 * high - bi[1] - bo[1]) / 2));
+    if (want("brows")) parts.push(`<path d="M${f(bi[0])} ${f(bi[1])} Q${f(bc[0])} ${f(bc[1])} ${f(bo[0])} ${f(bo[1])}" fill="none" stroke="#fff" stroke-width="${f(s.brow)}" stroke-linecap="round"/>`);
+    if (!want("rest")) continue;
     if (p.blush > 0.5) {
       for (let k = 0; k < 3; k++) {
-        const bx = cx - side * 4 + (k - 1) * 4;
-        const by = cy + ry + 5;
-        parts.push(`<path d="M${f(bx + 1.5)} ${f(by - 1.5)} L${f(bx - 1.5)} ${f(by + 1.5)}" stroke="#fff" stroke-width="1.2" stroke-linecap="round"/>`);
+        const bx = cx - side * 4 + (k - 1) * 4.5;
+        const by = e.bottom + 4;
+        parts.push(`<path d="M${f(bx + 1.5)} ${f(by - 1.5)} L${f(bx - 1.5)} ${f(by + 1.5)}" stroke="#fff" stroke-width="${bold ? 1.8 : 1.2}" stroke-linecap="round"/>`);
       }
     }
     if (p.tear > 0.5 && side > 0) {
-      const tx = cx - inner * rx * 0.55;
-      const ty = cy + ry + 4;
-      parts.push(`<path d="M${f(tx)} ${f(ty)} Q${f(tx + 3)} ${f(ty + 6)} ${f(tx)} ${f(ty + 7)} Q${f(tx - 3)} ${f(ty + 6)} ${f(tx)} ${f(ty)} Z" fill="#fff"/>`);
+      // A drop 6 px wide and 9 tall under the outer half of the eye.
+      const tx = cx - inner * rx * 0.5;
+      const ty = e.bottom + 1.5;
+      parts.push(`<path d="M${f(tx)} ${f(ty)} C${f(tx + 1)} ${f(ty + 3)} ${f(tx + 3.2)} ${f(ty + 4.5)} ${f(tx + 3.2)} ${f(ty + 6.3)} C${f(tx + 3.2)} ${f(ty + 8.2)} ${f(tx + 1.8)} ${f(ty + 9)} ${f(tx)} ${f(ty + 9)} C${f(tx - 1.8)} ${f(ty + 9)} ${f(tx - 3.2)} ${f(ty + 8.2)} ${f(tx - 3.2)} ${f(ty + 6.3)} C${f(tx - 3.2)} ${f(ty + 4.5)} ${f(tx - 1)} ${f(ty + 3)} ${f(tx)} ${f(ty)} Z" fill="#fff"/>`);
     }
     if (p.sweat > 0.5 && side > 0) {
-      const sx = cx + rx + 7;
-      const sy = cy - ry + 1;
-      parts.push(`<path d="M${f(sx)} ${f(sy)} Q${f(sx + 4)} ${f(sy + 7)} ${f(sx)} ${f(sy + 9)} Q${f(sx - 4)} ${f(sy + 7)} ${f(sx)} ${f(sy)} Z" fill="none" stroke="#fff" stroke-width="1.4"/>`);
+      const sx = cx + rx + 6;
+      const sy = Math.max(topLimit(0), cy - ry);
+      const d = `M${f(sx)} ${f(sy)} Q${f(sx + 5.5)} ${f(sy + 7.5)} ${f(sx)} ${f(sy + 10)} Q${f(sx - 5.5)} ${f(sy + 7.5)} ${f(sx)} ${f(sy)} Z`;
+      parts.push(bold ? `<path d="${d}" fill="#fff"/>` : `<path d="${d}" fill="none" stroke="#fff" stroke-width="1.4"/>`);
     }
   }
-  // Mouth: corners up or down (AU12/AU15), width (AU20/AU23), skew (unilateral AU12), jaw drop (AU26).
-  const my = g.mouthY;
+  if (want("rest")) parts.push(mouthSvg(p, s.line, bottomLimit(s.line)));
+  const m = options.margin ?? 0;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${128 + 2 * m}" height="${64 + 2 * m}" viewBox="${-m} ${-m} ${128 + 2 * m} ${64 + 2 * m}">` +
+    `<defs>${defs.join("")}</defs><rect x="${-m}" y="${-m}" width="${128 + 2 * m}" height="${64 + 2 * m}" fill="#000"/>` +
+    `<g transform="translate(64 ${ZOOM_CY}) scale(${f(z)}) translate(-64 -${ZOOM_CY})">${parts.join("")}</g></svg>`
+  );
+}
+
+/**
+ * Mouth: corners up or down (AU12/AU15), width (AU20/AU23), skew (unilateral AU12), jaw drop
+ * (AU26). An open mouth is two cubic lips: a narrow one has vertical tangents at the corners (a
+ * round O), a wide one pointed corners (a grin); its lower lip stops above the bottom edge.
+ */
+function mouthSvg(p: FaceParams, sw: number, bottom: number): string {
+  const my = GEOMETRY.mouthY;
   const hw = 13 * p.mouthWidth;
   const lcY = my - p.mouthCurve * 4.5 + p.mouthSkew * 1;
   const rcY = my - p.mouthCurve * 4.5 - p.mouthSkew * 4;
   const mx = 64 + p.mouthSkew * 3;
-  const curve = my + p.mouthCurve * 5;
-  const left = `${f(mx - hw)} ${f(lcY)}`;
-  const right = `${f(mx + hw)} ${f(rcY)}`;
-  if (p.mouthOpen > 0.08) {
-    const upperC = curve - p.mouthOpen * 3 - (p.mouthWidth < 0.7 ? p.mouthOpen * 7 : 0);
-    const lowerC = curve + p.mouthOpen * 11;
-    parts.push(`<path d="M${left} Q${f(mx)} ${f(upperC)} ${right} Q${f(mx)} ${f(lowerC)} ${left} Z" fill="#000" stroke="#fff" stroke-width="${f(sw)}" stroke-linejoin="round"/>`);
-  } else {
-    parts.push(`<path d="M${left} Q${f(mx)} ${f(curve)} ${right}" fill="none" stroke="#fff" stroke-width="${f(sw)}" stroke-linecap="round"/>`);
+  const lx = mx - hw;
+  const rx = mx + hw;
+  if (p.mouthOpen <= 0.08) {
+    const curve = my + p.mouthCurve * 5;
+    return `<path d="M${f(lx)} ${f(lcY)} Q${f(mx)} ${f(curve)} ${f(rx)} ${f(rcY)}" fill="none" stroke="#fff" stroke-width="${f(sw)}" stroke-linecap="round"/>`;
   }
-  const z = p.zoom;
+  const cornerY = (lcY + rcY) / 2;
+  const mid = cornerY + p.mouthCurve * 4.5;
+  const narrow = Math.max(0, Math.min(1, (0.85 - p.mouthWidth) / 0.3));
+  const upMid = mid - p.mouthOpen * (2 + 5 * narrow);
+  const downMid = Math.min(bottom, mid + p.mouthOpen * (7 + 1 * narrow));
+  // A cubic with both controls at height c reaches 3/4 of the way from its ends to c.
+  const ctrl = (m: number) => cornerY + (m - cornerY) / 0.75;
+  const inset = hw * 0.45 * (1 - narrow);
+  const up = ctrl(upMid);
+  const down = ctrl(downMid);
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="64" viewBox="0 0 128 64">` +
-    `<defs>${defs.join("")}</defs><rect width="128" height="64" fill="#000"/>` +
-    `<g transform="translate(64 ${ZOOM_CY}) scale(${f(z)}) translate(-64 -${ZOOM_CY})">${parts.join("")}</g></svg>`
+    `<path d="M${f(lx)} ${f(lcY)} C${f(lx + inset)} ${f(up)} ${f(rx - inset)} ${f(up)} ${f(rx)} ${f(rcY)} ` +
+    `C${f(rx - inset)} ${f(down)} ${f(lx + inset)} ${f(down)} ${f(lx)} ${f(lcY)} Z" fill="#000" stroke="#fff" stroke-width="${f(sw)}" stroke-linejoin="round"/>`
   );
 }
 

@@ -4,7 +4,7 @@
  * SSD1306 page packing.
  */
 import sharp from "sharp";
-import { faceSvg, type FaceParams } from "./face.js";
+import { faceSvg, type FaceParams, type SvgOptions } from "./face.js";
 import { BAYER4 } from "../../modules/face/raster.js";
 
 export const W = 128;
@@ -13,9 +13,12 @@ export const H = 64;
 export type OneBit = { mode: "threshold"; level: number } | { mode: "bayer" } | { mode: "floyd" };
 
 /** Grey 128x64 of a face, 0 black .. 255 white ink. */
-export async function faceGrey(p: FaceParams): Promise<Uint8Array> {
-  const { data } = await sharp(Buffer.from(faceSvg(p)), { density: 72 }).resize(W, H).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return new Uint8Array(data.buffer, data.byteOffset, W * H);
+export async function faceGrey(p: FaceParams, options: SvgOptions = {}): Promise<Uint8Array> {
+  const m = options.margin ?? 0;
+  const w = W + 2 * m;
+  const h = H + 2 * m;
+  const { data } = await sharp(Buffer.from(faceSvg(p, options)), { density: 72 }).resize(w, h).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, w * h);
 }
 
 /** 1 bit per pixel (0/1 per byte), row-major. */
@@ -58,8 +61,8 @@ export function unpack(frame: Uint8Array): Uint8Array {
   return bits;
 }
 
-export async function renderFace(p: FaceParams, how?: OneBit): Promise<Uint8Array> {
-  return pack(toOneBit(await faceGrey(p), how));
+export async function renderFace(p: FaceParams, how?: OneBit, options: SvgOptions = {}): Promise<Uint8Array> {
+  return pack(toOneBit(await faceGrey(p, { ...options, margin: 0 }), how));
 }
 
 /** A 1-bit PNG of a frame (white ink on black), scaled up by `scale`. */
