@@ -21,6 +21,7 @@ import { Animator } from "../face/animator.js";
 import SSD1306, { type I2CClass } from "../display/ssd1306.js";
 import { PROFILE_NAME, parseConfig, type Config } from "./config.js";
 import { decodeSaved } from "./saved.js";
+import { emptyBehaviour, loadBehaviour, type Behaviour } from "./behaviour.js";
 
 /** What a host has before anything is checked. */
 export interface BootInputs {
@@ -55,6 +56,8 @@ export interface RobotParts {
   readonly display: SSD1306;
   /** Stimulus indices of the button's presses, in turn (empty: no button). */
   readonly buttonStimuli: readonly number[];
+  /** Reflexes, sleep and sensor mapping (behaviour.json), or a table that does nothing. */
+  readonly behaviour: Behaviour;
 }
 
 export function boot(inputs: BootInputs): RobotParts {
@@ -122,8 +125,17 @@ export function boot(inputs: BootInputs): RobotParts {
     }
   }
 
+  // Behaviour on top of the mood (behaviour.json): a missing or bad table only loses the reflexes.
+  let behaviour: Behaviour;
+  try {
+    behaviour = loadBehaviour(json("behaviour.json"), "behaviour.json", catalog);
+  } catch (err) {
+    trace(`moodface: ${(err as Error).message}; no reflexes, sleep or sensor stimuli\n`);
+    behaviour = emptyBehaviour(catalog);
+  }
+
   trace(`moodface: profile ${engine.profile.name}, ${catalog.names.length} stimuli, ${faces.count} keyframes, transitions ${decoder ? "morph through the latent decoder" : "crossfade"}\n`);
-  return { config, engine, faces, packError, decoderError, decoder, animator, display, buttonStimuli };
+  return { config, engine, faces, packError, decoderError, decoder, animator, display, buttonStimuli, behaviour };
 }
 
 /** The pack's decoder, opened and checked against the pack's latents, or why not. */

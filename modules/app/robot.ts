@@ -19,6 +19,7 @@ import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
 import type { Config } from "./config.js";
 import { encodeSaved } from "./saved.js";
+import { Reactions, gazeOf } from "./behaviour.js";
 
 export interface RobotHost extends BootInputs {
   save(bytes: Uint8Array): void;
@@ -42,6 +43,10 @@ export class Robot {
   readonly packError: string;
   /** The latent decoder morphing the transitions, if the pack has one and the host can run it. */
   readonly decoder: LatentDecoder | undefined;
+  /** Reflexes, sleep and looks (behaviour.json) played on the animator. */
+  readonly reactions: Reactions;
+  /** What the last stimulus did to the face (behaviour.ts DID_*). */
+  lastReaction = 0;
   private readonly host: RobotHost;
   private readonly buttonStimuli: readonly number[];
   private readonly viewFrame = new Uint8Array(FRAME_BYTES);
@@ -65,6 +70,7 @@ export class Robot {
     this.animator = parts.animator;
     this.display = parts.display;
     this.buttonStimuli = parts.buttonStimuli;
+    this.reactions = new Reactions(parts.behaviour, parts.animator);
   }
 
   /** Advances everything to time `now` (ms, the host's clock) and puts the frame on the panel. */
@@ -88,6 +94,7 @@ export class Robot {
       drawLevels(this.viewFrame, s);
       frame = this.viewFrame;
     } else {
+      this.reactions.tick(now, s);
       frame = this.animator.update(now, s);
     }
     if (this.display.height < 64) {
@@ -125,6 +132,7 @@ export class Robot {
     const code = decodeStimulus(bytes, length, e.catalog.names.length, e.catalog.tags.length, m);
     if (code !== 0) return encodeError(reply, code, m.errorAt);
     e.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
+    this.react(m.stimulus, m.intensity, m.direction);
     return encodeAck(reply, m.stimulus);
   }
 
@@ -134,8 +142,21 @@ export class Robot {
     if (list.length === 0) return -1;
     const s = list[this.presses++ % list.length];
     this.engine.stimulate(s, ONE);
+    this.react(s, ONE, -1);
     this.host.trace(`moodface: button: ${this.engine.catalog.names[s]}\n`);
     return s;
+  }
+
+  /** A stimulus from the robot's own senses (modules/sensors), Q8.24 intensity. */
+  sense(stimulus: number, intensity: number): void {
+    if (this.engine.stimulate(stimulus, intensity)) this.react(stimulus, intensity, -1);
+  }
+
+  /** The face's answer to a stimulus just applied: reflex, sleep or waking, a look toward its direction (0..255, or -1). */
+  private react(stimulus: number, intensity: number, direction: number): void {
+    const now = this.lastFrame < 0 ? 0 : this.lastFrame;
+    const g = direction >= 0 ? gazeOf(direction) : 0;
+    this.lastReaction = this.reactions.stimulus(stimulus, intensity, now, direction >= 0, g, 0);
   }
 
   /** The STATE notification for apps. */
