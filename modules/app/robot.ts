@@ -19,7 +19,8 @@ import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
 import type { Config } from "./config.js";
 import { encodeSaved } from "./saved.js";
-import { Reactions, gazeOf } from "./behaviour.js";
+import { Reactions, SENSOR_EVENTS, gazeOf } from "./behaviour.js";
+import type { Senses } from "../sensors/senses.js";
 
 export interface RobotHost extends BootInputs {
   save(bytes: Uint8Array): void;
@@ -45,6 +46,8 @@ export class Robot {
   readonly decoder: LatentDecoder | undefined;
   /** Reflexes, sleep and looks (behaviour.json) played on the animator. */
   readonly reactions: Reactions;
+  /** The touch pad and IMU (config.sensors); poll() reads them. */
+  readonly senses: Senses;
   /** What the last stimulus did to the face (behaviour.ts DID_*). */
   lastReaction = 0;
   private readonly host: RobotHost;
@@ -71,6 +74,21 @@ export class Robot {
     this.display = parts.display;
     this.buttonStimuli = parts.buttonStimuli;
     this.reactions = new Reactions(parts.behaviour, parts.animator);
+    this.senses = parts.senses;
+  }
+
+  /**
+   * Reads the sensors due at `now` (the host's clock: main.ts and the simulator call it every
+   * senses.periodMs) and gives each sensor event its stimulus from the behaviour table.
+   */
+  poll(now: number): void {
+    const t = this.reactions.table;
+    for (let ev = this.senses.poll(now); ev >= 0; ev = this.senses.poll(now)) {
+      const s = t.sensorStimulus[ev];
+      if (s < 0) continue;
+      this.sense(s, t.sensorIntensity[ev]);
+      this.host.trace(`moodface: ${SENSOR_EVENTS[ev]}: ${this.engine.catalog.names[s]}\n`);
+    }
   }
 
   /** Advances everything to time `now` (ms, the host's clock) and puts the frame on the panel. */

@@ -15,7 +15,7 @@ import { buildSync } from "esbuild";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { profileDocument } from "../engine/documents.js";
 import { BAND_NAMES } from "../faces/defaults.js";
-import { createSimHost, type SimHost } from "./host.js";
+import { createSimHost, pollSenses, type SimHost } from "./host.js";
 import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
 import { shippedProfileNames } from "../lib/data.js";
 import { serveApp } from "../app/serve.js";
@@ -193,6 +193,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   let nextWall = performance.now();
   const tick = () => {
     if (!running) return;
+    pollSenses(robot, host, t, t + FRAME_MS); // touch pad and IMU at their own rate
     t += FRAME_MS;
     robot.frame(t);
     const clocks = host.bus.counters.clocks - clocksLastFrame;
