@@ -132,6 +132,14 @@ export const DID_REFLEX = 1;
 export const DID_SLEEP = 2;
 export const DID_WAKE = 3;
 
+/** The face's reaction in words, for event logs: a reflex's name, "fell asleep", "woke up", or "". */
+export function reactionText(did: number, animator: Animator): string {
+  if (did === DID_REFLEX && animator.reflexing >= 0) return REFLEXES[animator.reflexing].replace("_", " ");
+  if (did === DID_SLEEP) return "fell asleep";
+  if (did === DID_WAKE) return animator.reflexing >= 0 ? `woke up with a ${REFLEXES[animator.reflexing].replace("_", " ")}` : "woke up";
+  return "";
+}
+
 /**
  * Plays the table on the animator: reflexes at a stimulus's onset, sleep on a sleep stimulus or
  * after idleMs without any stimulus while arousal is low, waking (with wakeReflex) on a wake

@@ -50,6 +50,8 @@ export class Robot {
   readonly senses: Senses;
   /** What the last stimulus did to the face (behaviour.ts DID_*). */
   lastReaction = 0;
+  /** Called after every stimulus applied (link, button, sensors) with what the face did (DID_*): the simulator's event log. */
+  onStimulus: ((stimulus: number, intensity: number, reaction: number) => void) | undefined;
   private readonly host: RobotHost;
   private readonly buttonStimuli: readonly number[];
   private readonly viewFrame = new Uint8Array(FRAME_BYTES);
@@ -175,6 +177,7 @@ export class Robot {
     const now = this.lastFrame < 0 ? 0 : this.lastFrame;
     const g = direction >= 0 ? gazeOf(direction) : 0;
     this.lastReaction = this.reactions.stimulus(stimulus, intensity, now, direction >= 0, g, 0);
+    if (this.onStimulus) this.onStimulus(stimulus, intensity, this.lastReaction);
   }
 
   /** The STATE notification for apps. */
