@@ -132,4 +132,22 @@ describe("reactions", () => {
     robot.sense(idx("touch"), ONE);
     expect(robot.animator.asleep).toBe(false);
   });
+
+  test("boot: a missing or bad behaviour.json is traced once and the robot runs without reflexes", () => {
+    for (const [text, line] of [
+      [undefined, "moodface: behaviour.json: missing; no reflexes, sleep or sensor stimuli\n"],
+      [JSON.stringify({ ...base, version: 2 }), "moodface: behaviour.json: version: this firmware reads version 1, the file has 2; no reflexes, sleep or sensor stimuli\n"],
+    ] as const) {
+      const traces: string[] = [];
+      const host = createSimHost({ framesFile: join(REPO_ROOT, "frames", "frames.bin"), now: () => 0, trace: (m) => traces.push(m) });
+      const robot = new Robot({ ...host, text: (n: string) => (n === "behaviour.json" ? text : host.text(n)) });
+      robot.frame(0);
+      expect(traces.filter((l) => l.includes("behaviour.json"))).toEqual([line]);
+      const msg = new Uint8Array(20);
+      robot.receive(msg, encodeStimulus(msg, idx("hit"), 255), new Uint8Array(4));
+      robot.frame(33);
+      expect(robot.animator.reflexing).toBe(-1);
+      expect(robot.engine.state.timeMs).toBeGreaterThan(0);
+    }
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import WebSocket from "ws";
+import { chromium } from "playwright-core";
 import { startSim, type Sim } from "../../tools/sim/server.js";
 import { encodeStimulus } from "../../modules/link/codec.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
@@ -52,6 +53,25 @@ describe("simulator: event log and sensors", () => {
     expect((await fetch(sim.url + "sense?what=drop", { method: "POST" })).status).toBe(200);
     expect(await until(() => events.some((e) => e.stimulus === "hit" && e.text.startsWith("hit 1.00")))).toBe(true);
     expect(sim.robot.senses.samples).toBeGreaterThan(0);
+  });
+
+  test("the page: the sensor buttons poke the robot and the log and the chart markers show what happened", async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+      const problems: string[] = [];
+      page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+      page.on("pageerror", (e) => problems.push(e.message));
+      await page.goto(sim.url);
+      await page.waitForFunction(() => (window as any).moodface?.ready);
+      await page.click('#sensors button[data-sense="shake"]');
+      await page.waitForFunction(() => (window as any).moodfaceEvents.log.some((l: string) => l.startsWith("threat 0.70")), undefined, { timeout: 20_000 });
+      expect(await page.locator("#event-log li").first().textContent()).toMatch(/^threat 0\.70: .*; startle$/);
+      expect(await page.evaluate(() => (window as any).moodfaceEvents.marks.some((m: any) => m.label === "threat"))).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   test("/sense refuses other methods, unknown gestures and pages from other sites", async () => {
