@@ -60,6 +60,9 @@ export interface MPU6050Configuration {
 export default class MPU6050 {
   private readonly io: I2CReader;
   private readonly command = new Uint8Array(2);
+  /** The register pointer alone, and one byte to read into: no views made per sample. */
+  private readonly pointer = new Uint8Array(1);
+  private readonly one = new Uint8Array(1);
   private readonly raw = new Uint8Array(14);
   private readonly out: MotionSample = { ax: 0, ay: 0, az: 0, gx: 0, gy: 0, gz: 0 };
   private accelShift = 14;
@@ -102,8 +105,8 @@ export default class MPU6050 {
   /** Reads accelerometer and gyroscope in one burst; returns the same object each time. */
   sample(): MotionSample {
     const r = this.raw;
-    this.command[0] = ACCEL_XOUT_H;
-    this.io.write(this.command.subarray(0, 1), false);
+    this.pointer[0] = ACCEL_XOUT_H;
+    this.io.write(this.pointer, false);
     this.io.read(r);
     const o = this.out;
     // raw * 1000 / 2^(14 - range) mg; raw * 500 / 2^16 ~ raw / 131.07 dps at 250 dps.
@@ -121,10 +124,10 @@ export default class MPU6050 {
   }
 
   private readRegister(reg: number): number {
-    this.command[0] = reg;
-    this.io.write(this.command.subarray(0, 1), false);
-    this.io.read(this.raw.subarray(0, 1));
-    return this.raw[0];
+    this.pointer[0] = reg;
+    this.io.write(this.pointer, false);
+    this.io.read(this.one);
+    return this.one[0];
   }
 
   private writeRegister(reg: number, value: number): void {
