@@ -42,7 +42,8 @@ describe("simulator: event log and sensors", () => {
     ws.send(m.slice(0, encodeStimulus(m, sim.robot.engine.stimulusIndex("hit"), 204)));
     expect(await until(() => events.some((e) => e.stimulus === "hit"))).toBe(true);
     const e = events.find((x) => x.stimulus === "hit")!;
-    expect(e.text).toMatch(/^hit 0\.80: \w+ (rose|fell) to \d\.\d\d(, \w+ (still|now) leads| and now leads); flinch$/);
+    // From calm, a hit makes mad rise (the sentence compares with the state before the stimulus landed).
+    expect(e.text).toMatch(/^hit 0\.80: mad rose to \d\.\d\d(, \w+ (still|now) leads| and now leads); flinch$/);
   });
 
   test("POST /sense: touch and a drop reach the robot through its drivers and show as events", async () => {

@@ -197,10 +197,15 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   robot.onStimulus = (s, intensity, did) => {
     if (pending.length >= 32) pending.shift();
     const e = robot.engine;
-    pending.push({ t, stimulus: e.catalog.names[s], intensity: intensity / ONE, before: Array.from(e.state.probabilities, (q) => q / ONE), dominant: e.state.dominant, reaction: reactionText(did, robot.animator) });
+    // "Before" is the last frame's state: the engine's readout already shows the stimulus.
+    pending.push({ t, stimulus: e.catalog.names[s], intensity: intensity / ONE, before: lastProbabilities.slice(), dominant: lastDominant, reaction: reactionText(did, robot.animator) });
   };
+  let lastProbabilities = Array.from(robot.engine.state.probabilities, (q) => q / ONE);
+  let lastDominant = robot.engine.state.dominant;
   const settle = () => {
     const e = robot.engine;
+    lastProbabilities = Array.from(e.state.probabilities, (q) => q / ONE);
+    lastDominant = e.state.dominant;
     while (pending.length && t - pending[0].t >= EVENT_SETTLE_MS) {
       const p = pending.shift()!;
       const after = Array.from(e.state.probabilities, (q) => q / ONE);
