@@ -25,6 +25,7 @@ const store = new StateStore(preferenceStore(Preference, DOMAIN), { trace: (m) =
 const host: RobotHost = {
   config,
   i2c: { ...device.I2C.default, io: device.io.I2C },
+  digital: device.io.Digital,
   resource: (name) => (Resource.exists(name) ? (new Resource(name) as unknown as ArrayBufferLike) : undefined),
   text: (name) => (Resource.exists(name) ? String.fromArrayBuffer(new Resource(name).slice(0)) : undefined),
   load: () => store.load(),
@@ -73,3 +74,7 @@ Timer.repeat(() => {
   robot.showPasskey(ble.frame(now)); // -1 unless a phone is pairing
   robot.frame(now);
 }, FRAME_MS);
+
+// Touch and motion (config.sensors, docs/sensors.md): the IMU is read at its own rate on the same
+// clock; a touch is queued by its edge and handed over at the next poll.
+if (robot.senses.imu || robot.senses.touch) Timer.repeat(() => robot.poll(Time.ticks - start), robot.senses.imu ? robot.senses.periodMs : FRAME_MS);

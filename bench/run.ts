@@ -8,6 +8,7 @@ import { accuracyBench, printAccuracy } from "./engine/accuracy.js";
 import { decoderBench, printDecoder } from "./decoder/bench.js";
 import { linkBench, printLink } from "./link/bench.js";
 import { attackBench, printAttack } from "./link/attack.js";
+import { sensorBench, printSensors } from "./sensors/bench.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
@@ -18,3 +19,4 @@ if (want("display")) printDisplay(displayBench());
 if (want("decoder")) printDecoder(await decoderBench());
 if (want("link")) printLink(linkBench());
 if (want("attack")) printAttack(await attackBench());
+if (want("sensors")) printSensors(sensorBench());

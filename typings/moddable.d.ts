@@ -60,6 +60,8 @@ declare module "embedded:provider/builtin" {
   interface I2C {
     write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
     read(count: number): ArrayBuffer;
+    /** ECMA-419: fills the buffer (the MPU-6050 driver's burst read). */
+    read(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
     close(): void;
   }
   type PinSpecifier = number;
@@ -69,7 +71,9 @@ declare module "embedded:provider/builtin" {
   /** The ECMA-419 digital I/O class (`embedded:io/digital`). */
   interface DigitalClass {
     new (options: { pin: PinSpecifier; mode: number; edge?: number; onReadable?: (this: { read(): number }) => void }): { read(): number; close(): void };
+    readonly Input: number;
     readonly InputPullUp: number;
+    readonly InputPullDown: number;
     readonly Rising: number;
     readonly Falling: number;
   }

@@ -21,6 +21,10 @@ import { Animator } from "../face/animator.js";
 import SSD1306, { type I2CClass } from "../display/ssd1306.js";
 import { PROFILE_NAME, parseConfig, type Config } from "./config.js";
 import { decodeSaved } from "./saved.js";
+import { emptyBehaviour, loadBehaviour, type Behaviour } from "./behaviour.js";
+import { Senses } from "../sensors/senses.js";
+import type { I2CReaderClass } from "../sensors/mpu6050.js";
+import type { DigitalClass } from "../sensors/touch.js";
 
 /** What a host has before anything is checked. */
 export interface BootInputs {
@@ -39,6 +43,8 @@ export interface BootInputs {
   readonly i2c: { readonly io: I2CClass; readonly data: number; readonly clock: number; readonly port?: number };
   /** Seeds the face's idle life (blinks, glances). */
   readonly seed: number;
+  /** The host's ECMA-419 digital input class, for the touch pad (docs/sensors.md). */
+  readonly digital?: DigitalClass;
 }
 
 /** What the Robot is built from. */
@@ -55,6 +61,10 @@ export interface RobotParts {
   readonly display: SSD1306;
   /** Stimulus indices of the button's presses, in turn (empty: no button). */
   readonly buttonStimuli: readonly number[];
+  /** Reflexes, sleep and sensor mapping (behaviour.json), or a table that does nothing. */
+  readonly behaviour: Behaviour;
+  /** The touch pad and IMU the config names and that answered. */
+  readonly senses: Senses;
 }
 
 export function boot(inputs: BootInputs): RobotParts {
@@ -122,8 +132,20 @@ export function boot(inputs: BootInputs): RobotParts {
     }
   }
 
+  // Behaviour on top of the mood (behaviour.json): a missing or bad table only loses the reflexes.
+  let behaviour: Behaviour;
+  try {
+    behaviour = loadBehaviour(json("behaviour.json"), "behaviour.json", catalog);
+  } catch (err) {
+    trace(`moodface: ${(err as Error).message}; no reflexes, sleep or sensor stimuli\n`);
+    behaviour = emptyBehaviour(catalog);
+  }
+
+  // Touch and motion (config.sensors): absent ones are skipped with one trace line each.
+  const senses = new Senses({ config: config.sensors, i2c: { ...inputs.i2c, io: inputs.i2c.io as unknown as I2CReaderClass }, hz: d.hz, digital: inputs.digital, trace });
+
   trace(`moodface: profile ${engine.profile.name}, ${catalog.names.length} stimuli, ${faces.count} keyframes, transitions ${decoder ? "morph through the latent decoder" : "crossfade"}\n`);
-  return { config, engine, faces, packError, decoderError, decoder, animator, display, buttonStimuli };
+  return { config, engine, faces, packError, decoderError, decoder, animator, display, buttonStimuli, behaviour, senses };
 }
 
 /** The pack's decoder, opened and checked against the pack's latents, or why not. */

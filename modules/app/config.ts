@@ -25,6 +25,13 @@ export interface ButtonConfig {
   readonly stimuli: readonly string[];
 }
 
+export interface SensorsConfig {
+  /** A TTP223-style touch pad's output: GPIO 0-48, or -1 for none; activeLow when it pulls low on touch. */
+  readonly touch: { readonly pin: number; readonly activeLow: boolean };
+  /** An MPU-6050 on the panel's I2C bus: address 104 (0x68) or 105 (0x69), or -1 for none; samples a second. */
+  readonly imu: { readonly address: number; readonly rate: number };
+}
+
 export interface Config {
   /** A shipped profile's name, or "" for the saved one (else "default"). */
   readonly profile: string;
@@ -32,6 +39,7 @@ export interface Config {
   readonly view: string;
   readonly display: DisplayConfig;
   readonly button: ButtonConfig;
+  readonly sensors: SensorsConfig;
 }
 
 export const VIEWS = Object.freeze(["face", "levels"]);
@@ -39,6 +47,9 @@ export const ADDRESSES = Object.freeze([0x3c, 0x3d]);
 export const HEIGHTS = Object.freeze([64, 32]);
 export const HZ_MIN = 10000;
 export const HZ_MAX = 1000000;
+export const IMU_ADDRESSES = Object.freeze([-1, 0x68, 0x69]);
+export const IMU_RATE_MIN = 10;
+export const IMU_RATE_MAX = 200;
 /** Profile names are file names in flash: lowercase letters, digits, "-" and "_", at most 15. */
 export const PROFILE_NAME = /^[a-z0-9_-]{1,15}$/;
 
@@ -47,6 +58,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   view: "face",
   display: Object.freeze({ address: 0x3c, hz: 400000, height: 64, flip: false, contrast: 0xcf }),
   button: Object.freeze({ pin: -1, stimuli: Object.freeze(["praise"]) }),
+  sensors: Object.freeze({ touch: Object.freeze({ pin: -1, activeLow: false }), imu: Object.freeze({ address: -1, rate: 50 }) }),
 });
 
 /** Every key path of the schema ("display.address", ...), for the manifest check. */
@@ -131,5 +143,22 @@ export function parseConfig(raw: unknown): ParsedConfig {
     if (Array.isArray(list) && list.length > 0 && list.length <= 16 && list.every((s) => typeof s === "string" && s.length > 0)) stimuli = Object.freeze(list.slice() as string[]);
     else errors.push(`config.button.stimuli: ${shown(rb.stimuli)} is not allowed; use a list of 1 to 16 stimulus names`);
   }
-  return { config: { profile, view, display, button: { pin, stimuli } }, errors };
+  // Sensors (docs/sensors.md): optional; -1 means none.
+  const rs = object(r.sensors);
+  const rt = object(rs.touch);
+  const ri = object(rs.imu);
+  const st = DEFAULT_CONFIG.sensors;
+  let touchPin = num(rt, "pin", "sensors.touch.pin", st.touch.pin, (n) => n >= -1 && n <= 48, "use -1 (no touch pad) or a GPIO number 0-48");
+  if (touchPin >= 0 && touchPin === pin) {
+    errors.push(`config.sensors.touch.pin: ${touchPin} is the button's pin; use another GPIO or -1`);
+    touchPin = -1;
+  }
+  const sensors: SensorsConfig = {
+    touch: { pin: touchPin, activeLow: bool(rt, "activeLow", "sensors.touch.activeLow", st.touch.activeLow) },
+    imu: {
+      address: num(ri, "address", "sensors.imu.address", st.imu.address, (n) => IMU_ADDRESSES.includes(n), "use -1 (no IMU), 104 (0x68) or 105 (0x69)"),
+      rate: num(ri, "rate", "sensors.imu.rate", st.imu.rate, (n) => n >= IMU_RATE_MIN && n <= IMU_RATE_MAX, `use ${IMU_RATE_MIN} to ${IMU_RATE_MAX} samples a second`),
+    },
+  };
+  return { config: { profile, view, display, button: { pin, stimuli }, sensors }, errors };
 }

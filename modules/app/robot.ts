@@ -19,6 +19,8 @@ import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
 import type { Config } from "./config.js";
 import { encodeSaved } from "./saved.js";
+import { Reactions, SENSOR_EVENTS, gazeOf } from "./behaviour.js";
+import type { Senses } from "../sensors/senses.js";
 
 export interface RobotHost extends BootInputs {
   save(bytes: Uint8Array): void;
@@ -42,6 +44,14 @@ export class Robot {
   readonly packError: string;
   /** The latent decoder morphing the transitions, if the pack has one and the host can run it. */
   readonly decoder: LatentDecoder | undefined;
+  /** Reflexes, sleep and looks (behaviour.json) played on the animator. */
+  readonly reactions: Reactions;
+  /** The touch pad and IMU (config.sensors); poll() reads them. */
+  readonly senses: Senses;
+  /** What the last stimulus did to the face (behaviour.ts DID_*). */
+  lastReaction = 0;
+  /** Called after every stimulus applied (link, button, sensors) with what the face did (DID_*): the simulator's event log. */
+  onStimulus: ((stimulus: number, intensity: number, reaction: number) => void) | undefined;
   private readonly host: RobotHost;
   private readonly buttonStimuli: readonly number[];
   private readonly viewFrame = new Uint8Array(FRAME_BYTES);
@@ -65,6 +75,22 @@ export class Robot {
     this.animator = parts.animator;
     this.display = parts.display;
     this.buttonStimuli = parts.buttonStimuli;
+    this.reactions = new Reactions(parts.behaviour, parts.animator);
+    this.senses = parts.senses;
+  }
+
+  /**
+   * Reads the sensors due at `now` (the host's clock: main.ts and the simulator call it every
+   * senses.periodMs) and gives each sensor event its stimulus from the behaviour table.
+   */
+  poll(now: number): void {
+    const t = this.reactions.table;
+    for (let ev = this.senses.poll(now); ev >= 0; ev = this.senses.poll(now)) {
+      const s = t.sensorStimulus[ev];
+      if (s < 0) continue;
+      this.sense(s, t.sensorIntensity[ev]);
+      this.host.trace(`moodface: ${SENSOR_EVENTS[ev]}: ${this.engine.catalog.names[s]}\n`);
+    }
   }
 
   /** Advances everything to time `now` (ms, the host's clock) and puts the frame on the panel. */
@@ -88,6 +114,7 @@ export class Robot {
       drawLevels(this.viewFrame, s);
       frame = this.viewFrame;
     } else {
+      this.reactions.tick(now, s);
       frame = this.animator.update(now, s);
     }
     if (this.display.height < 64) {
@@ -125,6 +152,7 @@ export class Robot {
     const code = decodeStimulus(bytes, length, e.catalog.names.length, e.catalog.tags.length, m);
     if (code !== 0) return encodeError(reply, code, m.errorAt);
     e.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
+    this.react(m.stimulus, m.intensity, m.direction);
     return encodeAck(reply, m.stimulus);
   }
 
@@ -134,8 +162,22 @@ export class Robot {
     if (list.length === 0) return -1;
     const s = list[this.presses++ % list.length];
     this.engine.stimulate(s, ONE);
+    this.react(s, ONE, -1);
     this.host.trace(`moodface: button: ${this.engine.catalog.names[s]}\n`);
     return s;
+  }
+
+  /** A stimulus from the robot's own senses (modules/sensors), Q8.24 intensity. */
+  sense(stimulus: number, intensity: number): void {
+    if (this.engine.stimulate(stimulus, intensity)) this.react(stimulus, intensity, -1);
+  }
+
+  /** The face's answer to a stimulus just applied: reflex, sleep or waking, a look toward its direction (0..255, or -1). */
+  private react(stimulus: number, intensity: number, direction: number): void {
+    const now = this.lastFrame < 0 ? 0 : this.lastFrame;
+    const g = direction >= 0 ? gazeOf(direction) : 0;
+    this.lastReaction = this.reactions.stimulus(stimulus, intensity, now, direction >= 0, g, 0);
+    if (this.onStimulus) this.onStimulus(stimulus, intensity, this.lastReaction);
   }
 
   /** The STATE notification for apps. */

@@ -19,6 +19,10 @@ import { Random } from "../common/random.js";
 import type { LatentDecoder } from "./decoder.js";
 import { BLINK_FRAME_MS, BLINK_PERMILLE } from "./blink.js";
 import { MAX_LATENT } from "../pack/pack.js";
+import { fillEllipse, vline } from "./raster.js";
+import {
+  EYES_HEARTS, EYES_SQUASH, EYES_WIDE, NO_REFLEX, REFLEX_FIRST, REFLEX_MS, REFLEXES, STAGE_AMOUNT, STAGE_DX, STAGE_END, STAGE_EYES, STAGE_LIFT,
+} from "./reflexes.js";
 
 export { BLINK_FRAME_MS };
 export const TRANSITION_MS = 400;
@@ -35,6 +39,11 @@ export const SACCADE_EVERY_MS = Object.freeze([1000, 2250]);
 export const SACCADE_MAX_X = 12;
 export const SACCADE_MAX_Y = 3;
 export const BREATH_PERIOD_MS = 4000;
+/** Asleep: eyes closed to a line (this/256 of their height), breathing slower. */
+export const SLEEP_EYES = 13;
+export const SLEEP_BREATH_PERIOD_MS = 6000;
+/** How long a look toward a stimulus holds the eyes before idle glances resume. */
+export const LOOK_MS = 1500;
 
 /** For dither level L (0..16) and column x&3: the byte mask of rows (within a page) that show the
  *  new frame. Rows y and y+4 share a Bayer row, so one byte covers a page. */
@@ -78,6 +87,10 @@ export class Animator {
   transitioning = false;
   gazeX = 0;
   gazeY = 0;
+  /** The reflex playing (REFLEXES index), or -1. */
+  reflexing = NO_REFLEX;
+  /** Eyes closed, slow breathing, no idle life; reflexes wait until awake. */
+  asleep = false;
 
   private readonly source: FaceSource;
   private readonly random: Random;
@@ -108,12 +121,41 @@ export class Animator {
   private nextBlink = 0;
   private nextSaccade = 0;
   private started = false;
+  private reflexStart = 0;
+  private lookX = 0;
+  private lookY = 0;
+  private lookUntil = -1;
 
   constructor(source: FaceSource, options: AnimatorOptions = {}) {
     this.source = source;
     this.options = { seed: options.seed ?? 1, blink: options.blink ?? true, saccades: options.saccades ?? true, breathing: options.breathing ?? true };
     this.random = new Random(this.options.seed);
     this.decoder = options.decoder && options.decoder.latentSize <= MAX_LATENT ? options.decoder : undefined;
+  }
+
+  /** Plays reflex `kind` (a REFLEXES index) from time `now`, over whatever the mood shows; a new one replaces one playing. Ignored while asleep. */
+  reflex(kind: number, now: number): boolean {
+    if (this.asleep || !(kind >= 0 && kind < REFLEXES.length)) return false;
+    this.reflexing = kind | 0;
+    this.reflexStart = now;
+    this.blinking = false;
+    return true;
+  }
+
+  /** Falls asleep (eyes closed, slow breathing) or wakes. */
+  sleep(asleep: boolean): void {
+    this.asleep = asleep;
+    this.reflexing = NO_REFLEX;
+    this.blinking = false;
+    this.gazeX = 0;
+    this.gazeY = 0;
+  }
+
+  /** Turns the eyes (dx, dy px, clamped to the glance range) for LOOK_MS from `now`: toward where a stimulus came from. */
+  look(dx: number, dy: number, now: number): void {
+    this.lookX = dx > SACCADE_MAX_X ? SACCADE_MAX_X : dx < -SACCADE_MAX_X ? -SACCADE_MAX_X : dx | 0;
+    this.lookY = dy > SACCADE_MAX_Y ? SACCADE_MAX_Y : dy < -SACCADE_MAX_Y ? -SACCADE_MAX_Y : dy | 0;
+    this.lookUntil = now + LOOK_MS;
   }
 
   /** Computes the frame for time `now` (ms, any origin, non-decreasing) and the engine's state. */
@@ -155,9 +197,33 @@ export class Animator {
     const out = this.frame;
     out.set(base);
 
-    // Idle life runs when no transition is under way, so it never fights a morph.
+    // Reflexes and sleep first; idle life runs only without them and when no transition is under
+    // way, so it never fights a morph.
+    if (this.reflexing >= 0 && now - this.reflexStart >= REFLEX_MS[this.reflexing]) {
+      this.reflexing = NO_REFLEX;
+      this.gazeX = 0;
+      this.gazeY = 0;
+    }
+    if (this.reflexing >= 0) {
+      this.playReflex(out, now - this.reflexStart);
+      return out;
+    }
+    if (this.asleep) {
+      if (this.eyeCount > 0) this.squashEyes(out, SLEEP_EYES);
+      if (this.options.breathing && now % SLEEP_BREATH_PERIOD_MS >= SLEEP_BREATH_PERIOD_MS >> 1) this.shiftAll();
+      return out;
+    }
     if (!this.transitioning && this.eyeCount > 0) {
-      if (this.options.saccades && now >= this.nextSaccade) {
+      if (now < this.lookUntil) {
+        this.gazeX = this.lookX;
+        this.gazeY = this.lookY;
+        if (this.nextSaccade < this.lookUntil) this.nextSaccade = this.lookUntil;
+      } else if (this.lookUntil >= 0) {
+        // The look is over: back to centre, glances resume.
+        this.lookUntil = -1;
+        this.gazeX = 0;
+        this.gazeY = 0;
+      } else if (this.options.saccades && now >= this.nextSaccade) {
         this.nextSaccade = now + this.random.range(SACCADE_EVERY_MS[0], SACCADE_EVERY_MS[1]);
         if (this.random.range(0, 2) === 0) {
           this.gazeX = 0;
@@ -167,7 +233,7 @@ export class Animator {
           this.gazeY = this.random.range(-SACCADE_MAX_Y, SACCADE_MAX_Y);
         }
       }
-      if (this.options.saccades && (this.gazeX !== 0 || this.gazeY !== 0)) this.shiftEyes(out, this.gazeX, this.gazeY);
+      if ((this.gazeX !== 0 || this.gazeY !== 0)) this.shiftEyes(out, this.gazeX, this.gazeY);
       if (this.options.blink) {
         if (!this.blinking && now >= this.nextBlink) {
           this.blinking = true;
@@ -187,6 +253,83 @@ export class Animator {
     }
     if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1) this.shiftAll();
     return out;
+  }
+
+  /** One frame of the reflex playing, `elapsed` ms after its onset. */
+  private playReflex(out: Uint8Array, elapsed: number): void {
+    let i = REFLEX_FIRST[this.reflexing];
+    while (STAGE_END[i] <= elapsed) i++;
+    this.gazeX = STAGE_DX[i];
+    this.gazeY = 0;
+    if (this.eyeCount > 0) {
+      const eyes = STAGE_EYES[i];
+      if (eyes === EYES_HEARTS) this.heartEyes(out);
+      else {
+        if (this.gazeX !== 0) this.shiftEyes(out, this.gazeX, 0);
+        if (eyes === EYES_SQUASH) this.squashEyes(out, STAGE_AMOUNT[i]);
+        else if (eyes === EYES_WIDE) this.widenEyes(out);
+      }
+    }
+    for (let lift = STAGE_LIFT[i]; lift > 0; lift--) this.shiftAll();
+  }
+
+  /** Stretches each eye about its centre to 5/4 of its height (eyes flying open). */
+  private widenEyes(f: Uint8Array): void {
+    const b = this.eyeBoxes;
+    for (let e = 0; e < this.eyeCount; e++) {
+      const x0 = clampX(b[4 * e] + this.gazeX);
+      const x1 = clampX(b[4 * e + 2] + this.gazeX);
+      const y0 = clampY(b[4 * e + 1]);
+      const y1 = clampY(b[4 * e + 3]);
+      const cy = (y0 + y1) >> 1;
+      const d0 = clampY(cy + ((Math.imul(y0 - cy, 5) - 2) >> 2));
+      const d1 = clampY(cy + ((Math.imul(y1 - cy, 5) + 2) >> 2));
+      const maskLo = rowMask(d0, d1, 0);
+      const maskHi = rowMask(d0, d1, 32);
+      for (let x = x0; x <= x1; x++) {
+        const lo = f[x] | (f[x + 128] << 8) | (f[x + 256] << 16) | (f[x + 384] << 24);
+        const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
+        let nlo = lo & ~maskLo;
+        let nhi = hi & ~maskHi;
+        for (let y = d0; y <= d1; y++) {
+          // The source row: y pulled 4/5 of the way back toward the centre (205/256).
+          const s = cy + ((Math.imul(y - cy, 205) + 128) >> 8);
+          if (s < y0 || s > y1) continue;
+          const lit = s < 32 ? (lo >>> s) & 1 : (hi >>> (s - 32)) & 1;
+          if (lit === 0) continue;
+          if (y < 32) nlo |= 1 << y;
+          else nhi |= 1 << (y - 32);
+        }
+        putColumn(f, x, nlo, nhi);
+      }
+    }
+  }
+
+  /** Replaces each eye by a filled heart as large as its box. */
+  private heartEyes(f: Uint8Array): void {
+    const b = this.eyeBoxes;
+    for (let e = 0; e < this.eyeCount; e++) {
+      const x0 = b[4 * e];
+      const y0 = b[4 * e + 1];
+      const x1 = b[4 * e + 2];
+      const y1 = b[4 * e + 3];
+      for (let x = x0; x <= x1; x++) vline(f, x, y0, y1, false);
+      const w = x1 - x0 + 1;
+      const h = y1 - y0 + 1;
+      let r = w >> 2;
+      if (r > h >> 2) r = h >> 2;
+      if (r < 2) r = 2;
+      const cx = (x0 + x1) >> 1;
+      const top = y0 + ((h - 4 * r) >> 1);
+      fillEllipse(f, cx - r, top + r, r, r, true);
+      fillEllipse(f, cx + r, top + r, r, r, true);
+      // The point: each column from the lobes' centre line down to a line toward (cx, top + 4r).
+      const span = 3 * r;
+      for (let dx = -2 * r; dx <= 2 * r; dx++) {
+        const ax = dx < 0 ? -dx : dx;
+        vline(f, cx + dx, top + r, top + r + span - (((span * ax) / (2 * r)) | 0), true);
+      }
+    }
   }
 
   private startTransition(now: number, k: number): void {

@@ -86,24 +86,31 @@ export interface StimulusMessage {
   intensity: number;
   tagCount: number;
   readonly tags: Int32Array;
+  /** Where the stimulus came from, 0..255 (256ths of a turn clockwise from straight ahead, as the robot sees it), or NO_DIRECTION. */
+  direction: number;
 }
 
+/** The optional direction byte is absent. */
+export const NO_DIRECTION = -1;
+
 export function newStimulusMessage(): StimulusMessage {
-  return { errorAt: 0, stimulus: 0, intensity: 0, tagCount: 0, tags: new Int32Array(MAX_TAGS) };
+  return { errorAt: 0, stimulus: 0, intensity: 0, tagCount: 0, tags: new Int32Array(MAX_TAGS), direction: NO_DIRECTION };
 }
 
 /**
- * Encodes STIMULUS: [0x01, version, stimulus, intensity 0..255, tag count, tags...].
- * Returns the length written into `out`.
+ * Encodes STIMULUS: [0x01, version, stimulus, intensity 0..255, tag count, tags..., direction?].
+ * The direction byte (0..255) is written only when given. Returns the length written into `out`.
  */
-export function encodeStimulus(out: Uint8Array, stimulus: number, intensity255: number, tags: ArrayLike<number> = []): number {
+export function encodeStimulus(out: Uint8Array, stimulus: number, intensity255: number, tags: ArrayLike<number> = [], direction = NO_DIRECTION): number {
   out[0] = MSG_STIMULUS;
   out[1] = PROTOCOL_VERSION;
   out[2] = stimulus;
   out[3] = intensity255;
   out[4] = tags.length;
   for (let i = 0; i < tags.length; i++) out[5 + i] = tags[i];
-  return 5 + tags.length;
+  if (direction < 0) return 5 + tags.length;
+  out[5 + tags.length] = direction;
+  return 6 + tags.length;
 }
 
 /**
@@ -120,13 +127,16 @@ export function decodeStimulus(bytes: Uint8Array, length: number, stimulusCount:
   if (bytes[2] >= stimulusCount) return fault(m, ERR_STIMULUS, 2);
   const n = bytes[4];
   if (n > MAX_TAGS) return fault(m, ERR_TAG_COUNT, 4);
-  if (length !== 5 + n) return fault(m, ERR_LENGTH, length < 5 + n ? length : 5 + n);
+  // 5 + n bytes, or one more: the optional direction.
+  if (length < 5 + n) return fault(m, ERR_LENGTH, length);
+  if (length > 6 + n) return fault(m, ERR_LENGTH, 6 + n);
   for (let i = 0; i < n; i++) if (bytes[5 + i] >= tagVocabulary) return fault(m, ERR_TAG, 5 + i);
   m.stimulus = bytes[2];
   // 0..255 to Q8.24 0..ONE: x * ONE / 255 without division (65793 ~ 2^24 / 255; 255 maps to ONE).
   m.intensity = bytes[3] === 255 ? ONE : Math.imul(bytes[3], 65793);
   m.tagCount = n;
   for (let i = 0; i < n; i++) m.tags[i] = bytes[5 + i];
+  m.direction = length === 6 + n ? bytes[5 + n] : NO_DIRECTION;
   return 0;
 }
 

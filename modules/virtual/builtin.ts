@@ -15,7 +15,7 @@ import { createVirtualDevice } from "virtual/provider";
 import { mirrorPanel } from "virtual/screen";
 
 const parsed = parseConfig(config).config;
-const device = createVirtualDevice(parsed.display);
+const device = createVirtualDevice(parsed.display, parsed.sensors);
 mirrorPanel(device.virtual.panel, (pressed) => device.virtual.pins.set(parsed.button.pin < 0 ? 0 : parsed.button.pin, pressed ? 0 : 1));
 
 export default device;

@@ -1,10 +1,12 @@
 /*
  * Virtual GPIO inputs with the ECMA-419 `embedded:io/digital` shape, for the buttons a simulator
- * presses (mcsim's "Button" on lin, the page's button in `npm start`). Pins idle high, as a button
- * to ground with the pull-up on; press(pin) pulls one low and calls the readers of that edge.
+ * presses (mcsim's "Button" on lin, the page's button in `npm start`) and the touch pad the page
+ * touches. Pins idle high, as a button to ground with the pull-up on, or low when opened with the
+ * pull-down (an active-high touch pad); set(pin, level) drives one and calls the readers of that edge.
  */
 export const INPUT = 0;
 export const INPUT_PULL_UP = 1;
+export const INPUT_PULL_DOWN = 2;
 export const RISING = 1;
 export const FALLING = 2;
 
@@ -18,6 +20,11 @@ interface Reader {
 export class VirtualPins {
   private readonly levels: number[] = [];
   private readonly readers: Reader[] = [];
+
+  /** A pull resistor on a pin nobody has driven yet: its idle level (no edge). */
+  pull(pin: number, level: number): void {
+    if (this.levels[pin] === undefined) this.levels[pin] = level ? 1 : 0;
+  }
 
   level(pin: number): number {
     return this.levels[pin] ?? 1;
@@ -54,12 +61,14 @@ export function digitalClassFor(pins: VirtualPins) {
   return class Digital {
     static readonly Input = INPUT;
     static readonly InputPullUp = INPUT_PULL_UP;
+    static readonly InputPullDown = INPUT_PULL_DOWN;
     static readonly Rising = RISING;
     static readonly Falling = FALLING;
     private readonly pin: number;
     constructor(options: DigitalOptions) {
-      if (options.mode !== INPUT && options.mode !== INPUT_PULL_UP) throw new RangeError("virtual Digital: only inputs");
+      if (options.mode !== INPUT && options.mode !== INPUT_PULL_UP && options.mode !== INPUT_PULL_DOWN) throw new RangeError("virtual Digital: only inputs");
       this.pin = options.pin;
+      if (options.mode === INPUT_PULL_DOWN) pins.pull(options.pin, 0);
       pins.listen({ pin: options.pin, edge: options.edge ?? 0, target: this, onReadable: options.onReadable });
     }
     read(): number {

@@ -1,7 +1,7 @@
 /*
  * A virtual I2C bus with the ECMA-419 I2C class shape (`embedded:io/i2c`), for the Moddable lin build,
  * the host simulator and tests. It delivers writes to attached devices, accounts every transaction in
- * bytes and SCL clocks, can record a log, and can inject faults (a NACK on the k-th byte, a bus
+ * bytes and SCL clocks, lets readable devices (a sensor) answer reads, can record a log, and can inject faults (a NACK on the k-th byte, a bus
  * timeout, a device unplugged) the way a loose wire would.
  */
 import { transactionClocks } from "../display/commands.js";
@@ -9,6 +9,8 @@ import { transactionClocks } from "../display/commands.js";
 export interface I2CDevice {
   /** One write: `length` bytes of `bytes` after the address byte. */
   receive(bytes: Uint8Array, length: number): void;
+  /** One read: the device clocks out `length` bytes into `out` (devices that cannot be read leave it out). */
+  transmit?(out: Uint8Array, length: number): void;
 }
 
 /** What a fault hook decides for one transaction. */
@@ -61,6 +63,36 @@ export class VirtualBus {
   /** Bus time of everything so far at `hz`, in milliseconds. */
   timeMs(hz: number): number {
     return (this.counters.clocks * 1000) / hz;
+  }
+
+  /**
+   * A read transaction: the address byte, then `length` bytes clocked out by the device; counted like
+   * a write of the same length. A missing device, or one that cannot be read, NACKs its address.
+   */
+  read(address: number, out: Uint8Array, length: number): void {
+    const c = this.counters;
+    c.transactions++;
+    const i = this.addresses.indexOf(address);
+    const device = i >= 0 ? this.devices[i] : undefined;
+    let verdict = this.fault ? this.fault(address, out, length) : FAULT_NONE;
+    if (!device || !device.transmit) verdict = -3;
+    if (verdict === FAULT_NONE) {
+      device!.transmit!(out, length);
+      c.bytes += length + 1;
+      c.clocks += transactionClocks(length);
+      // Reads are counted but not logged: the I2C log (docs/formats/i2c-log.md) records writes.
+      return;
+    }
+    if (verdict === FAULT_TIMEOUT) {
+      c.timeouts++;
+      c.bytes += 1;
+      c.clocks += transactionClocks(0);
+      throw new Error(`I2C timeout at address 0x${address.toString(16)}`);
+    }
+    c.nacks++;
+    c.bytes += 1;
+    c.clocks += transactionClocks(0);
+    throw new Error(`I2C NACK: no readable device at address 0x${address.toString(16)}`);
   }
 
   write(address: number, bytes: Uint8Array, length: number): void {
@@ -116,8 +148,24 @@ export function i2cClassFor(bus: VirtualBus) {
       bus.write(this.address, bytes, bytes.length);
     }
 
-    read(): never {
-      throw new Error("I2C: the SSD1306 does not support reads over I2C");
+    /** Reads `count` bytes into a new buffer, or fills `buffer` (ECMA-419 read(count | buffer)). */
+    read(what: number | ArrayBufferLike | ArrayBufferView, stop = true): ArrayBuffer | undefined {
+      if (!this.open) throw new Error("I2C: closed");
+      void stop;
+      if (typeof what === "number") {
+        const out = new Uint8Array(what);
+        bus.read(this.address, out, what);
+        return out.buffer;
+      }
+      const bytes = ArrayBuffer.isView(what) ? new Uint8Array(what.buffer, what.byteOffset, what.byteLength) : new Uint8Array(what);
+      bus.read(this.address, bytes, bytes.length);
+      return undefined;
+    }
+
+    /** A write then a read after a repeated start (ECMA-419 writeRead). */
+    writeRead(buffer: ArrayBufferLike | ArrayBufferView, what: number | ArrayBufferLike | ArrayBufferView): ArrayBuffer | undefined {
+      this.write(buffer, false);
+      return this.read(what);
     }
 
     close(): void {

@@ -50,7 +50,7 @@ describe("robot wiring", () => {
       [[0x01, 1, gift, 255, 5, 0, 0, 0, 0, 0], 5, 4],
       [[0x01, 1, gift, 255, 1, 200], 6, 5],
       [[0x01, 1, gift, 255, 2, 0], 3, 6],
-      [[0x01, 1, gift, 255, 0, 7], 3, 5],
+      [[0x01, 1, gift, 255, 0, 7, 7], 3, 6], // one byte past the optional direction
       [new Array(30).fill(1), 3, 20],
     ];
     const before = snapshot(r);

@@ -99,9 +99,14 @@ export function runFaceVectors(data: ParityData, out: (line: string) => void, fr
         state.dominant = rand() % 8;
         state.band = rand() % 3;
       }
+      // Reflexes, sleep and looks (modules/face/reflexes.ts) on top of the mood.
+      const r = rand() % 1000;
+      if (r < 15) animator.reflex(r % 5, k * 33);
+      else if (r < 17) animator.sleep(!animator.asleep);
+      else if (r < 22) animator.look((rand() % 25) - 12, (rand() % 7) - 3, k * 33);
       const f = animator.update(k * 33, state);
       for (let i = 0; i < f.length; i++) h = Math.imul(h ^ f[i], 16777619) >>> 0;
-      if (k % 300 === 0) out(`face ${name} frame=${k} target=${animator.target} gaze=${animator.gazeX},${animator.gazeY} hash=${h}`);
+      if (k % 300 === 0) out(`face ${name} frame=${k} target=${animator.target} gaze=${animator.gazeX},${animator.gazeY} reflex=${animator.reflexing} asleep=${animator.asleep} hash=${h}`);
     }
   }
 }

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import type { RobotHost } from "../../modules/app/robot.js";
+import type { Robot, RobotHost } from "../../modules/app/robot.js";
 import { parseConfig } from "../../modules/app/config.js";
 import { createVirtualDevice, type VirtualDevice } from "../../modules/virtual/provider.js";
 import type { VirtualBus } from "../../modules/virtual/i2c.js";
@@ -55,10 +55,26 @@ function overlay(base: Record<string, unknown>, top: ConfigOverrides): Record<st
   return out;
 }
 
+/**
+ * Polls the robot's sensors through simulated time (from, to]: every senses.periodMs the virtual
+ * IMU's clock is set and the robot reads it, as main.ts's sensor timer does on the board.
+ */
+export function pollSenses(robot: Robot, host: SimHost, from: number, to: number): void {
+  const period = robot.senses.periodMs;
+  const imu = host.device.virtual.imu;
+  let t = from - (from % period) + period;
+  if (!robot.senses.imu) t = to; // touch only: once, at the end
+  for (; t <= to; t += period) {
+    if (imu) imu.time = t;
+    robot.poll(t);
+  }
+}
+
 export function createSimHost(o: SimHostOptions): SimHost {
   const config = overlay(platformConfig("lin"), o.config ?? {});
   // The provider gets the display config the boot stage will use (parseConfig is that stage's schema).
-  const device = createVirtualDevice(parseConfig(config).config.display);
+  const parsed = parseConfig(config).config;
+  const device = createVirtualDevice(parsed.display, parsed.sensors);
   const { bus, panel } = device.virtual;
   if (o.onLogLine) {
     const log = o.onLogLine;
@@ -78,6 +94,7 @@ export function createSimHost(o: SimHostOptions): SimHost {
     config,
     seed: o.seed ?? 1,
     i2c: device.I2C.default,
+    digital: device.io.Digital,
     resource: (name) => {
       if (name !== "frames.bin" || !existsSync(o.framesFile)) return undefined;
       const b = readFileSync(o.framesFile);

@@ -90,6 +90,8 @@ export interface LinkContext {
   hello: () => string;
   /** I2C bus speed, for the bus figures. */
   hz: number;
+  /** Stimulus events completed since the last call (the page's event log), sent with the figures. */
+  events?: () => unknown[];
 }
 
 export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}): Link {
@@ -242,6 +244,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
       core: CORES[s.core],
       display: robot.display.status,
       link: { clients: clients.size, ...counters },
+      events: ctx.events ? ctx.events() : [],
     };
   };
 

@@ -15,13 +15,19 @@ import { buildSync } from "esbuild";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { profileDocument } from "../engine/documents.js";
 import { BAND_NAMES } from "../faces/defaults.js";
-import { createSimHost, type SimHost } from "./host.js";
+import { createSimHost, pollSenses, type SimHost } from "./host.js";
 import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
 import { shippedProfileNames } from "../lib/data.js";
 import { serveApp } from "../app/serve.js";
+import { ONE } from "../../modules/emotion/fixed.js";
+import { describeEvent } from "../../modules/emotion/describe.js";
+import { reactionText } from "../../modules/app/behaviour.js";
+import { refuseUpgrade } from "./guard.js";
 
 import { MSG_GLASS } from "./link.js";
 export { MSG_GLASS };
+/** An event's sentence compares the emotions just before it with this much later (robot time). */
+export const EVENT_SETTLE_MS = 1000;
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), "web");
 const require = createRequire(import.meta.url);
 
@@ -58,6 +64,7 @@ const STATIC: Record<string, [string, string]> = {
   "/": ["index.html", "text/html; charset=utf-8"],
   "/index.html": ["index.html", "text/html; charset=utf-8"],
   "/app.js": ["app.js", "text/javascript; charset=utf-8"],
+  "/events.js": ["events.js", "text/javascript; charset=utf-8"],
   "/style.css": ["style.css", "text/css; charset=utf-8"],
   "/favicon.svg": ["favicon.svg", "image/svg+xml"],
   "/favicon.ico": ["favicon.svg", "image/svg+xml"],
@@ -149,6 +156,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       res.writeHead(status, { ...headers, "content-type": type, "content-length": String(Buffer.byteLength(body)), ...extra });
       res.end(req.method === "HEAD" ? undefined : body);
     };
+    if (path === "/sense") return sense(req, send);
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain; charset=utf-8", "only GET and HEAD\n", { allow: "GET, HEAD" });
     if (serveApp(req, res, path)) return;
     if (path === "/vendor/chart.umd.js") return send(200, "text/javascript; charset=utf-8", chartJs);
@@ -182,7 +190,54 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     });
   };
 
-  const link = attachLink(http, { robot, host, hello, hz: o.hz }, o.link);
+  // The event log (docs/simulator.md): each stimulus, and what it did a second later, in the
+  // sentence the web app also uses (modules/emotion/describe.ts).
+  const pending: { t: number; stimulus: string; intensity: number; before: number[]; dominant: number; reaction: string }[] = [];
+  let completed: { t: number; stimulus: string; text: string }[] = [];
+  robot.onStimulus = (s, intensity, did) => {
+    if (pending.length >= 32) pending.shift();
+    const e = robot.engine;
+    // "Before" is the last frame's state: the engine's readout already shows the stimulus.
+    pending.push({ t, stimulus: e.catalog.names[s], intensity: intensity / ONE, before: lastProbabilities.slice(), dominant: lastDominant, reaction: reactionText(did, robot.animator) });
+  };
+  let lastProbabilities = Array.from(robot.engine.state.probabilities, (q) => q / ONE);
+  let lastDominant = robot.engine.state.dominant;
+  const settle = () => {
+    const e = robot.engine;
+    lastProbabilities = Array.from(e.state.probabilities, (q) => q / ONE);
+    lastDominant = e.state.dominant;
+    while (pending.length && t - pending[0].t >= EVENT_SETTLE_MS) {
+      const p = pending.shift()!;
+      const after = Array.from(e.state.probabilities, (q) => q / ONE);
+      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: e.state.dominant, reaction: p.reaction });
+      completed.push({ t: p.t, stimulus: p.stimulus, text });
+      if (completed.length > 32) completed.shift();
+    }
+  };
+  const events = () => {
+    const out = completed;
+    completed = [];
+    return out;
+  };
+
+  // The page's touch and motion buttons: a finger on the virtual touch pad, a gesture for the
+  // virtual MPU-6050. Same checks as the WebSocket (Host, Origin): a page on another site cannot.
+  const sense = (req: IncomingMessage, send: (status: number, type: string, body: string) => void) => {
+    if (req.method !== "POST") return send(405, "text/plain; charset=utf-8", "POST /sense?what=touch|pickup|shake|tilt|drop\n");
+    const refused = refuseUpgrade(req.headers, o.link);
+    if (refused) return send(403, "text/plain; charset=utf-8", `${refused}\n`);
+    const what = new URL(req.url ?? "/", "http://x").searchParams.get("what") ?? "";
+    const v = host.device.virtual;
+    if (what === "touch" && robot.senses.touch) {
+      v.touch(true);
+      v.touch(false);
+    } else if (what !== "touch" && v.imu && robot.senses.imu && v.imu.play(what)) {
+      // plays against the IMU's clock from its next poll
+    } else return send(404, "text/plain; charset=utf-8", `no sensor for "${what.slice(0, 20)}" (config.sensors)\n`);
+    send(200, "text/plain; charset=utf-8", "ok\n");
+  };
+
+  const link = attachLink(http, { robot, host, hello, hz: o.hz, events }, o.link);
 
   // The clock: a frame every 33 ms of robot time, or longer when its bus traffic takes longer.
   let clocksLastFrame = host.bus.counters.clocks;
@@ -193,8 +248,10 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   let nextWall = performance.now();
   const tick = () => {
     if (!running) return;
+    pollSenses(robot, host, t, t + FRAME_MS); // touch pad and IMU at their own rate
     t += FRAME_MS;
     robot.frame(t);
+    settle();
     const clocks = host.bus.counters.clocks - clocksLastFrame;
     clocksLastFrame = host.bus.counters.clocks;
     const busMs = (clocks * 1000) / o.hz;

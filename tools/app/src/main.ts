@@ -32,6 +32,9 @@ import { bluetoothProblem } from "./support.js";
 import { BluetoothTransport } from "./ble.js";
 import { SimulatorTransport } from "./ws.js";
 import type { Hello, Transport, TransportEvents } from "./transport.js";
+import { EventLog } from "./events.js";
+import { loadBehaviour, type Behaviour } from "../../../modules/app/behaviour.js";
+import behaviourJson from "../../../modules/emotion/data/behaviour.json";
 
 Chart.register(...registerables);
 
@@ -46,6 +49,15 @@ let names: readonly string[] = catalog.names;
 let descriptions: readonly string[] = catalog.descriptions;
 let tags: readonly string[] = catalog.tags;
 let words: readonly string[] = wheel.words;
+// The event log (events.ts): what each stimulus did, with the reflex the firmware's table gives it.
+let behaviour: Behaviour | undefined;
+try {
+  behaviour = loadBehaviour(behaviourJson as Json, "behaviour.json", catalog);
+} catch {
+  behaviour = undefined;
+}
+const eventLog = new EventLog(document.getElementById("event-log"), behaviour);
+let lastIntensity = 0;
 
 /** What the tests (and the curious) can read: window.moodfaceApp. */
 const api = {
@@ -59,6 +71,8 @@ const api = {
   errors: [] as number[],
   chartPoints: 0,
   glass: null as Uint8Array | null,
+  /** The event log's sentences, oldest first. */
+  events: eventLog.lines as readonly string[],
 };
 (window as unknown as { moodfaceApp: typeof api }).moodfaceApp = api;
 
@@ -181,6 +195,7 @@ function sendStimulus(index: number): void {
     return;
   }
   lastSent = names[index];
+  lastIntensity = strength / 255;
   void send(out.subarray(0, encodeStimulus(out, index, strength, chosen)));
 }
 
@@ -211,6 +226,7 @@ function onMessage(b: Uint8Array): void {
   if (b[0] === MSG_STATE) return onState(b);
   if (b[0] === MSG_ACK) {
     api.acks++;
+    eventLog.applied(b[1], names[b[1]] ?? "stimulus", lastIntensity, performance.now(), (performance.now() - t0) / 1000);
     status(`sent ${(names[b[1]] ?? "stimulus").replace(/_/g, " ")}`);
   } else if (b[0] === MSG_DONE) {
     if (b[1] === MSG_PAIR_START) {
@@ -254,6 +270,7 @@ function onState(b: Uint8Array): void {
   $("intensity").textContent = s.intensity < 1 / 3 ? "(mild)" : s.intensity < 2 / 3 ? "(medium)" : "(strong)";
   $("word").textContent = api.word;
   const now = performance.now();
+  eventLog.state(s.probabilities, s.dominant, now);
   if (now - lastChart < CHART_EVERY_MS) return;
   lastChart = now;
   makeCharts();

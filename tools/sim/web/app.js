@@ -81,6 +81,7 @@
       chart.update("none");
     }
     if (!s.display.online) $("status").textContent = "panel offline: " + s.display.lastError;
+    if (window.moodfaceEvents) window.moodfaceEvents.show(s.events); // events.js: the event log and chart markers
   }
 
   function bandName(intensity) {
