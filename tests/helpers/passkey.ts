@@ -5,6 +5,8 @@
 import type { Page } from "playwright-core";
 import type { Sim } from "../../tools/sim/server.js";
 import { readPasskey } from "../../tools/sim/pairing.js";
+import type WebSocket from "ws";
+import { encodePair, encodePairStart, MSG_DONE, MSG_PAIR, MSG_PAIR_START } from "../../modules/link/codec.js";
 
 /**
  * Call once the client has had DONE for its PAIR_START: waits for a robot frame drawn after that
@@ -33,4 +35,28 @@ export async function pairPage(page: Page, sim: Sim): Promise<void> {
   await page.fill("#passkey", await passkeyOnPanel(sim));
   await page.click("#pair-send");
   await page.waitForFunction(() => (window as unknown as { moodface: { paired: boolean } }).moodface.paired);
+}
+
+/**
+ * Pairs a raw WebSocket client with the simulator as the app does: PAIR_START, the digits read off
+ * the panel, PAIR. Resolves once the robot answers DONE to the PAIR.
+ */
+export async function pairSocket(ws: WebSocket, sim: Sim): Promise<void> {
+  const out = new Uint8Array(8);
+  const reply = (type: number) =>
+    new Promise<void>((resolve) => {
+      const on = (d: Buffer, isBinary: boolean) => {
+        if (isBinary && d[0] === MSG_DONE && d[1] === type) {
+          ws.off("message", on);
+          resolve();
+        }
+      };
+      ws.on("message", on);
+    });
+  const started = reply(MSG_PAIR_START);
+  ws.send(out.slice(0, encodePairStart(out)));
+  await started;
+  const paired = reply(MSG_PAIR);
+  ws.send(out.slice(0, encodePair(out, Number(await passkeyOnPanel(sim)))));
+  await paired;
 }

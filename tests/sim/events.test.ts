@@ -10,6 +10,7 @@ import { startSim, type Sim } from "../../tools/sim/server.js";
 import { encodeStimulus } from "../../modules/link/codec.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { pairSocket } from "../helpers/passkey.js";
 
 describe("simulator: event log and sensors", () => {
   let sim: Sim;
@@ -17,7 +18,7 @@ describe("simulator: event log and sensors", () => {
   const events: { t: number; stimulus: string; text: string }[] = [];
 
   beforeAll(async () => {
-    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(tempDir(), "state.bin"), speed: 20, hz: 400000, seed: 1, quiet: true, link: { pairing: false } });
+    sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(tempDir(), "state.bin"), speed: 20, hz: 400000, seed: 1, quiet: true });
     ws = new WebSocket(sim.url.replace("http", "ws"));
     ws.on("message", (d, isBinary) => {
       if (isBinary) return;
@@ -25,6 +26,7 @@ describe("simulator: event log and sensors", () => {
       if (m.type === "stats") events.push(...m.events);
     });
     await new Promise((r) => ws.once("open", r));
+    await pairSocket(ws, sim);
   });
 
   afterAll(async () => {
