@@ -34,7 +34,7 @@ export const REG = Object.freeze({
 export const PWR_SLEEP = 0x40;
 export const PWR_RESET = 0x80;
 /** LSB per degree per second at FS_SEL 0..3, times 10. */
-const GYRO_LSB_X10 = [1310, 655, 328, 164];
+const GYRO_LSB_X10 = Object.freeze([1310, 655, 328, 164]);
 
 export const GESTURES = Object.freeze(["pickup", "shake", "tilt", "drop"]);
 
