@@ -17,20 +17,24 @@ export interface CliOptions {
   /** Extra flags for node itself, e.g. --max-old-space-size=64 to prove bounded memory. */
   nodeArgs?: string[];
   env?: Record<string, string>;
-  /** Run as this user (needs root): permission checks do not apply to root. */
-  uid?: number;
-  gid?: number;
+  /**
+   * Let file permissions apply even when the tests run as root (CI does): root keeps its uid, so it
+   * still reads the checkout wherever it lies, but loses the capabilities that override permission
+   * bits (util-linux setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH).
+   */
+  permissionsApply?: boolean;
 }
 
 export function moodface(args: string[], options: CliOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), join(REPO_ROOT, "bin", "moodface.js"), ...args], {
+  const node = [...(options.nodeArgs ?? []), join(REPO_ROOT, "bin", "moodface.js"), ...args];
+  const asRoot = options.permissionsApply && process.getuid?.() === 0;
+  const [command, argv] = asRoot ? ["setpriv", ["--bounding-set=-dac_override,-dac_read_search", process.execPath, ...node]] : [process.execPath, node];
+  const r = spawnSync(command, argv, {
     encoding: "utf8",
     cwd: options.cwd ?? REPO_ROOT,
     input: options.input,
     maxBuffer: 1 << 28,
     env: { ...process.env, ...options.env },
-    uid: options.uid,
-    gid: options.gid,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

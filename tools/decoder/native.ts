@@ -60,7 +60,9 @@ const ADDON_SOURCES = [join(REPO_ROOT, "native", "node", "addon.c"), ...REFERENC
 export function buildDecoderAddon(): string {
   if (existsSync(DECODER_ADDON) && statSync(DECODER_ADDON).mtimeMs >= newest([...ADDON_SOURCES, ...HEADERS])) return DECODER_ADDON;
   mkdirSync(join(REPO_ROOT, "build", "native"), { recursive: true });
-  const include = join(dirname(dirname(process.execPath)), "include", "node");
+  // Node-API's headers from npm node-api-headers (Node-API is ABI-stable across Node versions), so
+  // a Node installed without its headers (a bare binary, Debian's nodejs without libnode-dev) builds it.
+  const include = join(dirname(createRequire(import.meta.url).resolve("node-api-headers/package.json")), "include");
   const r = spawnSync("cc", ["-O2", "-std=c99", "-shared", "-fPIC", "-Wall", "-Werror", "-DNODE_GYP_MODULE_NAME=moodface_decoder", `-I${include}`, "-o", DECODER_ADDON, ...ADDON_SOURCES, "-lm"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`building the decoder addon failed:\n${r.stderr}`);
   return DECODER_ADDON;
