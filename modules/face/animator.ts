@@ -287,7 +287,7 @@ export class Animator {
       const maskLo = rowMask(d0, d1, 0);
       const maskHi = rowMask(d0, d1, 32);
       for (let x = x0; x <= x1; x++) {
-        const lo = f[x] | (f[x + 128] << 8) | (f[x + 256] << 16) | (f[x + 384] << 24);
+        const lo = f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
         const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
         let nlo = lo & ~maskLo;
         let nhi = hi & ~maskHi;
@@ -379,7 +379,7 @@ export class Animator {
       const maskHi = rowMask(y0, y1, 32);
       // Lift the eye out of the frame...
       for (let x = x0; x <= x1; x++) {
-        const lo = f[x] | (f[x + 128] << 8) | (f[x + 256] << 16) | (f[x + 384] << 24);
+        const lo = f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
         const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
         keepLo[x] = lo & maskLo;
         keepHi[x] = hi & maskHi;
@@ -400,9 +400,9 @@ export class Animator {
         }
         if (lo !== 0) {
           f[tx] |= lo & 0xff;
-          f[tx + 128] |= (lo >>> 8) & 0xff;
-          f[tx + 256] |= (lo >>> 16) & 0xff;
-          f[tx + 384] |= lo >>> 24;
+          f[tx + WIDTH] |= (lo >>> 8) & 0xff;
+          f[tx + 2 * WIDTH] |= (lo >>> 16) & 0xff;
+          f[tx + 3 * WIDTH] |= lo >>> 24;
         }
         if (hi !== 0) {
           f[tx + 512] |= hi & 0xff;
@@ -431,7 +431,7 @@ export class Animator {
       const maskHi = rowMask(y0, y1, 32);
       for (let y = y0; y <= y1; y++) dst[y] = cy + ((Math.imul(y - cy, h) + 128) >> 8);
       for (let x = x0; x <= x1; x++) {
-        const lo = f[x] | (f[x + 128] << 8) | (f[x + 256] << 16) | (f[x + 384] << 24);
+        const lo = f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
         const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
         let nlo = lo & ~maskLo;
         let nhi = hi & ~maskHi;
@@ -467,9 +467,9 @@ export class Animator {
 /** Writes a column's two 32-row words back into the frame. */
 function putColumn(f: Uint8Array, x: number, lo: number, hi: number): void {
   f[x] = lo & 0xff;
-  f[x + 128] = (lo >>> 8) & 0xff;
-  f[x + 256] = (lo >>> 16) & 0xff;
-  f[x + 384] = lo >>> 24;
+  f[x + WIDTH] = (lo >>> 8) & 0xff;
+  f[x + 2 * WIDTH] = (lo >>> 16) & 0xff;
+  f[x + 3 * WIDTH] = lo >>> 24;
   f[x + 512] = hi & 0xff;
   f[x + 640] = (hi >>> 8) & 0xff;
   f[x + 768] = (hi >>> 16) & 0xff;

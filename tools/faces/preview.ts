@@ -10,6 +10,7 @@ import { Animator } from "../../modules/face/animator.js";
 import type { FaceSource } from "../../modules/face/faces.js";
 import type { LatentDecoder } from "../../modules/face/decoder.js";
 import { H, W, unpack } from "./render.js";
+import { FRAME_BYTES } from "../../modules/common/geometry.js";
 
 export const SHEET_SCALE = 4;
 const GAP = 6;
@@ -38,7 +39,7 @@ export async function contactSheet(source: FaceSource): Promise<Buffer> {
   const width = LABEL_W + 3 * cw + GAP;
   const height = LABEL_H + EMOTIONS.length * ch + GAP;
   const img = Buffer.alloc(width * height, 48);
-  const frame = new Uint8Array(1024);
+  const frame = new Uint8Array(FRAME_BYTES);
   for (let i = 0; i < source.count; i++) {
     if (source.variant(i) !== 0) continue;
     source.copyFrame(i, frame);

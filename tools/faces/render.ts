@@ -6,9 +6,10 @@
 import sharp from "sharp";
 import { faceSvg, type FaceParams, type SvgOptions } from "./face.js";
 import { BAYER4 } from "../../modules/face/raster.js";
+import { HEIGHT, WIDTH } from "../../modules/common/geometry.js";
 
-export const W = 128;
-export const H = 64;
+export const W = WIDTH;
+export const H = HEIGHT;
 
 export type OneBit = { mode: "threshold"; level: number } | { mode: "bayer" } | { mode: "floyd" };
 

@@ -15,6 +15,7 @@ import { encodeError, ERR_PASSKEY, MSG_PAIR, MSG_PAIR_START, MSG_STIMULUS, ERR_N
 import type { SimHost } from "./host.js";
 import { drawDigit, drawPasskey, DIGIT_GAP, DIGIT_H, DIGIT_W, DIGITS_X, DIGITS_Y, PASSKEY_DIGITS } from "../../modules/face/passkey.js";
 import { TokenBucket } from "./guard.js";
+import { FRAME_BYTES, WIDTH } from "../../modules/common/geometry.js";
 
 export interface ClientSession {
   readonly session: LinkSession;
@@ -34,7 +35,7 @@ export const PAIRING_BURST = 5;
 
 export class LinkSessions {
   private readonly open_ = new Set<ClientSession>();
-  private readonly frameBuffer = new Uint8Array(1024);
+  private readonly frameBuffer = new Uint8Array(FRAME_BYTES);
   private readonly pairingBucket: TokenBucket;
   /** Passkey attempts refused over the pairing rate. */
   pairingThrottled = 0;
@@ -119,8 +120,8 @@ export class LinkSessions {
  * closest wins. Returns undefined when the glass does not show a passkey (a cell matches no figure).
  */
 export function readPasskey(glass: Uint8Array): string | undefined {
-  const lit = (f: Uint8Array, x: number, y: number) => (f[(y >> 3) * 128 + x] >> (y & 7)) & 1;
-  const probe = new Uint8Array(1024);
+  const lit = (f: Uint8Array, x: number, y: number) => (f[(y >> 3) * WIDTH + x] >> (y & 7)) & 1;
+  const probe = new Uint8Array(FRAME_BYTES);
   let out = "";
   for (let i = 0; i < PASSKEY_DIGITS; i++) {
     const left = DIGITS_X + i * (DIGIT_W + DIGIT_GAP);

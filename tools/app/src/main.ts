@@ -35,6 +35,7 @@ import type { Hello, Transport, TransportEvents } from "./transport.js";
 import { EventLog } from "./events.js";
 import { loadBehaviour, type Behaviour } from "../../../modules/app/behaviour.js";
 import behaviourJson from "../../../modules/emotion/data/behaviour.json";
+import { HEIGHT, WIDTH } from "../../../modules/common/geometry.js";
 
 Chart.register(...registerables);
 
@@ -301,14 +302,14 @@ function makeCharts(): void {
 }
 
 const glassCtx = $<HTMLCanvasElement>("glass").getContext("2d")!;
-const image = glassCtx.createImageData(128, 64);
+const image = glassCtx.createImageData(WIDTH, HEIGHT);
 function drawGlass(bytes: Uint8Array, brightness: number): void {
   api.glass = bytes.slice();
   const k = brightness / 255;
-  for (let y = 0; y < 64; y++)
-    for (let x = 0; x < 128; x++) {
-      const on = (bytes[(y >> 3) * 128 + x] >> (y & 7)) & 1;
-      const i = (y * 128 + x) * 4;
+  for (let y = 0; y < HEIGHT; y++)
+    for (let x = 0; x < WIDTH; x++) {
+      const on = (bytes[(y >> 3) * WIDTH + x] >> (y & 7)) & 1;
+      const i = (y * WIDTH + x) * 4;
       image.data[i] = on ? 120 * k : 0;
       image.data[i + 1] = on ? 200 * k : 0;
       image.data[i + 2] = on ? 255 * k : 0;
