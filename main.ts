@@ -74,6 +74,10 @@ Timer.repeat(() => {
   robot.showPasskey(ble.frame(now)); // -1 unless a phone is pairing
   robot.frame(now);
 }, FRAME_MS);
+// Saving runs on its own timer, between frames, never inside a frame's budget.
+Timer.repeat(() => {
+  robot.saveIfDue(Time.ticks - start);
+}, 1000);
 
 // Touch and motion (config.sensors, docs/sensors.md): the IMU is read at its own rate on the same
 // clock; a touch is queued by its edge and handed over at the next poll.

@@ -127,7 +127,6 @@ export class Robot {
       this.displayErrors = ds.errors;
       this.lastDisplayTrace = now;
     }
-    if (now - this.lastSave >= SAVE_EVERY_MS) this.save(now);
     return frame;
   }
 
@@ -136,7 +135,17 @@ export class Robot {
     this.passkey = passkey >= 0 && passkey <= 999999 ? passkey | 0 : -1;
   }
 
-  /** Writes the saved state now (also done every 30 s by frame()). */
+  /**
+   * Saves the mood when SAVE_EVERY_MS have passed since the last save; true when it saved. Hosts call
+   * it from their own slower timer, outside the frame's budget (a flash write can take milliseconds).
+   */
+  saveIfDue(now: number): boolean {
+    if (now - this.lastSave < SAVE_EVERY_MS) return false;
+    this.save(now);
+    return true;
+  }
+
+  /** Writes the saved state now (the store skips it when nothing changed). */
   save(now: number): void {
     this.lastSave = now;
     this.host.save(encodeSaved(this.engine.profile.name, this.engine.state.levels));

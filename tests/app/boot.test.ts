@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Robot, MAX_STEP_MS, TRACE_EVERY_MS } from "../../modules/app/robot.js";
+import { Robot, MAX_STEP_MS, SAVE_EVERY_MS, TRACE_EVERY_MS } from "../../modules/app/robot.js";
 import { configKeys, parseConfig, DEFAULT_CONFIG } from "../../modules/app/config.js";
 import { FRAME_BYTES, openPack } from "../../modules/pack/pack.js";
 import { encodeSaved } from "../../modules/app/saved.js";
@@ -175,5 +175,17 @@ describe("time and traces", () => {
     robot.showPasskey(-1);
     robot.frame(99);
     expect(Buffer.from(host.panel.glassFrame()).equals(Buffer.from(want))).toBe(false);
+  });
+
+  test("frames never save; saveIfDue saves once SAVE_EVERY_MS have passed", () => {
+    const saves: number[] = [];
+    const host = createSimHost({ framesFile: FRAMES, now: () => 0, trace: () => {} });
+    const robot = new Robot({ ...host, save: () => saves.push(1) });
+    for (let t = 0; t <= SAVE_EVERY_MS + 1000; t += 33) robot.frame(t);
+    expect(saves).toEqual([]);
+    expect(robot.saveIfDue(SAVE_EVERY_MS - 1)).toBe(false);
+    expect(robot.saveIfDue(SAVE_EVERY_MS)).toBe(true);
+    expect(robot.saveIfDue(SAVE_EVERY_MS + 1000)).toBe(false);
+    expect(saves).toEqual([1]);
   });
 });

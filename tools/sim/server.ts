@@ -257,6 +257,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     const busMs = (clocks * 1000) / o.hz;
     const frameMs = Math.max(FRAME_MS, busMs);
     link.frame(t);
+    robot.saveIfDue(t); // after the frame's work, as the board's own timer does
     nextWall += frameMs / o.speed;
     timer = setTimeout(tick, Math.max(0, nextWall - performance.now()));
   };
