@@ -88,8 +88,9 @@ function securityHeaders(req: IncomingMessage): Record<string, string> {
  */
 export function codecBundle(): string {
   const codec = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "modules", "link", "codec.ts");
+  const eventMarks = join(dirname(fileURLToPath(import.meta.url)), "..", "app", "src", "event-marks.ts");
   const r = buildSync({
-    stdin: { contents: `export * from ${JSON.stringify(codec)};\nexport const MSG_GLASS = ${MSG_GLASS};\n`, resolveDir: dirname(codec), loader: "ts" },
+    stdin: { contents: `export * from ${JSON.stringify(codec)};\nexport { eventMarksPlugin } from ${JSON.stringify(eventMarks)};\nexport const MSG_GLASS = ${MSG_GLASS};\n`, resolveDir: dirname(codec), loader: "ts" },
     bundle: true,
     format: "iife",
     globalName: "MoodfaceCodec",

@@ -4,6 +4,7 @@
  * gives it, and a dashed marker on the charts at the moment it landed.
  */
 import { Chart } from "chart.js";
+import { eventMarksPlugin } from "./event-marks.js";
 import { describeEvent } from "../../../modules/emotion/describe.js";
 import { EMOTIONS } from "../../../modules/emotion/names.js";
 import { REFLEXES } from "../../../modules/face/reflexes.js";
@@ -34,30 +35,7 @@ export class EventLog {
     private readonly behaviour: Behaviour | undefined,
   ) {
     const marks = this.marks;
-    Chart.register({
-      id: "moodfaceEvents",
-      afterDatasetsDraw(chart: Chart) {
-        const x = chart.scales.x;
-        const area = chart.chartArea;
-        if (!x || !area) return;
-        const ctx = chart.ctx;
-        ctx.save();
-        ctx.strokeStyle = "rgba(230, 233, 238, 0.55)";
-        ctx.fillStyle = "rgba(230, 233, 238, 0.8)";
-        ctx.font = "10px sans-serif";
-        ctx.setLineDash([3, 3]);
-        for (const m of marks) {
-          if (m.t < x.min || m.t > x.max) continue;
-          const px = x.getPixelForValue(m.t);
-          ctx.beginPath();
-          ctx.moveTo(px, area.top);
-          ctx.lineTo(px, area.bottom);
-          ctx.stroke();
-          ctx.fillText(m.label, px + 3, area.top + 10);
-        }
-        ctx.restore();
-      },
-    });
+    Chart.register(eventMarksPlugin(marks) as never);
   }
 
   /** The robot acknowledged stimulus `index` (`name`) sent at `intensity` (0..1); `now` in ms, `chartT` the charts' x. */

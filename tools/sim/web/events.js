@@ -12,30 +12,7 @@
 
   // Dashed vertical lines at each event's time, labelled with the stimulus, on every chart.
   if (window.Chart) {
-    window.Chart.register({
-      id: "moodfaceEvents",
-      afterDatasetsDraw(chart) {
-        const x = chart.scales.x;
-        const area = chart.chartArea;
-        if (!x || !area) return;
-        const ctx = chart.ctx;
-        ctx.save();
-        ctx.strokeStyle = "rgba(230, 233, 238, 0.55)";
-        ctx.fillStyle = "rgba(230, 233, 238, 0.8)";
-        ctx.font = "10px sans-serif";
-        ctx.setLineDash([3, 3]);
-        for (const m of marks) {
-          if (m.t < x.min || m.t > x.max) continue;
-          const px = x.getPixelForValue(m.t);
-          ctx.beginPath();
-          ctx.moveTo(px, area.top);
-          ctx.lineTo(px, area.bottom);
-          ctx.stroke();
-          ctx.fillText(m.label, px + 3, area.top + 10);
-        }
-        ctx.restore();
-      },
-    });
+    window.Chart.register(window.MoodfaceCodec.eventMarksPlugin(marks)); // tools/app/src/event-marks.ts
   }
 
   function section() {
