@@ -12,6 +12,7 @@
  * on the bus with the address bytes.
  */
 import type { PinSpecifier } from "../display/ssd1306.js";
+import { MPU6050_ADDRESS, REG, WHO_AM_I_VALUE } from "./mpu6050-registers.js";
 
 export interface I2CReader {
   write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
@@ -24,15 +25,6 @@ export interface MPU6050Options {
   sensor: { io: I2CReaderClass; data: PinSpecifier; clock: PinSpecifier; address?: number; hz?: number; port?: number };
 }
 
-/** The chip's answer in WHO_AM_I. */
-export const WHO_AM_I_VALUE = 0x68;
-const WHO_AM_I = 0x75;
-const PWR_MGMT_1 = 0x6b;
-const SMPLRT_DIV = 0x19;
-const CONFIG = 0x1a;
-const GYRO_CONFIG = 0x1b;
-const ACCEL_CONFIG = 0x1c;
-const ACCEL_XOUT_H = 0x3b;
 /** The accelerometer's full scales (g) and the gyroscope's (dps), by their FS_SEL codes. */
 export const ACCEL_RANGES = Object.freeze([2, 4, 8, 16]);
 export const GYRO_RANGES = Object.freeze([250, 500, 1000, 2000]);
@@ -70,12 +62,12 @@ export default class MPU6050 {
 
   constructor(options: MPU6050Options) {
     const s = options.sensor;
-    this.io = new s.io({ data: s.data, clock: s.clock, port: s.port, address: s.address ?? WHO_AM_I_VALUE, hz: s.hz ?? 400000 });
+    this.io = new s.io({ data: s.data, clock: s.clock, port: s.port, address: s.address ?? MPU6050_ADDRESS, hz: s.hz ?? 400000 });
     try {
-      const who = this.readRegister(WHO_AM_I);
+      const who = this.readRegister(REG.WHO_AM_I);
       if (who !== WHO_AM_I_VALUE) throw new Error(`not an MPU-6050 (WHO_AM_I 0x${who.toString(16)})`);
-      this.writeRegister(PWR_MGMT_1, 0x01); // awake, clocked by the X gyro's PLL
-      this.writeRegister(SMPLRT_DIV, 0);
+      this.writeRegister(REG.PWR_MGMT_1, 0x01); // awake, clocked by the X gyro's PLL
+      this.writeRegister(REG.SMPLRT_DIV, 0);
       this.configure({ accelerometerRange: 2, gyroscopeRange: 250, lowPass: 3 });
     } catch (e) {
       this.close();
@@ -87,25 +79,25 @@ export default class MPU6050 {
     if (o.accelerometerRange !== undefined) {
       const a = ACCEL_RANGES.indexOf(o.accelerometerRange);
       if (a < 0) throw new RangeError("MPU6050: accelerometerRange is 2, 4, 8 or 16");
-      this.writeRegister(ACCEL_CONFIG, a << 3);
+      this.writeRegister(REG.ACCEL_CONFIG, a << 3);
       this.accelShift = 14 - a;
     }
     if (o.gyroscopeRange !== undefined) {
       const g = GYRO_RANGES.indexOf(o.gyroscopeRange);
       if (g < 0) throw new RangeError("MPU6050: gyroscopeRange is 250, 500, 1000 or 2000");
-      this.writeRegister(GYRO_CONFIG, g << 3);
+      this.writeRegister(REG.GYRO_CONFIG, g << 3);
       this.gyroShift = 16 - g;
     }
     if (o.lowPass !== undefined) {
       if (!(o.lowPass >= 0 && o.lowPass <= 6)) throw new RangeError("MPU6050: lowPass is 0 to 6");
-      this.writeRegister(CONFIG, o.lowPass | 0);
+      this.writeRegister(REG.CONFIG, o.lowPass | 0);
     }
   }
 
   /** Reads accelerometer and gyroscope in one burst; returns the same object each time. */
   sample(): MotionSample {
     const r = this.raw;
-    this.pointer[0] = ACCEL_XOUT_H;
+    this.pointer[0] = REG.ACCEL_XOUT_H;
     this.io.write(this.pointer, false);
     this.io.read(r);
     const o = this.out;

@@ -18,21 +18,9 @@
  */
 import type { I2CDevice } from "./i2c.js";
 
-export const MPU6050_ADDRESS = 0x68;
-export const REG = Object.freeze({
-  SMPLRT_DIV: 0x19,
-  CONFIG: 0x1a,
-  GYRO_CONFIG: 0x1b,
-  ACCEL_CONFIG: 0x1c,
-  ACCEL_XOUT_H: 0x3b,
-  TEMP_OUT_H: 0x41,
-  GYRO_XOUT_H: 0x43,
-  PWR_MGMT_1: 0x6b,
-  PWR_MGMT_2: 0x6c,
-  WHO_AM_I: 0x75,
-});
-export const PWR_SLEEP = 0x40;
-export const PWR_RESET = 0x80;
+import { MPU6050_ADDRESS, PWR_RESET, PWR_SLEEP, REG, WHO_AM_I_VALUE } from "../sensors/mpu6050-registers.js";
+
+export { MPU6050_ADDRESS, PWR_RESET, PWR_SLEEP, REG };
 /** LSB per degree per second at FS_SEL 0..3, times 10. */
 const GYRO_LSB_X10 = Object.freeze([1310, 655, 328, 164]);
 
@@ -59,7 +47,7 @@ export class VirtualMPU6050 implements I2CDevice {
   reset(): void {
     this.registers.fill(0);
     this.registers[REG.PWR_MGMT_1] = PWR_SLEEP;
-    this.registers[REG.WHO_AM_I] = MPU6050_ADDRESS;
+    this.registers[REG.WHO_AM_I] = WHO_AM_I_VALUE;
     this.pointer = 0;
   }
 
