@@ -156,7 +156,7 @@ describe("reflexes and sleep on the simulator page", () => {
   test("night puts it to sleep with its eyes closed; a touch wakes it with a startle, eyes wide open", async () => {
     await pairPage(page, sim);
     await page.click('button[data-stimulus="night"]');
-    let asleep = new Uint8Array(0);
+    let asleep: Uint8Array = new Uint8Array(0);
     await frozenAt("asleep", () => sim.robot.animator.asleep && sim.time() > took[took.length - 1].t, (shown, mood) => {
       expect(took[took.length - 1]).toEqual(expect.objectContaining({ name: "night", did: DID_SLEEP }));
       expect(sim.robot.animator.reflexing).toBe(NO_REFLEX);
