@@ -87,7 +87,6 @@ describe("reflexes and sleep on the simulator page", () => {
         return !!g && g.length === want.length && g.every((v, i) => v === want[i]);
       }, Array.from(shown));
       await page.locator(".bezel").screenshot({ path: join(OUT, `reflex-${name}.png`) });
-      if (process.env.REFLEX_DEBUG) console.log(name, lit(shown), lit(mood), topRow(shown), topRow(mood));
       await then(shown, mood);
     } finally {
       sim.pause(false);
@@ -155,10 +154,13 @@ describe("reflexes and sleep on the simulator page", () => {
 
   test("night puts it to sleep with its eyes closed; a touch wakes it with a startle, eyes wide open", async () => {
     await pairPage(page, sim);
+    const before = took.length;
     await page.click('button[data-stimulus="night"]');
+    const night = () => took.slice(before).find((e) => e.name === "night");
     let asleep: Uint8Array = new Uint8Array(0);
-    await frozenAt("asleep", () => sim.robot.animator.asleep && sim.time() > took[took.length - 1].t, (shown, mood) => {
-      expect(took[took.length - 1]).toEqual(expect.objectContaining({ name: "night", did: DID_SLEEP }));
+    await frozenAt("asleep", () => night() !== undefined && sim.time() > night()!.t, (shown, mood) => {
+      expect(night()!.did).toBe(DID_SLEEP);
+      expect(sim.robot.animator.asleep).toBe(true);
       expect(sim.robot.animator.reflexing).toBe(NO_REFLEX);
       // Eyes closed to a line.
       expect(lit(shown)).toBeLessThan(lit(mood) * 0.7);
@@ -174,6 +176,10 @@ describe("reflexes and sleep on the simulator page", () => {
       expect(lit(shown)).toBeGreaterThan(lit(asleep) * 1.5);
       expect(topRow(shown)).toBeLessThan(topRow(mood));
     });
+    // The page's event log says so too.
+    await page.waitForFunction(() => (window as any).moodfaceEvents.log.some((l: string) => /^touch 0\.60: .*; woke up with a startle$/.test(l)));
+    const log: string[] = await page.evaluate(() => (window as any).moodfaceEvents.log);
+    expect(log.some((l) => /^night 0\.80: .*; fell asleep$/.test(l))).toBe(true);
   });
 
   test("with the touch driver closed, the page's touch no longer reaches the robot", async () => {
