@@ -45,7 +45,7 @@ describe("moodface pack", () => {
       else await img.png().toFile(join(src, `${e}-medium.png`));
     }
     const out = join(dir, "mine.bin");
-    const r = moodface(["pack", src, "-o", out, "--fit", "cover", "--dither", "bayer"]);
+    const r = moodface(["pack", src, "-o", out, "--fit", "cover", "--dither", "bayer", "--no-decoder"]);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("no keyframe for fear-mild, fear-strong");
     const p = open(out);
@@ -117,7 +117,7 @@ describe("moodface preview", () => {
     await generateDefaults(join(dir, "outline"), undefined, "outline");
     // Same bytes as the committed outline keyframes (frames/defaults-outline).
     for (const f of readdirSync("frames/defaults-outline")) expect([f, readFileSync(join(dir, "outline", f)).equals(readFileSync(join("frames/defaults-outline", f)))]).toEqual([f, true]);
-    const r = moodface(["pack", join(dir, "outline"), "-o", join(dir, "outline.bin")]);
+    const r = moodface(["pack", join(dir, "outline"), "-o", join(dir, "outline.bin"), "--no-decoder"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("24 keyframes");
     const bold = open("frames/frames.bin");

@@ -22,6 +22,11 @@ import { EMOTIONS } from "../../modules/emotion/names.js";
 import { Robot } from "../../modules/app/robot.js";
 import { createSimHost } from "../../tools/sim/host.js";
 import { latentsSection, writePack } from "../../tools/faces/pack-writer.js";
+import { writeDataset } from "../../tools/decoder/dataset.js";
+import { overBudget } from "../../tools/decoder/budget.js";
+import { QUIET_ENV } from "../../tools/lib/python.js";
+import { expression } from "../../tools/faces/face.js";
+import { renderFace, unpack } from "../../tools/faces/render.js";
 
 const MODEL = join(REPO_ROOT, "frames", "decoder.tflite");
 const LATENTS = join(REPO_ROOT, "frames", "latents.json");
@@ -212,5 +217,62 @@ describe("latent decoder", () => {
     expect((await moodfaceAsync(["decoder", "train", "--samples", "200", "--epochs", "1", "-o", again])).status).toBe(0);
     expect(readFileSync(join(again, "decoder.tflite")).equals(readFileSync(model))).toBe(true);
     expect(readFileSync(join(again, "latents.json"), "utf8")).toBe(readFileSync(join(out, "latents.json"), "utf8"));
+  });
+
+  test("fine-tuning is reproducible (same inputs and seed, same bytes), keeps the architecture, and another seed differs", async () => {
+    const dir = tempDir();
+    await writeDataset(join(dir, "family"), 3, 100);
+    // Targets: four keyframes shifted by 3 px (faces the decoder never saw), from their trained latents.
+    const doc = JSON.parse(readFileSync(LATENTS, "utf8")) as { keyframes: number[][] };
+    const targets = new Uint8Array(4 * 8192);
+    for (let i = 0; i < 4; i++) {
+      const bits = unpack(await renderFace(expression(EMOTIONS[i], 1)));
+      for (let y = 0; y < 64; y++) for (let x = 3; x < 128; x++) targets[i * 8192 + y * 128 + x] = bits[y * 128 + x - 3];
+    }
+    writeFileSync(join(dir, "targets.u8"), targets);
+    writeFileSync(join(dir, "init.i8"), Int8Array.from(doc.keyframes.slice(0, 4).flat()));
+    const run = (out: string, seed: number) => {
+      const r = spawnSync(python(), [join(REPO_ROOT, "tools", "decoder", "finetune.py"), "--model", MODEL, "--latents", LATENTS, "--targets", join(dir, "targets.u8"), "--init", join(dir, "init.i8"), "--family", join(dir, "family"), "--out", join(dir, out), "--steps", "40", "--seed", String(seed)], { encoding: "utf8", env: { ...process.env, ...QUIET_ENV } });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return { model: readFileSync(join(dir, out, "decoder.tflite")), latents: readFileSync(join(dir, out, "latents.json"), "utf8") };
+    };
+    const a = run("a", 1);
+    const b = run("b", 1);
+    expect(a.model.equals(b.model)).toBe(true);
+    expect(a.latents).toBe(b.latents);
+    expect(run("c", 2).model.equals(a.model)).toBe(false);
+    const info = modelInfo(join(dir, "a", "decoder.tflite"));
+    expect(overBudget(info)).toEqual([]);
+    expect([info.macs, info.weights]).toEqual([modelInfo(MODEL).macs, modelInfo(MODEL).weights]);
+  });
+
+  test("budgets: what is over is named, and pack refuses to ship such a decoder", () => {
+    expect(overBudget({ macs: 442368, weights: 28240, ops: ["FULLY_CONNECTED", "RESHAPE", "CONV_2D", "CONV_2D", "DEPTH_TO_SPACE"] })).toEqual([]);
+    expect(overBudget({ macs: 655360, weights: 40000, ops: ["FULLY_CONNECTED", "LOGISTIC"] })).toEqual(["655360 MACs (budget 500000)", "40000 bytes of weights (budget 32768)", "op LOGISTIC (allowed: FULLY_CONNECTED, RESHAPE, CONV_2D, DEPTH_TO_SPACE)"]);
+    // A real model over the MAC budget: the decoder with 24 filters in its 3x3 convolution.
+    const dir = tempDir();
+    const big = spawnSync(
+      python(),
+      [
+        "-c",
+        [
+          "import sys, json, numpy as np",
+          `sys.path.insert(0, ${JSON.stringify(join(REPO_ROOT, "tools", "decoder"))})`,
+          "from decoder_model import decoder_layers, decoder_model, export_int8, tf",
+          "layers = decoder_layers()",
+          "layers[2] = tf.keras.layers.Conv2D(24, 3, padding='same', activation='relu', name='conv')",
+          "tflite, scale, zero = export_int8(decoder_model(layers), np.random.RandomState(1).randn(50, 8).astype(np.float32))",
+          `open(${JSON.stringify(join(dir, "decoder.tflite"))}, 'wb').write(tflite)`,
+        ].join("\n"),
+      ],
+      { encoding: "utf8", env: { ...process.env, ...QUIET_ENV } },
+    );
+    expect([big.status, big.status === 0 ? "" : big.stderr]).toEqual([0, ""]);
+    writeFileSync(join(dir, "latents.json"), readFileSync(LATENTS));
+    const drawn = tempDir();
+    for (const e of EMOTIONS) writeFileSync(join(drawn, `${e}-mild.png`), readFileSync(join(REPO_ROOT, "frames", "defaults", `${e}-strong.png`)));
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "moodface.js"), "pack", drawn, "--decoder", dir, "-o", join(drawn, "x.bin")], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/decoder\.tflite: the decoder is over the decoder budgets: \d+ MACs \(budget 500000\); refusing to ship it\n$/);
   });
 });

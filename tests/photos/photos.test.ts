@@ -12,7 +12,7 @@ import { openPack, latentSize } from "../../modules/pack/pack.js";
 import { crossfade } from "../../modules/face/animator.js";
 import { expression, lerpParams, NEUTRAL } from "../../tools/faces/face.js";
 import { renderFace } from "../../tools/faces/render.js";
-import { decodeMany, invert, readLatents } from "../../tools/photos/invert.js";
+import { decodeMany, invert, readLatents } from "../../tools/decoder/invert.js";
 
 const demo = join(REPO_ROOT, "node_modules", "@vladmandic", "face-api", "demo");
 const truth = JSON.parse(readFileSync(join(REPO_ROOT, "tests", "photos", "samples.json"), "utf8")) as { photos: Record<string, { faces: number; labels: string[] }>; minimumAgreement: number };
@@ -130,6 +130,14 @@ describe("moodface pack --photos", () => {
     expect(r.stdout).toMatch(/joy-strong\s+\S+(group|alpha)\.(jpg|png) face \d \(happy \d+%\)/);
     expect(r.stdout).toMatch(/fear-mild\s+generated/);
     expect(r.stdout).toMatch(/reconstruction/);
+    // The photo sketches are new to the decoder: inverted, then the decoder fine-tuned within budget,
+    // after which every keyframe decodes to 98% and morphs closer to the true in-between than a crossfade.
+    expect(r.stdout).toMatch(/fine-tuning: \d+ keyframes? under 98\.0% by inversion; the decoder fine-tuned on the pack's 24 keyframes in \d+ s \(\d+ steps, seed 1\): 442368 MACs, 28240 bytes of weights, .*within budget; 24 of 24 keyframes at 98\.0% or more/);
+    expect(r.stdout).toContain("latents: 24 of 24 keyframes morph");
+    const m = /transitions: midpoint IoU ([\d.]+) through the decoder vs ([\d.]+) crossfade, against the true in-between of (\d+) pairs/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(Number(m![2]));
+    expect(Number(m![3])).toBeGreaterThan(100);
     const b = new Uint8Array(readFileSync(out));
     const opened = openPack(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), out);
     expect(opened.ok).toBe(true);

@@ -1,17 +1,16 @@
 /* `moodface decoder ...`: train the latent decoder, and inspect a model. */
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import cliProgress from "cli-progress";
 import { REPO_ROOT, UsageError } from "../lib/data.js";
 import { checkOutputFolder, reason } from "../lib/files.js";
-import { python } from "../lib/python.js";
+import { bar, python, runPythonTool } from "../lib/python.js";
 import { quote } from "../lib/text.js";
 import { writeDataset } from "../decoder/dataset.js";
 import { modelInfo } from "../decoder/native.js";
 
-function whole(name: string, min: number, max: number) {
+/** A commander parser for a whole-number option, with an error that names it and its range. */
+export function whole(name: string, min: number, max: number) {
   return (v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not ${quote(v)}`);
@@ -23,59 +22,10 @@ export const DEFAULT_SAMPLES = 16000;
 export const DEFAULT_EPOCHS = 40;
 export const DEFAULT_OUTPUT = join(REPO_ROOT, "build", "decoder");
 
-/** A progress bar on stderr: redrawn in place on a terminal, a plain line every 5 s elsewhere. */
-export function bar(format: string): cliProgress.SingleBar {
-  return new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50, fps: 5 }, cliProgress.Presets.shades_classic);
-}
-
-/** TensorFlow's and Python's chatter off: only our progress lines and real errors remain. */
-export const QUIET_ENV = { TF_CPP_MIN_LOG_LEVEL: "3", TF_ENABLE_ONEDNN_OPTS: "0", PYTHONWARNINGS: "ignore", GRPC_VERBOSITY: "ERROR", GLOG_minloglevel: "3", ABSL_MIN_LOG_LEVEL: "3", PYTHONUNBUFFERED: "1" };
-
-/**
- * Runs the Python trainer. It prints `progress <done> <total>` lines (batches) that drive the bar;
- * its stderr is kept and shown (last lines) only if it fails.
- */
+/** Runs the Python trainer (tools/decoder/train.py) with a progress bar of its batches. */
 function train(data: string, out: string, epochs: number, seed: number): Promise<string[]> {
-  const py = python();
-  return new Promise((resolve, reject) => {
-    const child = spawn(py, [join(REPO_ROOT, "tools", "decoder", "train.py"), "--data", data, "--out", out, "--epochs", String(epochs), "--seed", String(seed)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...QUIET_ENV },
-    });
-    const b = bar("training  [{bar}] {percentage}% | epoch {epoch}/{epochs} | {duration_formatted} elapsed | ETA {eta_formatted}");
-    let started = false;
-    const said: string[] = [];
-    let err = "";
-    let pending = "";
-    child.stdout.on("data", (d) => {
-      pending += d;
-      const lines = pending.split("\n");
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^progress (\d+) (\d+) (\d+)$/.exec(line.trim());
-        if (m) {
-          const [done, total, epoch] = [Number(m[1]), Number(m[2]), Number(m[3])];
-          if (!started) {
-            b.start(total, 0, { epoch: 1, epochs });
-            started = true;
-          }
-          b.update(done, { epoch, epochs });
-        } else if (line.trim()) said.push(line.trim());
-      }
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-      if (err.length > 1 << 20) err = err.slice(-(1 << 19));
-    });
-    child.on("error", (e) => reject(new UsageError(`${py}: cannot run: ${reason(e)}`)));
-    child.on("close", (code) => {
-      if (started) b.stop();
-      if (code === 0) return resolve(said);
-      if (/No module named '(tensorflow|numpy)'/.test(err)) return reject(new UsageError("TensorFlow is missing from .venv: run `node tools/decoder/setup-python.js`"));
-      const last = err.trim().split("\n").filter((l) => l.trim()).pop() ?? `exit code ${code}`;
-      reject(new UsageError(`training failed: ${last}`));
-    });
-  });
+  const args = ["--data", data, "--out", out, "--epochs", String(epochs), "--seed", String(seed)];
+  return runPythonTool("train.py", args, "training  [{bar}] {percentage}% | epoch {epoch}/{epochs} | {duration_formatted} elapsed | ETA {eta_formatted}", "training", { epochs });
 }
 
 export function addDecoderCommands(program: Command): void {

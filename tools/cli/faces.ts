@@ -7,15 +7,19 @@ import { latentSize, openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
 import { DEFAULTS_DIR, FRAMES_DIR, OUTLINE_DIR, generateDefaults } from "../faces/defaults.js";
-import { readDecoder } from "../decoder/bundle.js";
+import { loadDecoder, readDecoder } from "../decoder/bundle.js";
+import { fitDecoder, type FitKey } from "../decoder/fit.js";
+import { EMOTIONS } from "../../modules/emotion/names.js";
+import { renderFace } from "../faces/render.js";
+import { whole } from "./decoder.js";
 import { checkModel, hostDecoder } from "../decoder/native.js";
 import type { LatentDecoder } from "../../modules/face/decoder.js";
-import type { FaceStyle } from "../faces/face.js";
+import { expression, type FaceStyle } from "../faces/face.js";
 import { coverage, listSources, loadEntries, type DitherChoice, type ImageOptions, type InvertChoice, type LoadedEntry } from "../faces/sources.js";
 import { checkOutputFile, checkOutputFolder, reason, writeFile } from "../lib/files.js";
 import { quote } from "../lib/text.js";
 import { templatePng } from "../faces/template.js";
-import { writePack } from "../faces/pack-writer.js";
+import { latentsSection, writePack } from "../faces/pack-writer.js";
 import { contactSheet, transitionsGif } from "../faces/preview.js";
 import { packPhotos, photoSheetFor, photosFromManifest } from "../photos/cli.js";
 
@@ -52,13 +56,14 @@ export function addFaceCommands(program: Command): void {
     .option("--photos <folder>", "detect the faces in a folder of photos, sketch and label them, and fill the keyframe slots (docs/photos.md)")
     .addOption(new Option("--sketch <style>", "photos: lines (landmark sketch), edges (XDoG of the photo plus lines) or robot (the generator's face with the photo's expression)").choices(["lines", "edges", "robot"]).default("lines"))
     .option("--strict", "photos: fail on the first photo or face that cannot be used", false)
-    .option("--seed <n>", "photos: seed of the latent inversion", "1")
+    .option("--seed <n>", "seed of the latent inversion and the decoder's fine-tuning (photos, drawings)", whole("--seed", 0, 0x7fffffff), 1)
+    .option("--no-fine-tune", "never fine-tune the decoder: keyframes it cannot draw to 98% crossfade")
     // --- end photos ---
-    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; style: FaceStyle; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; sketch: "lines" | "edges" | "robot"; strict: boolean; seed: string }) => {
+    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; style: FaceStyle; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; sketch: "lines" | "edges" | "robot"; strict: boolean; seed: number; fineTune: boolean }) => {
       if (o.photos !== undefined) {
         if (sourceArg !== undefined || o.defaults) throw new UsageError(`--photos ${o.photos}: give no source folder and no --defaults with it`);
         checkOutputFile(o.output);
-        return packPhotos(o.photos, { output: o.output, style: o.sketch, strict: o.strict, decoder: o.decoder, seed: o.seed });
+        return packPhotos(o.photos, { output: o.output, style: o.sketch, strict: o.strict, decoder: o.decoder, seed: o.seed, fineTune: o.fineTune });
       }
       if (o.defaults && sourceArg !== undefined) throw new UsageError(`--defaults packs the generated faces in frames/defaults: give no source folder (or leave out --defaults to pack ${quote(sourceArg, 80)})`);
       if (o.threshold !== undefined && (o.dither === "bayer" || o.dither === "floyd")) throw new UsageError(`--threshold and --dither ${o.dither} do not go together: dithering uses no threshold`);
@@ -77,7 +82,7 @@ export function addFaceCommands(program: Command): void {
       const fromManifest = photosFromManifest(source);
       if (fromManifest) {
         checkOutputFile(o.output);
-        return packPhotos(fromManifest.folder, { output: o.output, style: (o.sketch !== "lines" ? o.sketch : fromManifest.style) ?? "lines", strict: o.strict, decoder: o.decoder, seed: o.seed });
+        return packPhotos(fromManifest.folder, { output: o.output, style: (o.sketch !== "lines" ? o.sketch : fromManifest.style) ?? "lines", strict: o.strict, decoder: o.decoder, seed: o.seed, fineTune: o.fineTune });
       }
       // --- end photos ---
       const generated = resolve(source) === resolve(DEFAULTS_DIR) || resolve(source) === resolve(DEFAULTS_DIR, "frames.json");
@@ -86,8 +91,11 @@ export function addFaceCommands(program: Command): void {
       if (cov.missingEmotions.length > 0) throw new UsageError(`${source}: no keyframe for ${cov.missingEmotions.join(", ")} (every emotion needs at least one)`);
       if (cov.missingBands.length > 0) process.stderr.write(`moodface: no keyframe for ${cov.missingBands.join(", ")}; the nearest intensity will be shown\n`);
       const options: ImageOptions = { fit: o.fit, invert: o.invert, dither: o.dither, level: threshold };
-      // The decoder's latents belong to the generated keyframes: by default only those get it.
-      const decoderDir = o.decoder === false ? undefined : (o.decoder ?? (generated ? FRAMES_DIR : undefined));
+      // Generated keyframes take the latents the decoder was trained with; drawings get theirs by
+      // inversion and fine-tuning (tools/decoder/fit.ts). The outline defaults crossfade unless asked:
+      // the decoder learnt the bold faces, and fine-tuning it for 24 outline faces is not the default.
+      const outline = resolve(source) === resolve(OUTLINE_DIR) || resolve(source) === resolve(OUTLINE_DIR, "frames.json");
+      const decoderDir = o.decoder === false ? undefined : (o.decoder ?? (outline ? undefined : FRAMES_DIR));
       const p = progress("packing", entries.length);
       let packed: Uint8Array;
       let loaded: LoadedEntry[];
@@ -96,7 +104,21 @@ export function addFaceCommands(program: Command): void {
       } finally {
         p.stop();
       }
-      const decoder = decoderDir ? readDecoder(decoderDir, loaded) : undefined;
+      let decoder: { model: Uint8Array; latents: Uint8Array } | undefined;
+      let fitLines: string[] = [];
+      if (decoderDir && generated) decoder = readDecoder(decoderDir, loaded);
+      else if (decoderDir) {
+        // A keyframe identical to a generated face (a copy of frames/defaults) keeps its trained latent.
+        const trained = loadDecoder(decoderDir).doc.keyframes;
+        const keys: FitKey[] = [];
+        for (const e of loaded) {
+          const same = Buffer.from(await renderFace(expression(EMOTIONS[e.emotion], e.band))).equals(Buffer.from(e.frame));
+          keys.push({ name: e.file, frame: e.frame, trained: same ? trained[e.emotion * 3 + e.band] : undefined });
+        }
+        const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune });
+        decoder = { model: fit.model, latents: latentsSection(fit.dims, fit.latents) };
+        fitLines = fit.lines;
+      }
       packed = writePack({ entries: loaded, model: decoder?.model, latents: decoder?.latents });
       await writeFile(o.output, packed);
       // What was decided for the drawings, so nothing happens behind the maker's back.
@@ -112,12 +134,10 @@ export function addFaceCommands(program: Command): void {
       }
       if (found > 0) process.stdout.write(`  eye boxes found in ${found} of ${entries.length} (the two largest ink blobs in the upper half); they blink and glance\n`);
       if (blind.length > 0) process.stdout.write(`  no eye boxes for ${blind.map((e) => e.file).slice(0, 6).join(", ")}${blind.length > 6 ? ", ..." : ""}: these never blink; give "eyes" in a frames.json (docs/formats/frames-manifest.md)\n`);
+      for (const l of fitLines) process.stdout.write(l + "\n");
       if (!decoder) {
-        const outline = resolve(source) === resolve(OUTLINE_DIR) || resolve(source) === resolve(OUTLINE_DIR, "frames.json");
-        const why = outline ? " (the decoder learnt the bold faces; the outline ones crossfade)" : " (the decoder morphs only the generated faces; latents for your own drawings come in a later version)";
-        process.stdout.write(`  no latent decoder: transitions crossfade${generated ? "" : why}\n`);
-      } else if (!generated) {
-        process.stdout.write(`  note: the decoder's latents are those of the generated faces, so transitions morph through them, not through your drawings\n`);
+        const why = outline ? " (the decoder learnt the bold faces; the outline ones crossfade; --decoder frames fits it to them)" : o.decoder === false ? " (--no-decoder)" : "";
+        process.stdout.write(`  no latent decoder: transitions crossfade${why}\n`);
       }
     });
 

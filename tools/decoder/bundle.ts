@@ -11,9 +11,17 @@ import { reason } from "../lib/files.js";
 import { describe } from "../lib/text.js";
 import { latentsSection, type PackEntry } from "../faces/pack-writer.js";
 import { checkModel } from "./native.js";
+import type { LatentsDoc } from "./invert.js";
 
-/** The decoder in `dir` (decoder.tflite and latents.json), checked against the model's input size. */
-export function readDecoder(dir: string, entries: readonly PackEntry[]): { model: Uint8Array; latents: Uint8Array } {
+export interface LoadedDecoder {
+  model: Uint8Array;
+  modelFile: string;
+  latentsFile: string;
+  doc: LatentsDoc;
+}
+
+/** The decoder in `dir` (decoder.tflite and latents.json), every part checked; errors name the file and field. */
+export function loadDecoder(dir: string): LoadedDecoder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--decoder ${dir}: no such folder (it holds decoder.tflite and latents.json, e.g. frames or build/decoder)`);
   const modelFile = join(dir, "decoder.tflite");
   const latentsFile = join(dir, "latents.json");
@@ -33,12 +41,17 @@ export function readDecoder(dir: string, entries: readonly PackEntry[]): { model
   // model the robot would refuse, or latents it could not decode, never reach a pack.
   const verdict = checkModel(model, dims);
   if (verdict) throw new UsageError(`${modelFile}: ${verdict}`);
-  const keys = doc.keyframes as unknown[];
-  keys.forEach((z, i) => {
+  (doc.keyframes as unknown[]).forEach((z, i) => {
     if (!Array.isArray(z) || z.length !== dims || !z.every((v) => Number.isInteger(v) && v >= -128 && v <= 127)) {
       throw new UsageError(`${latentsFile}: keyframes[${i}]: expected ${dims} whole numbers from -128 to 127, got ${describe(z)}`);
     }
   });
-  const per = entries.map((e) => keys[e.emotion * 3 + e.band] as number[] | undefined);
-  return { model, latents: latentsSection(dims, per) };
+  return { model, modelFile, latentsFile, doc: doc as unknown as LatentsDoc };
+}
+
+/** The decoder in `dir` for generated keyframes: each entry gets its trained latent from latents.json. */
+export function readDecoder(dir: string, entries: readonly PackEntry[]): { model: Uint8Array; latents: Uint8Array } {
+  const { model, doc } = loadDecoder(dir);
+  const per = entries.map((e) => doc.keyframes[e.emotion * 3 + e.band] as number[] | undefined);
+  return { model, latents: latentsSection(doc.dims, per) };
 }

@@ -14,27 +14,7 @@ import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
-
-import warnings  # noqa: E402
-
-warnings.filterwarnings("ignore")
-
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-tf.get_logger().setLevel("ERROR")
-try:
-    import absl.logging  # noqa: E402
-
-    absl.logging.set_verbosity(absl.logging.ERROR)
-except ImportError:
-    pass
-
-LATENT = 8
-H, W = 64, 128
+from decoder_model import LATENT, H, W, Progress, decoder_layers, decoder_model, export_int8, ink_loss, quantize, np, tf
 
 
 def load(data_dir):
@@ -45,33 +25,16 @@ def load(data_dir):
     return meta, params, images
 
 
-def decoder_layers():
-    return [
-        tf.keras.layers.Dense(8 * 16 * 16, activation="relu", name="fc"),
-        tf.keras.layers.Reshape((8, 16, 16), name="grid"),
-        tf.keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="conv"),
-        tf.keras.layers.Conv2D(64, 1, name="tiles"),
-        tf.keras.layers.Lambda(lambda x: tf.nn.depth_to_space(x, 8), name="depth_to_space"),
-    ]
-
-
-class Progress(tf.keras.callbacks.Callback):
-    """Prints `progress <batches done> <batches in all> <epoch>` at most 4 times a second, for the
-    Node side's progress bar (moodface decoder train); Keras' own output is off."""
-
+class EpochProgress(tf.keras.callbacks.Callback):
     def __init__(self, epochs, steps):
         super().__init__()
-        self.epochs, self.steps, self.epoch, self.last = epochs, steps, 0, 0.0
+        self.steps, self.epoch, self.progress = steps, 0, Progress(epochs * steps)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        now = time.time()
-        done = self.epoch * self.steps + batch + 1
-        if now - self.last >= 0.25 or done == self.epochs * self.steps:
-            self.last = now
-            print(f"progress {done} {self.epochs * self.steps} {self.epoch + 1}", flush=True)
+        self.progress.step(self.epoch * self.steps + batch + 1, self.epoch + 1)
 
 
 def main():
@@ -97,47 +60,20 @@ def main():
     for layer in layers:
         y = layer(y)
     model = tf.keras.Model(p_in, y)
-    ink = float(images.mean())
-    # Ink is sparse (a few % of pixels): weigh it up so thin lines are not given up for black.
-    pos_weight = min(8.0, (1 - ink) / max(ink, 1e-3) / 3)
-
-    def loss(t, logits):
-        return tf.reduce_mean(tf.nn.weighted_cross_entropy_with_logits(t, logits, pos_weight))
-
-    model.compile(optimizer=tf.keras.optimizers.Adam(2e-3), loss=loss)
+    model.compile(optimizer=tf.keras.optimizers.Adam(2e-3), loss=ink_loss(float(images.mean())))
     start = time.time()
     k = meta["keyframes"]
     xt = np.concatenate([x] + [x[:k]] * a.keyframe_repeat)
     yt = np.concatenate([images] + [images[:k]] * a.keyframe_repeat)
     steps = (len(xt) + a.batch - 1) // a.batch
-    model.fit(xt, yt, batch_size=a.batch, epochs=a.epochs, shuffle=True, verbose=0, callbacks=[Progress(a.epochs, steps)])
+    model.fit(xt, yt, batch_size=a.batch, epochs=a.epochs, shuffle=True, verbose=0, callbacks=[EpochProgress(a.epochs, steps)])
     print(f"trained in {time.time() - start:.0f} s", flush=True)
 
     encoder = tf.keras.Model(p_in, latent)
     lat = encoder.predict(x, verbose=0)
-    z_in = tf.keras.Input((LATENT,), batch_size=1, name="latent")
-    y = z_in
-    for layer in layers:
-        y = layer(y)
-    decoder = tf.keras.Model(z_in, y)
-
-    def representative():
-        for i in range(0, min(len(lat), 500)):
-            yield [lat[i : i + 1].astype(np.float32)]
-
-    conv = tf.lite.TFLiteConverter.from_keras_model(decoder)
-    conv.optimizations = [tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = representative
-    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    conv.inference_input_type = tf.int8
-    conv.inference_output_type = tf.int8
-    tflite = conv.convert()
-
-    interp = tf.lite.Interpreter(model_content=tflite)
-    inp = interp.get_input_details()[0]
-    scale, zero = inp["quantization"]
+    tflite, scale, zero = export_int8(decoder_model(layers), lat[:500])
     keyframes = meta["keyframes"]
-    q = np.clip(np.round(lat[:keyframes] / scale + zero), -128, 127).astype(np.int8)
+    q = quantize(lat[:keyframes], scale, zero)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "decoder.tflite"), "wb") as f:
         f.write(tflite)

@@ -12,28 +12,37 @@ import { UsageError } from "../lib/data.js";
 import { writeFile } from "../lib/files.js";
 import { FRAMES_DIR, BAND_NAMES } from "../faces/defaults.js";
 import { latentsSection, writePack } from "../faces/pack-writer.js";
-import { H, W, unpack } from "../faces/render.js";
-import { checkModel, modelInfo } from "../decoder/native.js";
-import { listPhotos, photosToSlots, sidecar, slotLines } from "./slots.js";
-import { agreement, decodeMany, invert, readLatents } from "./invert.js";
-import type { SketchStyle } from "./sketch.js";
-
-/** Budgets a shipped decoder must meet (docs/decoder.md). */
-export const BUDGET = { macs: 500_000, weights: 32 * 1024, ops: ["FULLY_CONNECTED", "RESHAPE", "CONV_2D", "DEPTH_TO_SPACE"] } as const;
-/** A keyframe whose latent decodes to fewer matching pixels than this gets no latent (it crossfades). */
-export const MIN_RECONSTRUCTION = 0.98;
+import { lerpParams } from "../faces/face.js";
+import { H, W, renderFace, unpack } from "../faces/render.js";
+import { loadDecoder } from "../decoder/bundle.js";
+import { fitDecoder, type FitKey } from "../decoder/fit.js";
+import { listPhotos, photosToSlots, sidecar, slotLines, type Slot } from "./slots.js";
+import { linesFrame, type SketchStyle } from "./sketch.js";
 
 export interface PackPhotosOptions {
   output: string;
   style: SketchStyle;
   strict: boolean;
   decoder?: string | false;
-  seed: string;
+  seed: number;
+  /** Fine-tune the decoder when inversion leaves a keyframe under 98% (default true). */
+  fineTune?: boolean;
+}
+
+/**
+ * The true in-between of two slots, drawn by what drew them: the generator at the parameters' midpoint
+ * (generated faces, robot-style photos) or the line sketch of the landmarks' midpoint (lines-style
+ * photos). Edges sketches and mixed pairs have none.
+ */
+async function inBetween(a: Slot, b: Slot): Promise<Uint8Array | undefined> {
+  if (a.params && b.params) return renderFace(lerpParams(a.params, b.params, 0.5));
+  const pa = a.candidate?.points;
+  const pb = b.candidate?.points;
+  if (pa && pb) return linesFrame(pa.map((p, i) => ({ x: (p.x + pb[i].x) / 2, y: (p.y + pb[i].y) / 2 })));
+  return undefined;
 }
 
 export async function packPhotos(folder: string, o: PackPhotosOptions): Promise<void> {
-  const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) throw new UsageError(`--seed must be a whole number from 0 to 2147483648, not ${JSON.stringify(o.seed)}`);
   const total = listPhotos(folder).length;
   const bar = new cliProgress.SingleBar({ format: "photos [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
   const tty = process.stderr.isTTY && total > 1;
@@ -52,42 +61,16 @@ export async function packPhotos(folder: string, o: PackPhotosOptions): Promise<
   const lines: string[] = [];
   const decoderDir = o.decoder === false ? undefined : (o.decoder ?? FRAMES_DIR);
   if (decoderDir) {
-    const modelFile = join(decoderDir, "decoder.tflite");
-    const latentsFile = join(decoderDir, "latents.json");
-    if (!existsSync(modelFile) || !existsSync(latentsFile)) throw new UsageError(`--decoder ${decoderDir}: decoder.tflite and latents.json are needed`);
-    model = new Uint8Array(readFileSync(modelFile));
-    const verdict = checkModel(model);
-    if (verdict) throw new UsageError(`${modelFile}: ${verdict}`);
-    const info = modelInfo(modelFile);
-    const over = [info.macs > BUDGET.macs ? `${info.macs} MACs (budget ${BUDGET.macs})` : "", info.weights > BUDGET.weights ? `${info.weights} bytes of weights (budget ${BUDGET.weights})` : "", ...info.ops.filter((x) => !(BUDGET.ops as readonly string[]).includes(x)).map((x) => `op ${x}`)].filter(Boolean);
-    if (over.length) throw new UsageError(`${modelFile}: over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
-    const doc = readLatents(latentsFile);
-    const per: (number[] | undefined)[] = [];
-    const t0 = performance.now();
-    const pbar = new cliProgress.SingleBar({ format: "inverting [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-    const photoSlots = result.slots.filter((s) => s.from === "photo").length;
-    if (process.stderr.isTTY && photoSlots > 0) pbar.start(photoSlots, 0);
-    lines.push("  reconstruction (share of pixels the decoder draws as the keyframe):");
-    for (const s of result.slots) {
-      const k = s.emotion * 3 + s.band;
-      const name = `${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`.padEnd(16);
-      if (s.from === "generated") {
-        const z = doc.keyframes[k];
-        const a = agreement(decodeMany(modelFile, [z])[0], s.entry.frame);
-        per.push(a >= MIN_RECONSTRUCTION ? z : undefined);
-        lines.push(`    ${name} ${(a * 100).toFixed(1)}% (trained latent)`);
-        continue;
-      }
-      const t = performance.now();
-      const inv = invert(modelFile, s.entry.frame, doc.keyframes, seed);
-      const ok = inv.agreement >= MIN_RECONSTRUCTION;
-      per.push(ok ? inv.latent : undefined);
-      lines.push(`    ${name} ${(inv.agreement * 100).toFixed(1)}% by inversion in ${((performance.now() - t) / 1000).toFixed(1)} s${ok ? "" : `: below ${MIN_RECONSTRUCTION * 100}%, no latent (this keyframe crossfades)`}`);
-      if (process.stderr.isTTY) pbar.increment();
-    }
-    if (process.stderr.isTTY && photoSlots > 0) pbar.stop();
-    lines.push(`  inversion: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${photoSlots} photo keyframes`);
-    latents = latentsSection(doc.dims, per);
+    const trained = loadDecoder(decoderDir).doc.keyframes;
+    const keys: FitKey[] = result.slots.map((s) => ({
+      name: `${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`,
+      frame: s.entry.frame,
+      trained: s.from === "generated" ? trained[s.emotion * 3 + s.band] : undefined,
+    }));
+    const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune, midpoint: (a, b) => inBetween(result.slots[a], result.slots[b]) });
+    model = fit.model;
+    latents = latentsSection(fit.dims, fit.latents);
+    lines.push(...fit.lines);
   }
   const packed = writePack({ entries, model, latents });
   await writeFile(o.output, packed);

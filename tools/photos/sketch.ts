@@ -262,7 +262,14 @@ export interface Sketch {
   mouthCentre: Point;
   /** Screen points of the outer lip line. */
   mouthPoints: Point[];
+  /** What drew it, for drawing in-betweens: the generator's parameters (robot) or the screen landmarks (lines). */
   params?: FaceParams;
+  points?: Point[];
+}
+
+/** The landmark line sketch of screen points as a packed 1-bit frame. */
+export async function linesFrame(pts: Point[], o: { nose?: boolean; jaw?: boolean } = {}): Promise<Uint8Array> {
+  return pack(toOneBit(await svgGrey(linesSvg(pts, o))));
 }
 
 export async function sketchFace(img: PhotoImage, face: DetectedFace, o: SketchOptions): Promise<Sketch> {
@@ -300,6 +307,7 @@ export async function sketchFace(img: PhotoImage, face: DetectedFace, o: SketchO
     mouthCentre: mean(pts.slice(48, 68)),
     mouthPoints: pts.slice(48, 60),
     params,
+    points: o.style === "lines" ? pts : undefined,
   };
 }
 

@@ -9,10 +9,10 @@ import { extname, join } from "node:path";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { UsageError } from "../lib/data.js";
 import { BAND_NAMES } from "../faces/defaults.js";
-import { expression, eyeBoxes } from "../faces/face.js";
+import { expression, eyeBoxes, type FaceParams } from "../faces/face.js";
 import { renderFace } from "../faces/render.js";
 import type { PackEntry } from "../faces/pack-writer.js";
-import { detectPhoto } from "./detect.js";
+import { detectPhoto, type Point } from "./detect.js";
 import { applyOverride, labelFromExpressions, readOverrides, type Label } from "./labels.js";
 import { sketchFace, type SketchStyle } from "./sketch.js";
 
@@ -25,6 +25,9 @@ export interface Candidate {
   frame: Uint8Array;
   photo: Uint8Array;
   eyes: number[][];
+  /** What drew the sketch (robot: parameters; lines: screen landmarks); edges sketches have neither. */
+  params?: FaceParams;
+  points?: Point[];
 }
 
 export interface Slot {
@@ -33,6 +36,8 @@ export interface Slot {
   from: "photo" | "generated";
   candidate?: Candidate;
   entry: PackEntry;
+  /** The generator's parameters of a generated slot or a robot-style photo. */
+  params?: FaceParams;
 }
 
 export interface PhotoPack {
@@ -78,7 +83,7 @@ export async function photosToSlots(folder: string, o: PhotoOptions): Promise<Ph
       const label = applyOverride(overrides, file, face.index, r.faces.length, labelFromExpressions(face.expressions));
       if (label === "skip") continue;
       const s = await sketchFace(r.image!, face, { style: o.style, band: label.band, nose: o.nose, jaw: o.jaw });
-      candidates.push({ file, face: face.index, label, frame: s.frame, photo: s.photo, eyes: s.eyes });
+      candidates.push({ file, face: face.index, label, frame: s.frame, photo: s.photo, eyes: s.eyes, params: s.params, points: s.points });
     }
     o.onPhoto?.();
   }
@@ -89,10 +94,10 @@ export async function photosToSlots(folder: string, o: PhotoOptions): Promise<Ph
         .filter((c) => c.label.emotion === EMOTIONS[e] && c.label.band === b)
         .sort((x, y) => y.label.confidence - x.label.confidence || x.file.localeCompare(y.file) || x.face - y.face)[0];
       if (best) {
-        slots.push({ emotion: e, band: b, from: "photo", candidate: best, entry: { emotion: e, band: b, frame: best.frame, eyes: best.eyes } });
+        slots.push({ emotion: e, band: b, from: "photo", candidate: best, params: best.params, entry: { emotion: e, band: b, frame: best.frame, eyes: best.eyes } });
       } else {
         const p = expression(EMOTIONS[e], b);
-        slots.push({ emotion: e, band: b, from: "generated", entry: { emotion: e, band: b, frame: await renderFace(p), eyes: eyeBoxes(p).map((x) => [x.x0, x.y0, x.x1, x.y1]) } });
+        slots.push({ emotion: e, band: b, from: "generated", params: p, entry: { emotion: e, band: b, frame: await renderFace(p), eyes: eyeBoxes(p).map((x) => [x.x0, x.y0, x.x1, x.y1]) } });
       }
     }
   }

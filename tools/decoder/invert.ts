@@ -8,9 +8,9 @@
  */
 import { readFileSync } from "node:fs";
 import { Random } from "../../modules/common/random.js";
-import { decodeFrames } from "../decoder/evaluate.js";
-import { buildDecoderCli } from "../decoder/native.js";
-import { PARAM_KEYS } from "../decoder/dataset.js";
+import { decodeFrames } from "./evaluate.js";
+import { buildDecoderCli } from "./native.js";
+import { PARAM_KEYS } from "./dataset.js";
 import type { FaceParams } from "../faces/face.js";
 
 export interface LatentsDoc {

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Fine-tunes a trained int8 decoder on a pack's own keyframes (docs/decoder.md, "Fine-tuning").
+
+For keyframes the decoder has never seen (photo sketches, a person's drawings) whose best inverted
+latent still misses more than 2% of pixels. Starts from the int8 model's weights (dequantized: the
+float ones are not kept) and the keyframes' latents (trained or inverted), then trains decoder and
+keyframe latents together (a latent table, as in GLO) on:
+  - the pack's keyframes (targets.u8), which must decode best, and
+  - the generator's face family (a dataset as train.py reads, encoded by latents.json's linear
+    encoder), so the latent space keeps drawing faces in between and the defaults stay right.
+Exports the same architecture to full-integer int8 (same four ops, same sizes: the budgets hold by
+construction; the Node side checks them again) and writes decoder.tflite and latents.json with the
+keyframes' int8 latents in the order of targets.u8. Deterministic for the same inputs and seed.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+from decoder_model import LATENT, H, W, Progress, decoder_layers, decoder_model, export_int8, ink_loss, quantize, np, tf
+
+
+def dequantized_weights(model_file):
+    """The int8 model's FULLY_CONNECTED and CONV_2D weights and biases as float Keras arrays."""
+    interp = tf.lite.Interpreter(model_path=model_file)
+    interp.allocate_tensors()
+    found = {}
+    for t in interp.get_tensor_details():
+        shape = tuple(t["shape"])
+        q = t["quantization_parameters"]
+        if len(q["scales"]) <= 1 or t["dtype"] not in (np.int8, np.int32):
+            continue  # activations and the input: per-tensor quantized
+        v = interp.get_tensor(t["index"]).astype(np.float64)
+        axis = q["quantized_dimension"]
+        bshape = [1] * v.ndim
+        bshape[axis] = -1
+        f = (v - q["zero_points"].reshape(bshape)) * q["scales"].reshape(bshape)
+        found[(t["dtype"].__name__, shape)] = f.astype(np.float32)
+    try:
+        fc_k = found[("int8", (2048, LATENT))].T
+        fc_b = found[("int32", (2048,))]
+        conv_k = found[("int8", (16, 3, 3, 16))].transpose(1, 2, 3, 0)
+        conv_b = found[("int32", (16,))]
+        tiles_k = found[("int8", (64, 1, 1, 16))].transpose(1, 2, 3, 0)
+        tiles_b = found[("int32", (64,))]
+    except KeyError as e:
+        raise SystemExit(f"{model_file}: not the moodface decoder architecture (no tensor {e.args[0]}); fine-tuning needs it")
+    return [[fc_k, fc_b], [conv_k, conv_b], [tiles_k, tiles_b]]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True, help="the trained decoder.tflite")
+    ap.add_argument("--latents", required=True, help="its latents.json (input quantization and the linear encoder)")
+    ap.add_argument("--targets", required=True, help="the pack's keyframes: K x 64 x 128 bytes, 0 or 1")
+    ap.add_argument("--init", required=True, help="their starting latents: K x 8 int8, in the model's input quantization")
+    ap.add_argument("--family", help="a face family dataset folder (tools/decoder/dataset.ts) to keep the latent space drawing faces")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--family-batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--latent-lr", type=float, default=2e-3, help="learning rate of the keyframes' latents (0: they stay where inversion put them)")
+    ap.add_argument("--family-weight", type=float, default=0.5)
+    ap.add_argument("--pair-weight", type=float, default=0.5, help="weight of the in-between prior (0: off)")
+    ap.add_argument("--pairs", type=int, default=8, help="keyframe pairs per step for the in-between prior")
+    ap.add_argument("--target", type=float, default=0.997, help="stop early once every keyframe draws this share of its pixels (float, before int8)")
+    a = ap.parse_args()
+
+    tf.keras.utils.set_random_seed(a.seed)
+    tf.config.experimental.enable_op_determinism()
+    doc = json.load(open(a.latents))
+    targets = np.fromfile(a.targets, dtype=np.uint8).reshape(-1, H, W, 1).astype(np.float32)
+    k = len(targets)
+    init = np.fromfile(a.init, dtype=np.int8).reshape(k, LATENT).astype(np.float32)
+    z0 = (init - doc["zeroPoint"]) * doc["scale"]
+
+    layers = decoder_layers()
+    decoder = decoder_model(layers)
+    dense, conv, tiles = layers[0], layers[2], layers[3]
+    w = dequantized_weights(a.model)
+    dense.set_weights(w[0])
+    conv.set_weights(w[1])
+    tiles.set_weights(w[2])
+
+    fam_z = fam_y = None
+    if a.family:
+        meta = json.load(open(os.path.join(a.family, "meta.json")))
+        n, p = meta["count"], len(meta["params"])
+        params = np.fromfile(os.path.join(a.family, "params.f32"), dtype="<f4").reshape(n, p)
+        x = (params - np.array(doc["paramMean"], np.float32)) / np.array(doc["paramStd"], np.float32)
+        fam_z = (x @ np.array(doc["encoder"]["kernel"], np.float32) + np.array(doc["encoder"]["bias"], np.float32)).astype(np.float32)
+        fam_y = np.fromfile(os.path.join(a.family, "images.u8"), dtype=np.uint8).reshape(n, H, W, 1).astype(np.float32)
+
+    # The in-between prior, for keyframes no generator can draw in between: the decoded midpoint of two
+    # keyframes' latents keeps the ink both share and draws nothing far (over 4 px) from the ink of
+    # either; what lies near one or the other is left free (where lines move).
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    if pairs and a.pair_weight > 0:
+        ink = targets[..., 0] > 0.5
+        near = tf.nn.max_pool2d(tf.constant(targets), 9, 1, "SAME").numpy()[..., 0] > 0.5
+        i0 = np.array([p[0] for p in pairs])
+        i1 = np.array([p[1] for p in pairs])
+        shared = tf.constant((ink[i0] & ink[i1]).astype(np.float32)[..., None])
+        far = tf.constant((~(near[i0] | near[i1])).astype(np.float32)[..., None])
+        pi, pj = tf.constant(i0), tf.constant(i1)
+    table = tf.Variable(z0, name="keyframe_latents")
+    key_loss = ink_loss(float(targets.mean()))
+    fam_loss = ink_loss(float(fam_y.mean())) if fam_y is not None else None
+    opt = tf.keras.optimizers.Adam(a.lr)
+    opt_latents = tf.keras.optimizers.Adam(max(a.latent_lr, 1e-12))
+    variables = decoder.trainable_variables + [table]
+    tk = tf.constant(targets)
+    rng = np.random.RandomState(a.seed)
+
+    def run(z):
+        y = z
+        for layer in layers:
+            y = layer(y)
+        return y
+
+    def prior(pick):
+        za = tf.gather(table, tf.gather(pi, pick))
+        zb = tf.gather(table, tf.gather(pj, pick))
+        logits = run((za + zb) / 2)
+        s, f = tf.gather(shared, pick), tf.gather(far, pick)
+        ce1 = tf.nn.sigmoid_cross_entropy_with_logits(tf.ones_like(logits), logits)
+        ce0 = tf.nn.sigmoid_cross_entropy_with_logits(tf.zeros_like(logits), logits)
+        return tf.reduce_sum(s * ce1 + f * ce0) / tf.maximum(1.0, tf.reduce_sum(s + f))
+
+    @tf.function
+    def step(fz, fy, pick):
+        with tf.GradientTape() as tape:
+            loss = key_loss(tk, run(table))
+            if fam_loss is not None:
+                loss = loss + a.family_weight * fam_loss(fy, run(fz))
+            if pairs and a.pair_weight > 0:
+                loss = loss + a.pair_weight * prior(pick)
+        grads = tape.gradient(loss, variables)
+        opt.apply_gradients(zip(grads[:-1], variables[:-1]))
+        if a.latent_lr > 0:
+            opt_latents.apply_gradients([(grads[-1], table)])
+        return loss
+
+    def worst_agreement():
+        drawn = (run(table).numpy() > 0).astype(np.float32)
+        return float((drawn == targets).reshape(k, -1).mean(1).min())
+
+    start = time.time()
+    progress = Progress(a.steps)
+    empty = tf.zeros((0, LATENT))
+    done = a.steps
+    for s in range(a.steps):
+        pick = rng.randint(0, max(1, len(pairs)), a.pairs)
+        if fam_z is not None:
+            idx = rng.randint(0, len(fam_z), a.family_batch)
+            step(tf.constant(fam_z[idx]), tf.constant(fam_y[idx]), pick)
+        else:
+            step(empty, tf.zeros((0, H, W, 1)), pick)
+        progress.step(s + 1, 1)
+        if (s + 1) % 250 == 0 and worst_agreement() >= a.target:
+            done = s + 1
+            progress.step(a.steps, 1)
+            break
+    print(f"fine-tuned in {time.time() - start:.0f} s ({done} steps)", flush=True)
+
+    lat = table.numpy()
+    rep = np.concatenate([lat] + ([fam_z[:300]] if fam_z is not None else []))
+    tflite, scale, zero = export_int8(decoder, rep)
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "decoder.tflite"), "wb") as f:
+        f.write(tflite)
+    out = dict(doc)
+    out.update({"scale": scale, "zeroPoint": zero, "keyframes": quantize(lat, scale, zero).tolist()})
+    json.dump(out, open(os.path.join(a.out, "latents.json"), "w"))
+    print(f"wrote {len(tflite)} bytes of model and {k} latents to {a.out}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

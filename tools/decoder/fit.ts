@@ -1,0 +1,226 @@
+/*
+ * Latents for the keyframes of a pack (docs/decoder.md, "Keyframes the decoder never saw"): generated
+ * faces keep the latent they were trained with; others (photo sketches, a person's drawings) get one
+ * by inversion against the int8 model; when a keyframe still decodes to fewer than 98% of its pixels,
+ * the decoder is fine-tuned on the pack's keyframes (tools/decoder/finetune.py) and used if it draws
+ * more of them. Every model that goes into the pack is checked against the budgets; a keyframe still
+ * under 98% gets no latent and crossfades. Reports reconstruction per keyframe and the transitions'
+ * midpoint IoU against a crossfade, where an in-between drawing exists to compare with.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FRAME_BYTES } from "../../modules/common/geometry.js";
+import { crossfade } from "../../modules/face/animator.js";
+import { UsageError } from "../lib/data.js";
+import { bar, python, runPythonTool } from "../lib/python.js";
+import { unpack } from "../faces/render.js";
+import { loadDecoder } from "./bundle.js";
+import { overBudget } from "./budget.js";
+import { writeDataset } from "./dataset.js";
+import { agreement, decodeMany, invert, type LatentsDoc } from "./invert.js";
+import { checkModel, modelInfo } from "./native.js";
+
+/** A keyframe whose latent decodes to fewer matching pixels than this gets no latent (it crossfades). */
+export const MIN_RECONSTRUCTION = 0.98;
+/** Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces. */
+export const FAMILY_SAMPLES = 2000;
+
+export interface FitKey {
+  /** What the report calls it: "joy-strong", a file name. */
+  name: string;
+  /** The packed 1-bit frame. */
+  frame: Uint8Array;
+  /** The latent the decoder was trained with (the generated faces). */
+  trained?: number[];
+}
+
+export interface FitOptions {
+  seed: number;
+  /** Fine-tune when inversion is not enough (default true). */
+  fineTune?: boolean;
+  /** The true in-between of keyframes a and b, drawn by whatever drew them; undefined when there is none. */
+  midpoint?: (a: number, b: number) => Promise<Uint8Array | undefined>;
+  /** Most fine-tuning steps (finetune.py's default when not given). */
+  steps?: number;
+}
+
+export interface Fit {
+  model: Uint8Array;
+  dims: number;
+  /** Per key: its int8 latent, or undefined (it crossfades). */
+  latents: (number[] | undefined)[];
+  /** The report, indented lines for the pack's output. */
+  lines: string[];
+  agreements: number[];
+  fineTuned: boolean;
+  /** Transition midpoints against their true in-betweens, where one exists. */
+  midpointIoU?: { decoder: number; crossfade: number; pairs: number };
+}
+
+const pct = (a: number) => `${(a * 100).toFixed(1)}%`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function budgetCheck(file: string, what: string): void {
+  const over = overBudget(modelInfo(file));
+  if (over.length) throw new UsageError(`${file}: ${what} is over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
+}
+
+export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Promise<Fit> {
+  const loaded = loadDecoder(dir);
+  budgetCheck(loaded.modelFile, "the decoder");
+  const lines: string[] = [];
+  const width = Math.max(16, ...keys.map((k) => k.name.length + 1));
+  const started = performance.now();
+  // 1. Trained latents and inversion, with the given model.
+  const latents: number[][] = [];
+  const agreements: number[] = [];
+  const how: string[] = [];
+  const unseen = keys.filter((k) => !k.trained).length;
+  const b = bar("inverting [{bar}] {value}/{total} keyframes | ETA {eta_formatted}");
+  if (unseen > 1) b.start(unseen, 0);
+  let invertMs = 0;
+  for (const k of keys) {
+    if (k.trained) {
+      latents.push(k.trained);
+      agreements.push(agreement(decodeMany(loaded.modelFile, [k.trained])[0], k.frame));
+      how.push("trained latent");
+      continue;
+    }
+    const t = performance.now();
+    const inv = invert(loaded.modelFile, k.frame, loaded.doc.keyframes, o.seed);
+    invertMs += performance.now() - t;
+    latents.push(inv.latent);
+    agreements.push(inv.agreement);
+    how.push(`by inversion in ${secs(performance.now() - t)}`);
+    if (unseen > 1) b.increment();
+  }
+  if (unseen > 1) b.stop();
+  if (unseen) lines.push(`  inversion: ${unseen} keyframe${unseen === 1 ? "" : "s"} in ${secs(invertMs)}`);
+  // 2. Fine-tuning, when inversion leaves a keyframe under the bar.
+  let modelFile = loaded.modelFile;
+  let model = loaded.model;
+  let final = agreements.slice();
+  let fineTuned = false;
+  const below = agreements.filter((a) => a < MIN_RECONSTRUCTION).length;
+  let staging: string | undefined;
+  try {
+    if (below > 0 && o.fineTune !== false) {
+      staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
+      const tuned = await fineTune(loaded.modelFile, loaded.latentsFile, keys, latents, staging, o);
+      checkModelFile(tuned.modelFile, loaded.doc.dims);
+      budgetCheck(tuned.modelFile, "the fine-tuned decoder");
+      const decoded = decodeMany(tuned.modelFile, tuned.doc.keyframes);
+      const tunedLatents = tuned.doc.keyframes.map((z) => z.slice());
+      const tunedAgreements = keys.map((k, i) => agreement(decoded[i], k.frame));
+      // Quantization moves a latent a little: polish the ones under the bar against the int8 model.
+      keys.forEach((k, i) => {
+        if (tunedAgreements[i] >= MIN_RECONSTRUCTION) return;
+        const inv = invert(tuned.modelFile, k.frame, [tunedLatents[i]], o.seed, 10);
+        if (inv.agreement > tunedAgreements[i]) [tunedLatents[i], tunedAgreements[i]] = [inv.latent, inv.agreement];
+      });
+      const passing = (as: number[]) => as.filter((a) => a >= MIN_RECONSTRUCTION).length;
+      const mean = (as: number[]) => as.reduce((x, y) => x + y, 0) / as.length;
+      if (passing(tunedAgreements) > passing(agreements) || (passing(tunedAgreements) === passing(agreements) && mean(tunedAgreements) > mean(agreements))) {
+        fineTuned = true;
+        modelFile = join(staging, "kept.tflite");
+        writeFileSync(modelFile, readFileSync(tuned.modelFile));
+        model = new Uint8Array(readFileSync(modelFile));
+        latents.splice(0, latents.length, ...tunedLatents);
+        final = tunedAgreements;
+      }
+      const info = modelInfo(tuned.modelFile);
+      lines.push(
+        `  fine-tuning: ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} by inversion; the decoder fine-tuned on the pack's ${keys.length} keyframes in ${tuned.seconds} s (${tuned.steps} steps, seed ${o.seed}): ` +
+          `${info.macs} MACs, ${info.weights} bytes of weights, ops ${[...new Set(info.ops)].join(", ")}: within budget; ` +
+          (fineTuned ? `${passing(tunedAgreements)} of ${keys.length} keyframes at ${pct(MIN_RECONSTRUCTION)} or more (was ${passing(agreements)}): shipped` : `it drew no more keyframes (${passing(tunedAgreements)} of ${keys.length}): the original decoder is kept`),
+      );
+    } else if (below > 0) {
+      lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} and fine-tuning is off (--no-fine-tune): they crossfade`);
+    }
+    lines.push("  reconstruction (share of pixels the decoder draws as the keyframe):");
+    keys.forEach((k, i) => {
+      const after = fineTuned && !k.trained ? ` -> ${pct(final[i])} fine-tuned` : fineTuned ? ` -> ${pct(final[i])} with the fine-tuned decoder` : "";
+      const dropped = final[i] < MIN_RECONSTRUCTION ? `: under ${pct(MIN_RECONSTRUCTION)}, no latent (this keyframe crossfades)` : "";
+      lines.push(`    ${k.name.padEnd(width)} ${pct(agreements[i])} ${how[i]}${after}${dropped}`);
+    });
+    const kept = latents.map((z, i) => (final[i] >= MIN_RECONSTRUCTION ? z : undefined));
+    const midpointIoU = o.midpoint ? await transitions(modelFile, keys, kept, o.midpoint) : undefined;
+    if (midpointIoU) {
+      lines.push(
+        midpointIoU.pairs
+          ? `  transitions: midpoint IoU ${midpointIoU.decoder.toFixed(3)} through the decoder vs ${midpointIoU.crossfade.toFixed(3)} crossfade, against the true in-between of ${midpointIoU.pairs} pairs`
+          : "  transitions: no pair of morphing keyframes has a true in-between to compare with (edges sketches, drawings, or a photo with a generated face)",
+      );
+    }
+    lines.push(`  latents: ${kept.filter(Boolean).length} of ${keys.length} keyframes morph (${secs(performance.now() - started)} in all)`);
+    return { model, dims: loaded.doc.dims, latents: kept, lines, agreements: final, fineTuned, midpointIoU };
+  } finally {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function checkModelFile(file: string, dims: number): void {
+  const verdict = checkModel(new Uint8Array(readFileSync(file)), dims);
+  if (verdict) throw new UsageError(`${file}: the fine-tuned decoder: ${verdict}`);
+}
+
+async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], init: number[][], staging: string, o: FitOptions): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number }> {
+  python(); // fail now, with how to fix it, not after rendering
+  const targets = new Uint8Array(keys.length * 8192);
+  keys.forEach((k, i) => targets.set(unpack(k.frame), i * 8192));
+  writeFileSync(join(staging, "targets.u8"), targets);
+  writeFileSync(join(staging, "init.i8"), Int8Array.from(init.flat()));
+  const family = join(staging, "family");
+  mkdirSync(family);
+  const r = bar("rendering [{bar}] {value}/{total} faces of the family | ETA {eta_formatted}");
+  r.start(FAMILY_SAMPLES, 0);
+  try {
+    await writeDataset(family, o.seed, FAMILY_SAMPLES, () => r.increment());
+  } finally {
+    r.stop();
+  }
+  const out = join(staging, "tuned");
+  const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", family, "--out", out, "--seed", String(o.seed)];
+  if (o.steps !== undefined) args.push("--steps", String(o.steps));
+  const said = await runPythonTool("finetune.py", args, "fine-tuning [{bar}] {percentage}% | step {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", "fine-tuning");
+  const m = said.map((l) => /^fine-tuned in (\d+) s \((\d+) steps\)/.exec(l)).find(Boolean);
+  const doc = JSON.parse(readFileSync(join(out, "latents.json"), "utf8")) as LatentsDoc;
+  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN };
+}
+
+function iou(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let v = a[i] & b[i]; v; v &= v - 1) inter++;
+    for (let v = a[i] | b[i]; v; v &= v - 1) union++;
+  }
+  return union ? inter / union : 1;
+}
+
+/** Every pair of morphing keyframes with a true in-between: the decoded latent midpoint and the animator's halfway crossfade, each against it. */
+async function transitions(modelFile: string, keys: FitKey[], latents: (number[] | undefined)[], midpoint: (a: number, b: number) => Promise<Uint8Array | undefined>) {
+  const pairs: [number, number, Uint8Array][] = [];
+  for (let a = 0; a < keys.length; a++) {
+    for (let b = a + 1; b < keys.length; b++) {
+      if (!latents[a] || !latents[b]) continue;
+      const truth = await midpoint(a, b);
+      if (truth) pairs.push([a, b, truth]);
+    }
+  }
+  if (pairs.length === 0) return { decoder: 0, crossfade: 0, pairs: 0 };
+  const mids = decodeMany(
+    modelFile,
+    pairs.map(([a, b]) => latents[a]!.map((v, j) => Math.round((v + latents[b]![j]) / 2))),
+  );
+  let dec = 0;
+  let cross = 0;
+  const fade = new Uint8Array(FRAME_BYTES);
+  pairs.forEach(([a, b, truth], i) => {
+    dec += iou(mids[i], truth);
+    crossfade(keys[a].frame, keys[b].frame, 8, fade);
+    cross += iou(fade, truth);
+  });
+  return { decoder: dec / pairs.length, crossfade: cross / pairs.length, pairs: pairs.length };
+}
