@@ -57,6 +57,25 @@ export const MIN_EYE_DISTANCE = 24;
 /** Variance of the Laplacian of the face crop below which it is too blurred. */
 export const MIN_SHARPNESS = 20;
 export const MIN_SCORE = 0.5;
+/**
+ * A face turned this far from the camera is a profile: the sketch needs both eyes and both halves of
+ * the mouth. Measured as the nose tip's place between the jaw's two ends (eyes level): the shorter
+ * side over the longer, 1 for a frontal face, 0 for a full profile. The demo photos' turned but
+ * usable faces measure 0.22 and more; sample2's profile 0.07.
+ */
+export const MIN_FRONTALITY = 0.15;
+
+/** The nose tip's place between the jaw's ends, shorter side over longer (see MIN_FRONTALITY). */
+export function frontality(l: Point[]): number {
+  const a = leftEye(l);
+  const b = rightEye(l);
+  const ang = Math.atan2(b.y - a.y, b.x - a.x);
+  const x = (p: Point) => p.x * Math.cos(-ang) - p.y * Math.sin(-ang);
+  const left = x(l[30]) - x(l[0]);
+  const right = x(l[16]) - x(l[30]);
+  if (left <= 0 || right <= 0) return 0;
+  return Math.min(left, right) / Math.max(left, right);
+}
 
 type FaceApi = typeof import("@vladmandic/face-api");
 let loaded: Promise<FaceApi> | undefined;
@@ -193,6 +212,7 @@ export async function detectPhoto(file: string): Promise<PhotoResult> {
     if (eyes < MIN_EYE_DISTANCE) problems.push(`${where}: too small (eyes ${Math.round(eyes)} px apart, at least ${MIN_EYE_DISTANCE} needed)`);
     else if (cut) problems.push(`${where}: cut off by the edge of the photo`);
     else if (sharp < MIN_SHARPNESS) problems.push(`${where}: too blurred (sharpness ${sharp.toFixed(1)}, at least ${MIN_SHARPNESS})`);
+    else if (frontality(landmarks) < MIN_FRONTALITY) problems.push(`${where}: turned away from the camera (a profile: frontality ${frontality(landmarks).toFixed(2)}, at least ${MIN_FRONTALITY}); the sketch needs both eyes`);
     else {
       const ex = r.expressions as unknown as Record<string, number>;
       const expressions = Object.fromEntries(EXPRESSION_NAMES.map((n) => [n, ex[n] ?? 0])) as Record<ExpressionName, number>;

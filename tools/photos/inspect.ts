@@ -26,6 +26,7 @@ for (const file of process.argv.slice(2)) {
   for (const f of r.faces) {
     const s = await sketchFace(r.image!, f, { style: "lines" });
     faces.push({
+      index: f.index,
       box: f.box,
       landmarks: f.landmarks,
       expressions: f.expressions,
