@@ -75,7 +75,7 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
  */
 export const BAND_EXPRESSIONS: Readonly<Partial<Record<EmotionName, readonly [Partial<FaceParams>, Partial<FaceParams>, Partial<FaceParams>]>>> = {
   love: [
-    { eyeOpen: 0.92, lowerLid: 0.3, browInner: 0.3, browOuter: 0.1, pupilSize: 0.9, mouthCurve: 0.55, mouthWidth: 0.8, blush: 0.6 },
+    { eyeOpen: 0.92, lowerLid: 0.42, browInner: 0.4, browOuter: 0.1, mouthCurve: 0.6, mouthWidth: 0.8, blush: 0.6 },
     { eyeOpen: 0.95, lowerLid: 0.35, browInner: 0.4, browOuter: 0.12, mouthCurve: 0.75, mouthWidth: 0.85, blush: 0.8, heart: 1 },
     { eyeOpen: 1, lowerLid: 0.15, browInner: 0.5, browOuter: 0.2, pupilSize: 1.55, mouthCurve: 0.9, mouthOpen: 0.5, mouthWidth: 1, blush: 1, heart: 1 },
   ],
@@ -349,7 +349,7 @@ export function faceSvg(p: FaceParams, options: SvgOptions = {}): string {
       const marks = p.blush >= 0.95 ? 4 : p.blush >= 0.75 ? 3 : 2;
       for (let k = 0; k < marks; k++) {
         const bx = cx - side * (8.5 - k * 4.5);
-        const by = e.bottom + 4;
+        const by = e.bottom + 5;
         parts.push(`<path d="M${f(bx + 1.5)} ${f(by - 1.5)} L${f(bx - 1.5)} ${f(by + 1.5)}" stroke="#fff" stroke-width="${bold ? 1.8 : 1.2}" stroke-linecap="round"/>`);
       }
     }
