@@ -1,4 +1,12 @@
+import { readFileSync } from "node:fs";
 import { EMOTIONS } from "../../modules/emotion/names.js";
+import { openPack } from "../../modules/pack/pack.js";
+import { PackFaces, chooseKeyframe, type FaceSource } from "../../modules/face/faces.js";
+import { Animator, BLINK_EVERY_MS, BLINK_FRAME_MS } from "../../modules/face/animator.js";
+import { BLINK_PERMILLE } from "../../modules/face/blink.js";
+import { writePack } from "../../tools/faces/pack-writer.js";
+import { listSources, loadEntries } from "../../tools/faces/sources.js";
+import { BAND_NAMES } from "../../tools/faces/defaults.js";
 import { blinkStage, eyeBoxes, expression, gazeDirection, lerpParams, NEUTRAL, faceSvg, FACE_STYLES, type FaceParams, type FaceStyle } from "../../tools/faces/face.js";
 import { faceGrey, renderFace, toOneBit, unpack, W } from "../../tools/faces/render.js";
 
@@ -117,6 +125,76 @@ describe("face generator", () => {
       }
       const brows = await bits(k.p, style, "brows");
       expect(brows.some((v) => v)).toBe(true);
+      // The firmware blinks and glances the keyframe's own pixels within its own boxes: not one of
+      // the keyframe's brow pixels may lie in them.
+      let keyBrowIn = 0;
+      for (let i = 0; i < brows.length; i++) if (brows[i] && keyBoxes.some((b) => within(i, b))) keyBrowIn++;
+      if (keyBrowIn > 0) bad.push(`${k.name}: ${keyBrowIn} brow pixels of the keyframe in its own eye boxes`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  /** A pack's keyframes as the firmware sees them: bold is the shipped frames.bin, outline is frames/defaults-outline packed as `moodface pack` does. */
+  const packed = async (style: FaceStyle): Promise<FaceSource> => {
+    let bytes: Uint8Array;
+    if (style === "bold") bytes = new Uint8Array(readFileSync("frames/frames.bin"));
+    else {
+      const { base, entries } = listSources("frames/defaults-outline");
+      bytes = writePack({ entries: await loadEntries(base, entries, { fit: "contain", invert: "auto", dither: "auto" }) });
+    }
+    const r = openPack(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, `${style}.bin`);
+    if (!r.ok) throw new Error(r.error);
+    return new PackFaces(r.pack);
+  };
+
+  test.each(FACE_STYLES)("%s: the firmware's blinks on the packed keyframes move only what lies in their stored eye boxes, never a brow, tear or mouth pixel", async (style) => {
+    const faces = await packed(style);
+    expect(faces.count).toBe(24);
+    const boxes = new Int16Array(8);
+    const bad: string[] = [];
+    for (let k = 0; k < faces.count; k++) {
+      const name = `${EMOTIONS[faces.emotion(k)]}-${BAND_NAMES[faces.band(k)]}`;
+      const p = expression(EMOTIONS[faces.emotion(k)], faces.band(k));
+      const key = new Uint8Array(1024);
+      faces.copyFrame(k, key);
+      const keyBits = unpack(key);
+      // The packed keyframe is the generator's face, and its stored boxes are the generator's.
+      expect([name, Buffer.from(key).equals(Buffer.from(await renderFace(p, undefined, { style })))]).toEqual([name, true]);
+      expect(faces.eyes(k, boxes)).toBe(2);
+      const stored = [0, 1].map((e) => ({ x0: boxes[4 * e], y0: boxes[4 * e + 1], x1: boxes[4 * e + 2], y1: boxes[4 * e + 3] }));
+      expect([name, stored]).toEqual([name, eyeBoxes(p, style)]);
+      // Everything that is not eye: the keyframe's lit pixels that the eyes alone do not light.
+      const eyesOnly = await bits(p, style, "eyes");
+      const brows = await bits(p, style, "brows");
+      let browIn = 0;
+      for (let i = 0; i < brows.length; i++) if (brows[i] && stored.some((b) => within(i, b))) browIn++;
+      if (browIn > 0) bad.push(`${name}: ${browIn} brow pixels in the stored eye boxes`);
+      // The animator itself, blinking only, on this keyframe: every blink frame (stages 0..6 of
+      // modules/face/blink.ts) against the keyframe.
+      const a = new Animator(faces, { seed: k + 1, saccades: false, breathing: false });
+      const state = { dominant: faces.emotion(k), band: faces.band(k), nuance: faces.nuance(k) };
+      expect(chooseKeyframe(faces, state.dominant, state.band, state.nuance)).toBe(k);
+      let frames = 0;
+      let moved = 0;
+      for (let t = 0; t <= BLINK_EVERY_MS[1] + (BLINK_PERMILLE.length + 1) * BLINK_FRAME_MS && frames < BLINK_PERMILLE.length; t += BLINK_FRAME_MS) {
+        const out = unpack(a.update(t, state));
+        if (!a.blinking) {
+          if (frames === 0) expect(Buffer.from(out).equals(Buffer.from(keyBits))).toBe(true);
+          continue;
+        }
+        frames++;
+        let outside = 0;
+        let stray = 0;
+        for (let i = 0; i < out.length; i++) {
+          if (out[i] === keyBits[i]) continue;
+          moved++;
+          if (!stored.some((b) => within(i, b))) outside++;
+          if (keyBits[i] && !eyesOnly[i]) stray++;
+        }
+        if (outside + stray > 0) bad.push(`${name} blink frame ${frames}: ${outside} pixels changed outside the eye boxes, ${stray} pixels of brow, tear, blush or mouth moved`);
+      }
+      expect([name, frames]).toEqual([name, BLINK_PERMILLE.length]);
+      expect(moved).toBeGreaterThan(0);
     }
     expect(bad).toEqual([]);
   });

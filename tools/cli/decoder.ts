@@ -32,7 +32,7 @@ export function addDecoderCommands(program: Command): void {
   const decoder = program.command("decoder").description("the latent decoder that morphs faces (docs/decoder.md)");
   decoder
     .command("train")
-    .description("render the face family, train the decoder (Python, TensorFlow, in .venv), export the int8 model and keyframe latents (9-15 minutes on 2 cores)")
+    .description("render the face family, train the decoder (Python, TensorFlow, in .venv), export the int8 model and keyframe latents (8-15 minutes on 2 cores)")
     .option("-o, --output <folder>", "where decoder.tflite and latents.json go (frames/ holds the shipped ones)", DEFAULT_OUTPUT)
     .option("--samples <n>", "faces to train on", whole("--samples", 100, 200000), DEFAULT_SAMPLES)
     .option("--epochs <n>", "passes over the faces", whole("--epochs", 1, 1000), DEFAULT_EPOCHS)

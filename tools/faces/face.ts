@@ -64,20 +64,49 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
 });
 
 /**
+ * The faces whose intensities differ in kind, not only in degree, each band's parameters given
+ * outright, after the Feeling Wheel's words per band (modules/emotion/data/wheel.json):
+ * - love: warm soft eyes, a small smile and a light blush; then heart pupils; then big hearts
+ *   filling the eyes, a wide open smile and more blush.
+ * - calm (peaceful: content, relaxed, serene): open eyes and a slight smile; half-lidded eyes;
+ *   closed, gently curved eyes (^ ^, AU43 with AU6).
+ * - power (hopeful, respected, proud): level, slightly lowered brows (AU4 a little), steady eyes
+ *   and a symmetric closed smile growing to a broad open grin. No smirk.
+ */
+export const BAND_EXPRESSIONS: Readonly<Partial<Record<EmotionName, readonly [Partial<FaceParams>, Partial<FaceParams>, Partial<FaceParams>]>>> = {
+  love: [
+    { eyeOpen: 0.92, lowerLid: 0.42, browInner: 0.4, browOuter: 0.1, mouthCurve: 0.6, mouthWidth: 0.8, blush: 0.6 },
+    { eyeOpen: 0.95, lowerLid: 0.35, browInner: 0.4, browOuter: 0.12, mouthCurve: 0.75, mouthWidth: 0.85, blush: 0.8, heart: 1 },
+    { eyeOpen: 1, lowerLid: 0.15, browInner: 0.5, browOuter: 0.2, pupilSize: 1.55, mouthCurve: 0.9, mouthOpen: 0.5, mouthWidth: 1, blush: 1, heart: 1 },
+  ],
+  calm: [
+    { eyeOpen: 0.92, lowerLid: 0.1, mouthCurve: 0.3, mouthWidth: 0.85 },
+    { eyeOpen: 0.45, lowerLid: 0.12, mouthCurve: 0.45, mouthWidth: 0.85 },
+    { eyeOpen: 0, lowerLid: 0.7, browInner: 0.2, browOuter: 0.1, mouthCurve: 0.5, mouthWidth: 0.85 },
+  ],
+  power: [
+    { eyeOpen: 0.68, lowerLid: 0.1, browInner: -0.4, browOuter: -0.4, browPull: 0.5, mouthCurve: 0.5, mouthWidth: 1.2 },
+    { eyeOpen: 0.66, lowerLid: 0.12, browInner: -0.5, browOuter: -0.5, browPull: 0.6, mouthCurve: 0.7, mouthWidth: 1.3 },
+    { eyeOpen: 0.64, lowerLid: 0.15, browInner: -0.6, browOuter: -0.6, browPull: 0.7, mouthCurve: 0.9, mouthOpen: 0.45, mouthWidth: 1.4 },
+  ],
+};
+
+/**
  * Each emotion at full strength, as FACS action units (facts.md): happiness 6+12, sadness 1+4+15,
- * surprise 1+2+5+26, fear 1+2+4+5+7+20+26, anger 4+5+7+23, pride unilateral 12 with lids lowered.
- * The cue list per face is in docs/faces.md. The extras (blush, tear, sweat, hearts) are each
- * emotion's signature and show at every intensity, so even a mild face names its emotion.
+ * surprise 1+2+5+26, fear 1+2+4+5+7+20+26, anger 4+5+7+23. Love, calm and power are their strong
+ * band (BAND_EXPRESSIONS). The cue list per face is in docs/faces.md. The extras (blush, tear,
+ * sweat, hearts) are each emotion's signature and show at every intensity, so even a mild face
+ * names its emotion.
  */
 export const EXPRESSIONS: Readonly<Record<EmotionName, Partial<FaceParams>>> = {
   fear: { browInner: 1, browOuter: 0.1, browPull: 0.85, eyeOpen: 1.25, lowerLid: 0.2, pupilSize: 0.62, mouthWidth: 0.9, mouthOpen: 0.8, mouthCurve: -1, sweat: 1 },
   mad: { browInner: -1, browOuter: 1, browPull: 1, eyeOpen: 0.62, lidTilt: 1, lowerLid: 0.3, pupilSize: 0.9, mouthCurve: -0.7, mouthWidth: 0.75 },
   joy: { eyeOpen: 1, lowerLid: 0.85, browInner: 0.35, browOuter: 0.45, pupilSize: 0.6, mouthCurve: 1, mouthOpen: 0.55, mouthWidth: 1.25 },
-  love: { eyeOpen: 0.9, lowerLid: 0.5, browInner: 0.45, browOuter: 0.15, mouthCurve: 0.8, mouthWidth: 0.8, blush: 1, heart: 1 },
+  love: BAND_EXPRESSIONS.love![2],
   sad: { browInner: 1, browOuter: -0.6, browPull: 0.45, eyeOpen: 0.7, lidTilt: -0.85, mouthCurve: -1, mouthWidth: 0.8, gazeY: 0.6, tear: 1 },
   surprise: { browInner: 1, browOuter: 1, eyeOpen: 1.25, pupilSize: 0.68, mouthOpen: 1, mouthWidth: 0.5 },
-  power: { eyeOpen: 0.5, lidTilt: 0.15, lowerLid: 0.15, browInner: -0.4, browOuter: 0.5, browPull: 0.3, mouthCurve: 0.8, mouthSkew: 0.45, mouthWidth: 1.3 },
-  calm: { eyeOpen: 0.82, lowerLid: 0.12, mouthCurve: 0.3, mouthWidth: 0.8 },
+  power: BAND_EXPRESSIONS.power![2],
+  calm: BAND_EXPRESSIONS.calm![2],
 };
 
 /** The signature extras: drawn above 0.5, shown at full strength in every band. */
@@ -105,6 +134,8 @@ export function lerpParams(a: FaceParams, b: FaceParams, t: number): FaceParams 
 
 /** The keyframe parameters for an emotion at intensity band 0 (mild), 1 (medium) or 2 (strong). */
 export function expression(emotion: EmotionName, band: number): FaceParams {
+  const bands = BAND_EXPRESSIONS[emotion];
+  if (bands) return { ...NEUTRAL, ...bands[band], zoom: BAND_ZOOM[band] };
   const full: FaceParams = { ...NEUTRAL, ...EXPRESSIONS[emotion] };
   const p = lerpParams({ ...NEUTRAL }, full, BAND_AMOUNT[band]);
   for (const k of EXTRAS) p[k] = full[k];
@@ -140,6 +171,9 @@ const STROKES: Record<FaceStyle, { line: number; brow: number; lid: number }> = 
   bold: { line: 3, brow: 3.2, lid: 2.4 },
   outline: { line: GEOMETRY.stroke, brow: GEOMETRY.stroke * 1.25, lid: GEOMETRY.stroke },
 };
+
+/** How far a shut eye's lids bow upward at full cheek raise (lowerLid 1), in pixels before zoom. */
+const CURL = 30;
 
 /** Clear space between the lowest brow pixel and the top of the eye box, in pixels before zoom. */
 const BROW_GAP = 2.5;
@@ -189,16 +223,20 @@ function eyeShape(p: FaceParams, side: number, lidStroke: number): EyeShape {
   // look heavy-lidded); tilt lowers the inner (or outer) corner. Near closing the lower lid rises
   // to meet it, so a closed eye is one line.
   const inner = -side; // direction toward the nose
-  const uc = cy + ry * 0.2 - (ry * 1.2 + 2) * open * open;
+  // Closing with raised cheeks (AU6, lowerLid) curls the shut eye upward, both lids together, so
+  // a smiling closed eye is a bent line (^), not a bar; the curl is centred on the eye.
+  const closing = Math.max(0, 0.3 - open) / 0.3;
+  const curl = closing * p.lowerLid * CURL;
+  const uc = cy + ry * 0.2 - (ry * 1.2 + 2) * open * open + 0.3 * curl;
   const tiltAt = (x: number) => p.lidTilt * 0.45 * (x - cx) * inner;
   const x0 = cx - rx - 3;
   const x1 = cx + rx + 3;
   const u0 = uc + tiltAt(x0);
   const u1 = uc + tiltAt(x1);
-  const arch = 1 + open;
-  const closing = Math.max(0, 0.3 - open) / 0.3;
-  const lowerBase = cy + ry + 2 - closing * (cy + ry + 2 - (uc + arch / 2));
-  const lift = p.lowerLid * ry * 1.25 * (1 - closing);
+  const base = 1 + open;
+  const arch = base + curl;
+  const lowerBase = cy + ry + 2 - closing * (cy + ry + 2 - (uc + base / 2));
+  const lift = p.lowerLid * ry * 1.25 * (1 - closing) + curl / 2;
   const lc = lowerBase - 2 * lift;
   const uTop = uc - arch;
   let top = Infinity;
@@ -306,9 +344,12 @@ export function faceSvg(p: FaceParams, options: SvgOptions = {}): string {
     if (want("brows")) parts.push(`<path d="M${f(bi[0])} ${f(bi[1])} Q${f(bc[0])} ${f(bc[1])} ${f(bo[0])} ${f(bo[1])}" fill="none" stroke="#fff" stroke-width="${f(s.brow)}" stroke-linecap="round"/>`);
     if (!want("rest")) continue;
     if (p.blush > 0.5) {
-      for (let k = 0; k < 3; k++) {
-        const bx = cx - side * 4 + (k - 1) * 4.5;
-        const by = e.bottom + 4;
+      // Two marks for a light blush, three, then four at full blush, growing outward from the
+      // inner one (so a wide smile keeps clear of them).
+      const marks = p.blush >= 0.95 ? 4 : p.blush >= 0.75 ? 3 : 2;
+      for (let k = 0; k < marks; k++) {
+        const bx = cx - side * (8.5 - k * 4.5);
+        const by = e.bottom + 5;
         parts.push(`<path d="M${f(bx + 1.5)} ${f(by - 1.5)} L${f(bx - 1.5)} ${f(by + 1.5)}" stroke="#fff" stroke-width="${bold ? 1.8 : 1.2}" stroke-linecap="round"/>`);
       }
     }
