@@ -270,7 +270,15 @@ export class Animator {
         else if (eyes === EYES_WIDE) this.widenEyes(out);
       }
     }
-    for (let lift = STAGE_LIFT[i]; lift > 0; lift--) this.shiftAll();
+    // A lift never pushes ink off the top edge (a surprised face's brows sit on row 1).
+    for (let lift = STAGE_LIFT[i]; lift > 0 && this.topRowEmpty(); lift--) this.shiftAll();
+  }
+
+  /** Whether row 0 has no lit pixel: bit 0 of every byte of page 0 (words 0..31). */
+  private topRowEmpty(): boolean {
+    const w = this.frameWords;
+    for (let i = 0; i < WIDTH >> 2; i++) if ((w[i] & 0x01010101) !== 0) return false;
+    return true;
   }
 
   /** Stretches each eye about its centre to 5/4 of its height (eyes flying open). */

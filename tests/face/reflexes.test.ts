@@ -4,6 +4,7 @@ import { EMOTIONS } from "../../modules/emotion/names.js";
 import { openPack } from "../../modules/pack/pack.js";
 import { PackFaces, chooseKeyframe, type FaceSource } from "../../modules/face/faces.js";
 import { Animator, LOOK_MS, SLEEP_BREATH_PERIOD_MS } from "../../modules/face/animator.js";
+import { writePack } from "../../tools/faces/pack-writer.js";
 import { REFLEXES, REFLEX_MS, STARTLE, FLINCH, GIGGLE, HEARTS, DOUBLE_TAKE } from "../../modules/face/reflexes.js";
 
 function shippedFaces(): FaceSource {
@@ -80,6 +81,26 @@ describe("reflexes", () => {
     expect(eyePixels(at(FLINCH, 50), calm)).toBeLessThan(eyePixels(mood, calm) / 3);
     expect(topRow(at(GIGGLE, 50))).toBe(topRow(mood) - 2);
     expect(topRow(at(GIGGLE, 150))).toBe(topRow(mood));
+  });
+
+  test("a lift never pushes ink off the top edge (a drawing's brows on row 0 stay whole through a startle)", () => {
+    // A drawing: a 3-row brow on rows 0-2 (x 10..50) and one eye, a filled block, boxed below it.
+    const frame = new Uint8Array(1024);
+    const set = (x: number, y: number) => (frame[(y >> 3) * 128 + x] |= 1 << (y & 7));
+    for (let y = 0; y < 3; y++) for (let x = 10; x <= 50; x++) set(x, y);
+    for (let y = 20; y < 30; y++) for (let x = 20; x <= 40; x++) set(x, y);
+    const packed = writePack({ entries: EMOTIONS.map((_, e) => ({ emotion: e, band: 1, frame, eyes: [[18, 18, 42, 31]] })) });
+    const opened = openPack(packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength), "drawing");
+    if (!opened.ok) throw new Error(opened.error);
+    const a = new Animator(new PackFaces(opened.pack), { blink: false, saccades: false, breathing: false });
+    a.update(0, states[0]);
+    a.reflex(STARTLE, 1000);
+    const brow = (f: Uint8Array) => {
+      let n = 0;
+      for (let y = 0; y < 8; y++) for (let x = 10; x <= 50; x++) n += (f[(y >> 3) * 128 + x] >> (y & 7)) & 1;
+      return n;
+    };
+    for (const ms of [30, 100, 300]) expect([ms, brow(a.update(1000 + ms, states[0]))]).toEqual([ms, 3 * 41]);
   });
 
   test("heart eyes replace the eyes in both boxes; the double take glances aside and back", () => {
