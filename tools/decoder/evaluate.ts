@@ -31,7 +31,8 @@ const popcount = (b: number) => {
   return n;
 };
 
-function iou(a: Uint8Array, b: Uint8Array): number {
+/** Intersection over union of the ink of two packed frames (1 when neither has any). */
+export function iou(a: Uint8Array, b: Uint8Array): number {
   let inter = 0;
   let union = 0;
   for (let i = 0; i < a.length; i++) {

@@ -18,6 +18,7 @@ import { unpack } from "../faces/render.js";
 import { loadDecoder } from "./bundle.js";
 import { overBudget } from "./budget.js";
 import { writeDataset } from "./dataset.js";
+import { iou } from "./evaluate.js";
 import { agreement, decodeMany, invert, type LatentsDoc } from "./invert.js";
 import { checkModel, modelInfo } from "./native.js";
 
@@ -187,16 +188,6 @@ async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], 
   const m = said.map((l) => /^fine-tuned in (\d+) s \((\d+) steps\)/.exec(l)).find(Boolean);
   const doc = JSON.parse(readFileSync(join(out, "latents.json"), "utf8")) as LatentsDoc;
   return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN };
-}
-
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    for (let v = a[i] & b[i]; v; v &= v - 1) inter++;
-    for (let v = a[i] | b[i]; v; v &= v - 1) union++;
-  }
-  return union ? inter / union : 1;
 }
 
 /** Every pair of morphing keyframes with a true in-between: the decoded latent midpoint and the animator's halfway crossfade, each against it. */
