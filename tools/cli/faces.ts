@@ -7,7 +7,7 @@ import { latentSize, openPack } from "../../modules/pack/pack.js";
 import { PackFaces } from "../../modules/face/faces.js";
 import { UsageError } from "../lib/data.js";
 import { DEFAULTS_DIR, FRAMES_DIR, OUTLINE_DIR, generateDefaults } from "../faces/defaults.js";
-import { loadDecoder, readDecoder } from "../decoder/bundle.js";
+import { readDecoder } from "../decoder/bundle.js";
 import { fitDecoder, type FitKey } from "../decoder/fit.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { renderFace } from "../faces/render.js";
@@ -109,11 +109,10 @@ export function addFaceCommands(program: Command): void {
       if (decoderDir && generated) decoder = readDecoder(decoderDir, loaded);
       else if (decoderDir) {
         // A keyframe identical to a generated face (a copy of frames/defaults) keeps its trained latent.
-        const trained = loadDecoder(decoderDir).doc.keyframes;
         const keys: FitKey[] = [];
         for (const e of loaded) {
           const same = Buffer.from(await renderFace(expression(EMOTIONS[e.emotion], e.band))).equals(Buffer.from(e.frame));
-          keys.push({ name: e.file, frame: e.frame, trained: same ? trained[e.emotion * 3 + e.band] : undefined });
+          keys.push({ name: e.file, frame: e.frame, trained: same ? e.emotion * 3 + e.band : undefined });
         }
         const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune });
         decoder = { model: fit.model, latents: latentsSection(fit.dims, fit.latents) };

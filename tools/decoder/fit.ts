@@ -32,8 +32,8 @@ export interface FitKey {
   name: string;
   /** The packed 1-bit frame. */
   frame: Uint8Array;
-  /** The latent the decoder was trained with (the generated faces). */
-  trained?: number[];
+  /** Index in latents.json's keyframes of the latent the decoder was trained with (a generated face). */
+  trained?: number;
 }
 
 export interface FitOptions {
@@ -77,14 +77,19 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   const latents: number[][] = [];
   const agreements: number[] = [];
   const how: string[] = [];
-  const unseen = keys.filter((k) => !k.trained).length;
+  const unseen = keys.filter((k) => k.trained === undefined).length;
   const b = bar("inverting [{bar}] {value}/{total} keyframes | ETA {eta_formatted}");
   if (unseen > 1) b.start(unseen, 0);
   let invertMs = 0;
-  for (const k of keys) {
-    if (k.trained) {
-      latents.push(k.trained);
-      agreements.push(agreement(decodeMany(loaded.modelFile, [k.trained])[0], k.frame));
+  const trained = keys.map((k) => (k.trained === undefined ? undefined : loaded.doc.keyframes[k.trained]));
+  const known = trained.filter((z): z is number[] => z !== undefined);
+  const decodedKnown = known.length ? decodeMany(loaded.modelFile, known) : [];
+  let next = 0;
+  for (const [i, k] of keys.entries()) {
+    const z = trained[i];
+    if (z) {
+      latents.push(z);
+      agreements.push(agreement(decodedKnown[next++], k.frame));
       how.push("trained latent");
       continue;
     }
@@ -141,7 +146,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
     }
     lines.push("  reconstruction (share of pixels the decoder draws as the keyframe):");
     keys.forEach((k, i) => {
-      const after = fineTuned && !k.trained ? ` -> ${pct(final[i])} fine-tuned` : fineTuned ? ` -> ${pct(final[i])} with the fine-tuned decoder` : "";
+      const after = fineTuned && k.trained === undefined ? ` -> ${pct(final[i])} fine-tuned` : fineTuned ? ` -> ${pct(final[i])} with the fine-tuned decoder` : "";
       const dropped = final[i] < MIN_RECONSTRUCTION ? `: under ${pct(MIN_RECONSTRUCTION)}, no latent (this keyframe crossfades)` : "";
       lines.push(`    ${k.name.padEnd(width)} ${pct(agreements[i])} ${how[i]}${after}${dropped}`);
     });

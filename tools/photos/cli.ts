@@ -14,7 +14,6 @@ import { FRAMES_DIR, BAND_NAMES } from "../faces/defaults.js";
 import { latentsSection, writePack } from "../faces/pack-writer.js";
 import { lerpParams } from "../faces/face.js";
 import { H, W, renderFace, unpack } from "../faces/render.js";
-import { loadDecoder } from "../decoder/bundle.js";
 import { fitDecoder, type FitKey } from "../decoder/fit.js";
 import { listPhotos, photosToSlots, sidecar, slotLines, type Slot } from "./slots.js";
 import { linesFrame, type SketchStyle } from "./sketch.js";
@@ -61,11 +60,10 @@ export async function packPhotos(folder: string, o: PackPhotosOptions): Promise<
   const lines: string[] = [];
   const decoderDir = o.decoder === false ? undefined : (o.decoder ?? FRAMES_DIR);
   if (decoderDir) {
-    const trained = loadDecoder(decoderDir).doc.keyframes;
     const keys: FitKey[] = result.slots.map((s) => ({
       name: `${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`,
       frame: s.entry.frame,
-      trained: s.from === "generated" ? trained[s.emotion * 3 + s.band] : undefined,
+      trained: s.from === "generated" ? s.emotion * 3 + s.band : undefined,
     }));
     const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune, midpoint: (a, b) => inBetween(result.slots[a], result.slots[b]) });
     model = fit.model;
