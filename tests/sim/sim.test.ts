@@ -164,7 +164,7 @@ describe("simulator", () => {
     expect(run.output()).toContain("sent insult at 1");
     await emotionShown("mad");
     // The page's log names what came in (the engine itself may already be on its way back at 20x).
-    expect(await page.locator("#event-log li").first().textContent()).toMatch(/^insult 1\.00: /);
+    await page.waitForFunction(() => [...document.querySelectorAll("#event-log li")].some((li) => /^insult 1\.00: /.test(li.textContent ?? "")), undefined, { timeout: 10_000 });
   });
 
   test("moodface stim with a wrong passkey sends nothing: one line, exit 1", async () => {
