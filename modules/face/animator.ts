@@ -210,7 +210,7 @@ export class Animator {
     }
     if (this.asleep) {
       if (this.eyeCount > 0) this.squashEyes(out, SLEEP_EYES);
-      if (this.options.breathing && now % SLEEP_BREATH_PERIOD_MS >= SLEEP_BREATH_PERIOD_MS >> 1) this.shiftAll();
+      if (this.options.breathing && now % SLEEP_BREATH_PERIOD_MS >= SLEEP_BREATH_PERIOD_MS >> 1 && this.topRowEmpty()) this.shiftAll();
       return out;
     }
     if (!this.transitioning && this.eyeCount > 0) {
@@ -251,7 +251,7 @@ export class Animator {
         }
       }
     }
-    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1) this.shiftAll();
+    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1 && this.topRowEmpty()) this.shiftAll();
     return out;
   }
 
@@ -270,7 +270,7 @@ export class Animator {
         else if (eyes === EYES_WIDE) this.widenEyes(out);
       }
     }
-    // A lift never pushes ink off the top edge (a surprised face's brows sit on row 1).
+    // A lift (here and in breathing) never pushes ink off the top edge: a drawing's brows may sit on row 0.
     for (let lift = STAGE_LIFT[i]; lift > 0 && this.topRowEmpty(); lift--) this.shiftAll();
   }
 

@@ -111,7 +111,17 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   const below = agreements.filter((a) => a < MIN_RECONSTRUCTION).length;
   let staging: string | undefined;
   try {
+    let noPython: string | undefined;
     if (below > 0 && o.fineTune !== false) {
+      try {
+        python();
+      } catch (e) {
+        noPython = (e as Error).message;
+      }
+    }
+    if (below > 0 && o.fineTune !== false && noPython) {
+      lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)}, and no fine-tuning: ${noPython}; they crossfade`);
+    } else if (below > 0 && o.fineTune !== false) {
       staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
       const tuned = await fineTune(loaded.modelFile, loaded.latentsFile, keys, latents, staging, o);
       checkModelFile(tuned.modelFile, loaded.doc.dims);
@@ -172,7 +182,6 @@ function checkModelFile(file: string, dims: number): void {
 }
 
 async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], init: number[][], staging: string, o: FitOptions): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number }> {
-  python(); // fail now, with how to fix it, not after rendering
   const targets = new Uint8Array(keys.length * 8192);
   keys.forEach((k, i) => targets.set(unpack(k.frame), i * 8192));
   writeFileSync(join(staging, "targets.u8"), targets);
