@@ -9,6 +9,7 @@ import { decoderBench, printDecoder } from "./decoder/bench.js";
 import { linkBench, printLink } from "./link/bench.js";
 import { attackBench, printAttack } from "./link/attack.js";
 import { sensorBench, printSensors } from "./sensors/bench.js";
+import { photosBench, printPhotos } from "./photos/bench.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
@@ -20,3 +21,4 @@ if (want("decoder")) printDecoder(await decoderBench());
 if (want("link")) printLink(linkBench());
 if (want("attack")) printAttack(await attackBench());
 if (want("sensors")) printSensors(sensorBench());
+if (want("photos")) printPhotos(await photosBench());

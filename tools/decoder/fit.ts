@@ -57,6 +57,10 @@ export interface Fit {
   fineTuned: boolean;
   /** Transition midpoints against their true in-betweens, where one exists. */
   midpointIoU?: { decoder: number; crossfade: number; pairs: number };
+  /** Keyframes inverted and the time it took; fine-tuning's seconds and steps when it ran. */
+  timing: { inverted: number; inversionMs: number; fineTuneSeconds?: number; steps?: number };
+  /** Per key, its reconstruction before fine-tuning (trained latent or inversion). */
+  before: number[];
 }
 
 const pct = (a: number) => `${(a * 100).toFixed(1)}%`;
@@ -108,6 +112,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   let model = loaded.model;
   let final = agreements.slice();
   let fineTuned = false;
+  const timing: Fit["timing"] = { inverted: unseen, inversionMs: invertMs };
   const below = agreements.filter((a) => a < MIN_RECONSTRUCTION).length;
   let staging: string | undefined;
   try {
@@ -124,6 +129,8 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
     } else if (below > 0 && o.fineTune !== false) {
       staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
       const tuned = await fineTune(loaded.modelFile, loaded.latentsFile, keys, latents, staging, o);
+      timing.fineTuneSeconds = tuned.seconds;
+      timing.steps = tuned.steps;
       checkModelFile(tuned.modelFile, loaded.doc.dims);
       budgetCheck(tuned.modelFile, "the fine-tuned decoder");
       const decoded = decodeMany(tuned.modelFile, tuned.doc.keyframes);
@@ -170,7 +177,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
       );
     }
     lines.push(`  latents: ${kept.filter(Boolean).length} of ${keys.length} keyframes morph (${secs(performance.now() - started)} in all)`);
-    return { model, dims: loaded.doc.dims, latents: kept, lines, agreements: final, fineTuned, midpointIoU };
+    return { model, dims: loaded.doc.dims, latents: kept, lines, agreements: final, fineTuned, midpointIoU, timing, before: agreements };
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
   }

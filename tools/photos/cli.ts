@@ -33,7 +33,7 @@ export interface PackPhotosOptions {
  * (generated faces, robot-style photos) or the line sketch of the landmarks' midpoint (lines-style
  * photos). Edges sketches and mixed pairs have none.
  */
-async function inBetween(a: Slot, b: Slot): Promise<Uint8Array | undefined> {
+export async function inBetween(a: Slot, b: Slot): Promise<Uint8Array | undefined> {
   if (a.params && b.params) return renderFace(lerpParams(a.params, b.params, 0.5));
   const pa = a.candidate?.points;
   const pb = b.candidate?.points;
