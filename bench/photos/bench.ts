@@ -5,12 +5,11 @@
  * inversion and fine-tuning time, reconstruction before and after, and the transitions' midpoint IoU
  * against a crossfade, for the lines and robot styles.
  */
-import { EMOTIONS } from "../../modules/emotion/names.js";
 import { FRAMES_DIR } from "../../tools/faces/defaults.js";
 import { fitDecoder, MIN_RECONSTRUCTION, type Fit } from "../../tools/decoder/fit.js";
 import { samplePhotosDir } from "../../tools/photos/detect.js";
 import { photosToSlots } from "../../tools/photos/slots.js";
-import { inBetween } from "../../tools/photos/cli.js";
+import { fitKeys, inBetween } from "../../tools/photos/cli.js";
 import type { SketchStyle } from "../../tools/photos/sketch.js";
 
 export interface PhotosRow {
@@ -36,7 +35,7 @@ export async function photosBench(styles: SketchStyle[] = ["lines", "robot"]): P
     });
     const fit = await fitDecoder(
       FRAMES_DIR,
-      r.slots.map((s) => ({ name: `${EMOTIONS[s.emotion]}-${s.band}`, frame: s.entry.frame, trained: s.from === "generated" ? s.emotion * 3 + s.band : undefined })),
+      fitKeys(r.slots),
       { seed: 1, midpoint: (a, b) => inBetween(r.slots[a], r.slots[b]) },
     );
     rows.push({ style, photos: r.photos, secondsPerPhoto: seconds, photoSlots: r.slots.flatMap((s, i) => (s.from === "photo" ? [i] : [])), fit });
@@ -55,7 +54,7 @@ export function printPhotos(rows: PhotosRow[]): void {
     const ft = f.timing.fineTuneSeconds === undefined ? "none" : `${f.timing.fineTuneSeconds} s, ${f.timing.steps} steps`;
     const m = f.midpointIoU;
     console.log(
-      `${r.style.padEnd(6)}  ${String(r.photos).padStart(6)}  ${range(r.secondsPerPhoto).padStart(8)}  ${String(r.photoSlots.length).padStart(11)}  ${`${(f.timing.inversionMs / 1000).toFixed(1)} s`.padStart(11)}   ${range(inverted, 100, "%").padStart(20)}  ${ft.padEnd(15)}  ${range(f.agreements, 100, "%").padStart(14)}  ${`${f.latents.filter(Boolean).length}/24`.padStart(5)}  ${m ? `${m.decoder.toFixed(3)} / ${m.crossfade.toFixed(3)} (${m.pairs})` : "-"}`,
+      `${r.style.padEnd(6)}  ${String(r.photos).padStart(6)}  ${range(r.secondsPerPhoto).padStart(8)}  ${String(r.photoSlots.length).padStart(11)}  ${`${(f.timing.inversionMs / 1000).toFixed(1)} s`.padStart(11)}   ${range(inverted, 100, "%").padStart(20)}  ${ft.padEnd(15)}  ${range(f.agreements, 100, "%").padStart(14)}  ${`${f.latents.filter(Boolean).length}/24`.padStart(5)}  ${m ? `${m.decoder.toFixed(3)} / ${m.crossfade.toFixed(3)} (${m.pairs}); photo pairs ${m.unseen.decoder.toFixed(3)} / ${m.unseen.crossfade.toFixed(3)} (${m.unseen.pairs})` : "-"}`,
     );
   }
   console.log(`(a keyframe morphs when its latent decodes to ${MIN_RECONSTRUCTION * 100}% of its pixels or more; "before" is the inversion against the shipped decoder)`);

@@ -27,13 +27,20 @@ const iou = (a: Uint8Array, b: Uint8Array) => {
   return i / u;
 };
 
-/** A face in dark ink on off-white 400x300 paper: eye rings, pupils, a mouth low on the page. */
-const drawing = (i: number) =>
-  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#fbfaf4"/>
+/**
+ * A face in dark ink on off-white 400x300 paper: brows, eye rings, pupils, a mouth low on the page.
+ * Everything moves with i (brows tilt, eyes open, the mouth curves), so drawing 3.5 is the true
+ * in-between of drawings 0 and 7.
+ */
+const drawing = (i: number) => {
+  const d = (i - 3.5) * 1.2;
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#fbfaf4"/>
   <g transform="translate(8,54) scale(3)" stroke="#222" stroke-width="2.5" fill="none">
-  <ellipse cx="37" cy="29" rx="14" ry="10"/><ellipse cx="91" cy="29" rx="14" ry="10"/>
+  <path d="M25 ${9 + d} L49 ${9 - d}"/><path d="M79 ${9 - d} L103 ${9 + d}"/>
+  <ellipse cx="37" cy="29" rx="14" ry="${7 + i * 0.6}"/><ellipse cx="91" cy="29" rx="14" ry="${7 + i * 0.6}"/>
   <circle cx="37" cy="29" r="4" fill="#222"/><circle cx="91" cy="29" r="4" fill="#222"/>
   <path d="M44 ${52 - i} Q64 ${58 + i} 84 ${52 - i}"/></g></svg>`);
+};
 
 function frames(file: string): Uint8Array[] {
   const b = new Uint8Array(readFileSync(file));
@@ -80,7 +87,12 @@ describe("moodface pack of drawings", () => {
       return f;
     };
     const decoded = decodeMany(model, Array.from({ length: packed.count }, (_, i) => latent(i)));
-    for (let i = 0; i < packed.count; i++) expect([i, agreement(decoded[i], frame(i)) >= 0.98]).toEqual([i, true]);
+    for (let i = 0; i < packed.count; i++) {
+      expect([i, agreement(decoded[i], frame(i)) >= 0.98]).toEqual([i, true]);
+      // Its own drawing, not a look-alike: of all the pack's frames, the decoded latent is nearest its own.
+      const scores = Array.from({ length: packed.count }, (_, k) => iou(unpack(decoded[i]), unpack(frame(k))));
+      expect([i, scores.indexOf(Math.max(...scores))]).toEqual([i, i]);
+    }
     // The in-between of drawings 0 and 7 is drawing 3.5, packed the same way.
     const mid = join(dir, "between");
     mkdirSync(mid);
@@ -92,7 +104,11 @@ describe("moodface pack of drawings", () => {
     const [morph] = decodeMany(model, [latent(a).map((v, j) => Math.round((v + latent(z)[j]) / 2))]);
     const fade = new Uint8Array(1024);
     crossfade(frame(a), frame(z), 8, fade);
-    expect(iou(unpack(morph), truth)).toBeGreaterThan(iou(unpack(fade), truth));
+    const morphed = iou(unpack(morph), truth);
+    expect(morphed).toBeGreaterThan(iou(unpack(fade), truth));
+    // ... and closer than either end: the morph moves, it does not sit on one face.
+    expect(morphed).toBeGreaterThan(iou(unpack(decoded[a]), truth));
+    expect(morphed).toBeGreaterThan(iou(unpack(decoded[z]), truth));
     for (const bits of frames(out)) {
       const lit = bits.reduce((a, v) => a + v, 0);
       expect(lit / bits.length).toBeLessThan(0.2); // not an all-white screen

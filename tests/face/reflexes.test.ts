@@ -101,6 +101,11 @@ describe("reflexes", () => {
       return n;
     };
     for (const ms of [30, 100, 300]) expect([ms, brow(a.update(1000 + ms, states[0]))]).toEqual([ms, 3 * 41]);
+    // Breathing, awake and asleep, lifts the face by a row half the time: never this one.
+    const breathing = new Animator(new PackFaces(opened.pack), { blink: false, saccades: false, breathing: true });
+    for (let t = 0; t < 8000; t += 250) expect([t, brow(breathing.update(t, states[0]))]).toEqual([t, 3 * 41]);
+    breathing.sleep(true);
+    for (let t = 8000; t < 20000; t += 250) expect([t, brow(breathing.update(t, states[0]))]).toEqual([t, 3 * 41]);
   });
 
   test("heart eyes replace the eyes in both boxes; the double take glances aside and back", () => {

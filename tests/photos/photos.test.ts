@@ -140,6 +140,11 @@ describe("moodface pack --photos", () => {
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(Number(m![2]));
     expect(Number(m![3])).toBeGreaterThan(100);
+    // Pairs of two photo sketches, where the fitting had to make the morph (generated pairs morph anyway).
+    const photos = /between two new keyframes ([\d.]+) vs ([\d.]+) \((\d+) pairs\)/.exec(r.stdout);
+    expect(photos).not.toBeNull();
+    expect(Number(photos![3])).toBeGreaterThan(0);
+    expect(Number(photos![1])).toBeGreaterThan(Number(photos![2]));
     const b = new Uint8Array(readFileSync(out));
     const opened = openPack(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), out);
     expect(opened.ok).toBe(true);

@@ -1,22 +1,13 @@
 /* `moodface decoder ...`: train the latent decoder, and inspect a model. */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { REPO_ROOT, UsageError } from "../lib/data.js";
 import { checkOutputFolder, reason } from "../lib/files.js";
 import { bar, python, runPythonTool } from "../lib/python.js";
-import { quote } from "../lib/text.js";
+import { whole } from "../lib/options.js";
 import { writeDataset } from "../decoder/dataset.js";
 import { modelInfo } from "../decoder/native.js";
-
-/** A commander parser for a whole-number option, with an error that names it and its range. */
-export function whole(name: string, min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not ${quote(v)}`);
-    return n;
-  };
-}
 
 export const DEFAULT_SAMPLES = 16000;
 export const DEFAULT_EPOCHS = 40;

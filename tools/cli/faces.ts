@@ -11,7 +11,7 @@ import { readDecoder } from "../decoder/bundle.js";
 import { fitDecoder, type FitKey } from "../decoder/fit.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { renderFace } from "../faces/render.js";
-import { whole } from "./decoder.js";
+import { whole } from "../lib/options.js";
 import { checkModel, hostDecoder } from "../decoder/native.js";
 import type { LatentDecoder } from "../../modules/face/decoder.js";
 import { expression, type FaceStyle } from "../faces/face.js";
@@ -38,7 +38,7 @@ function level(v: string): number {
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 export function addFaceCommands(program: Command): void {
-  program
+  const pack = program
     .command("pack")
     .description("pack keyframes (a folder of <emotion>-<intensity>.png|jpg, or a frames.json manifest) into the flash resource (docs/drawing.md)")
     .argument("[source]", "folder or frames.json manifest (default: frames/defaults)")
@@ -57,9 +57,13 @@ export function addFaceCommands(program: Command): void {
     .addOption(new Option("--sketch <style>", "photos: lines (landmark sketch), edges (XDoG of the photo plus lines) or robot (the generator's face with the photo's expression)").choices(["lines", "edges", "robot"]).default("lines"))
     .option("--strict", "photos: fail on the first photo or face that cannot be used", false)
     .option("--seed <n>", "seed of the latent inversion and the decoder's fine-tuning (photos, drawings)", whole("--seed", 0, 0x7fffffff), 1)
-    .option("--no-fine-tune", "never fine-tune the decoder: keyframes it cannot draw to 98% crossfade")
-    // --- end photos ---
-    .action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; style: FaceStyle; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; sketch: "lines" | "edges" | "robot"; strict: boolean; seed: number; fineTune: boolean }) => {
+    .option("--no-fine-tune", "never fine-tune the decoder: keyframes it cannot draw to 98% crossfade");
+  // --- end photos ---
+  pack.action(async (sourceArg: string | undefined, o: { output: string; defaults: boolean; style: FaceStyle; fit: "contain" | "cover"; threshold?: string; dither: DitherChoice; invert: InvertChoice; decoder?: string | false; photos?: string; sketch: "lines" | "edges" | "robot"; strict: boolean; seed: number; fineTune: boolean }) => {
+      // --seed and --no-fine-tune steer fitting the decoder to new keyframes: refused where nothing is fitted.
+      const fitting = [pack.getOptionValueSource("seed") === "cli" ? "--seed" : "", o.fineTune === false ? "--no-fine-tune" : ""].filter(Boolean);
+      if (fitting.length && o.decoder === false) throw new UsageError(`${fitting.join(" and ")} and --no-decoder do not go together: with no decoder nothing is inverted or fine-tuned`);
+      if (fitting.length && o.defaults) throw new UsageError(`${fitting.join(" and ")} and --defaults do not go together: the generated faces keep the latents the decoder was trained with`);
       if (o.photos !== undefined) {
         if (sourceArg !== undefined || o.defaults) throw new UsageError(`--photos ${o.photos}: give no source folder and no --defaults with it`);
         checkOutputFile(o.output);
@@ -115,7 +119,8 @@ export function addFaceCommands(program: Command): void {
           keys.push({ name: e.file, frame: e.frame, trained: same ? e.emotion * 3 + e.band : undefined });
         }
         const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune });
-        decoder = { model: fit.model, latents: latentsSection(fit.dims, fit.latents) };
+        // A decoder no keyframe can use is 80 KB of flash for nothing: left out.
+        decoder = fit.latents.some(Boolean) ? { model: fit.model, latents: latentsSection(fit.dims, fit.latents) } : undefined;
         fitLines = fit.lines;
       }
       packed = writePack({ entries: loaded, model: decoder?.model, latents: decoder?.latents });
@@ -135,7 +140,7 @@ export function addFaceCommands(program: Command): void {
       if (blind.length > 0) process.stdout.write(`  no eye boxes for ${blind.map((e) => e.file).slice(0, 6).join(", ")}${blind.length > 6 ? ", ..." : ""}: these never blink; give "eyes" in a frames.json (docs/formats/frames-manifest.md)\n`);
       for (const l of fitLines) process.stdout.write(l + "\n");
       if (!decoder) {
-        const why = outline ? " (the decoder learnt the bold faces; the outline ones crossfade; --decoder frames fits it to them)" : o.decoder === false ? " (--no-decoder)" : "";
+        const why = outline ? " (the decoder learnt the bold faces; the outline ones crossfade; --decoder frames fits it to them)" : o.decoder === false ? " (--no-decoder)" : " (the decoder draws none of these keyframes to 98%: left out)";
         process.stdout.write(`  no latent decoder: transitions crossfade${why}\n`);
       }
     });

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Command, InvalidArgumentError } from "commander";
+import { whole } from "../lib/options.js";
 import WebSocket from "ws";
 import { closest, distance } from "fastest-levenshtein";
 import { encodePair, encodePairStart, encodeStimulus, ERR_PASSKEY, ERROR_TEXT, MAX_MESSAGE_BYTES, MSG_ACK, MSG_DONE, MSG_ERROR } from "../../modules/link/codec.js";
@@ -118,13 +119,6 @@ function checkFrames(file: string): void {
   if (!opened.ok) throw new UsageError(`--frames ${opened.error}`);
 }
 
-function integer(name: string, min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
-}
 
 function speed(v: string): number {
   const n = Number(v);
@@ -136,15 +130,15 @@ export function addSimCommands(program: Command): void {
   program
     .command("sim")
     .description("run the robot on this machine: virtual SSD1306 on a virtual I2C bus, a web page with the panel, stimuli and charts")
-    .option("--port <port>", "HTTP and WebSocket port (0: any free port)", integer("--port", 0, 65535), 8080)
+    .option("--port <port>", "HTTP and WebSocket port (0: any free port)", whole("--port", 0, 65535), 8080)
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--profile <name>", `a shipped profile: ${shippedProfileNames().join(", ")} (default: the saved one, else default)`)
     .option("--frames <file>", "the frame pack to show", join(REPO_ROOT, "frames", "frames.bin"))
     .option("--speed <factor>", `run time faster (2) or slower (0.5), at most ${MAX_SPEED}`, speed, 1)
-    .option("--hz <hz>", "I2C bus speed the frame rate follows", integer("--hz", 10000, 1000000), 400000)
+    .option("--hz <hz>", "I2C bus speed the frame rate follows", whole("--hz", 10000, 1000000), 400000)
     .option("--i2c-log <file>", "record every I2C transaction (docs/formats/i2c-log.md)")
     .option("--state <file>", "where the robot remembers its mood across runs", join(REPO_ROOT, "build", "sim-state.bin"))
-    .option("--seed <n>", "seed for blinks and saccades", integer("--seed", 0, 0x7fffffff), 1)
+    .option("--seed <n>", "seed for blinks and saccades", whole("--seed", 0, 0x7fffffff), 1)
     .action(async (o: { port: number; host: string; profile?: string; frames: string; speed: number; hz: number; i2cLog?: string; state: string; seed: number }) => {
       if (o.profile !== undefined && !shippedProfileNames().includes(o.profile)) throw new UsageError(`--profile: unknown profile ${quote(o.profile)}; shipped profiles are ${shippedProfileNames().join(", ")}`);
       checkFrames(o.frames);
@@ -189,7 +183,7 @@ export function addSimCommands(program: Command): void {
     .argument("<name>", "a stimulus from the catalog (moodface engine stimuli)")
     .argument("[intensity]", "0..1", "1")
     .option("--tags <tags>", "extra context tags, comma-separated")
-    .option("--port <port>", "the simulator's port", integer("--port", 1, 65535), 8080)
+    .option("--port <port>", "the simulator's port", whole("--port", 1, 65535), 8080)
     .option("--url <url>", "the simulator's WebSocket URL (overrides --port)")
     .action(async (name: string, intensityText: string, o: { tags?: string; port: number; url?: string }, cmd: Command) => {
       const intensity = Number(intensityText);

@@ -10,7 +10,8 @@ import { UsageError } from "../lib/data.js";
 import { reason } from "../lib/files.js";
 import { describe } from "../lib/text.js";
 import { latentsSection, type PackEntry } from "../faces/pack-writer.js";
-import { checkModel } from "./native.js";
+import { checkModel, modelInfo } from "./native.js";
+import { overBudget } from "./budget.js";
 import type { LatentsDoc } from "./invert.js";
 
 export interface LoadedDecoder {
@@ -41,11 +42,25 @@ export function loadDecoder(dir: string): LoadedDecoder {
   // model the robot would refuse, or latents it could not decode, never reach a pack.
   const verdict = checkModel(model, dims);
   if (verdict) throw new UsageError(`${modelFile}: ${verdict}`);
+  // What inversion and fine-tuning read: the input quantization and the linear encoder.
+  const numbers = (v: unknown, n?: number) => Array.isArray(v) && (n === undefined || v.length === n) && v.every((x) => typeof x === "number" && Number.isFinite(x));
+  if (!(typeof doc.scale === "number" && doc.scale > 0)) throw new UsageError(`${latentsFile}: scale: expected a positive number, got ${describe(doc.scale)}`);
+  if (!Number.isInteger(doc.zeroPoint) || (doc.zeroPoint as number) < -128 || (doc.zeroPoint as number) > 127) throw new UsageError(`${latentsFile}: zeroPoint: expected a whole number from -128 to 127, got ${describe(doc.zeroPoint)}`);
+  if (!numbers(doc.paramMean)) throw new UsageError(`${latentsFile}: paramMean: expected an array of numbers`);
+  const p = (doc.paramMean as number[]).length;
+  if (!numbers(doc.paramStd, p)) throw new UsageError(`${latentsFile}: paramStd: expected ${p} numbers, as paramMean`);
+  const enc = doc.encoder as { kernel?: unknown; bias?: unknown } | undefined;
+  if (!enc || !Array.isArray(enc.kernel) || enc.kernel.length !== p || !enc.kernel.every((row) => numbers(row, dims)) || !numbers(enc.bias, dims)) {
+    throw new UsageError(`${latentsFile}: encoder: expected {"kernel": ${p} rows of ${dims} numbers, "bias": ${dims} numbers}`);
+  }
   (doc.keyframes as unknown[]).forEach((z, i) => {
     if (!Array.isArray(z) || z.length !== dims || !z.every((v) => Number.isInteger(v) && v >= -128 && v <= 127)) {
       throw new UsageError(`${latentsFile}: keyframes[${i}]: expected ${dims} whole numbers from -128 to 127, got ${describe(z)}`);
     }
   });
+  // The board's budgets, whatever path the model takes into a pack (tools/decoder/budget.ts).
+  const over = overBudget(modelInfo(modelFile));
+  if (over.length) throw new UsageError(`${modelFile}: the decoder is over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
   return { model, modelFile, latentsFile, doc: doc as unknown as LatentsDoc };
 }
 

@@ -56,7 +56,7 @@ export interface Fit {
   agreements: number[];
   fineTuned: boolean;
   /** Transition midpoints against their true in-betweens, where one exists. */
-  midpointIoU?: { decoder: number; crossfade: number; pairs: number };
+  midpointIoU?: MidpointIoU;
   /** Keyframes inverted and the time it took; fine-tuning's seconds and steps when it ran. */
   timing: { inverted: number; inversionMs: number; fineTuneSeconds?: number; steps?: number };
   /** Per key, its reconstruction before fine-tuning (trained latent or inversion). */
@@ -66,14 +66,17 @@ export interface Fit {
 const pct = (a: number) => `${(a * 100).toFixed(1)}%`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function budgetCheck(file: string, what: string): void {
-  const over = overBudget(modelInfo(file));
-  if (over.length) throw new UsageError(`${file}: ${what} is over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
+/** Keyframe pairs' midpoint IoU: all scored pairs, and those between two keyframes the decoder never saw. */
+export interface MidpointIoU {
+  decoder: number;
+  crossfade: number;
+  pairs: number;
+  /** Pairs of two new keyframes (photos, drawings): where fitting had to make the morph. */
+  unseen: { decoder: number; crossfade: number; pairs: number };
 }
 
 export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Promise<Fit> {
   const loaded = loadDecoder(dir);
-  budgetCheck(loaded.modelFile, "the decoder");
   const lines: string[] = [];
   const width = Math.max(16, ...keys.map((k) => k.name.length + 1));
   const started = performance.now();
@@ -85,7 +88,12 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   const b = bar("inverting [{bar}] {value}/{total} keyframes | ETA {eta_formatted}");
   if (unseen > 1) b.start(unseen, 0);
   let invertMs = 0;
-  const trained = keys.map((k) => (k.trained === undefined ? undefined : loaded.doc.keyframes[k.trained]));
+  const trained = keys.map((k) => {
+    if (k.trained === undefined) return undefined;
+    const z = loaded.doc.keyframes[k.trained];
+    if (!z) throw new UsageError(`${loaded.latentsFile}: keyframes: ${loaded.doc.keyframes.length} latents, but ${k.name} is generated keyframe ${k.trained} (a decoder trained for the 24 default keyframes is needed)`);
+    return z;
+  });
   const known = trained.filter((z): z is number[] => z !== undefined);
   const decodedKnown = known.length ? decodeMany(loaded.modelFile, known) : [];
   let next = 0;
@@ -116,30 +124,39 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   const below = agreements.filter((a) => a < MIN_RECONSTRUCTION).length;
   let staging: string | undefined;
   try {
-    let noPython: string | undefined;
+    let noFineTune: string | undefined;
+    let tuned: Awaited<ReturnType<typeof fineTune>> | undefined;
     if (below > 0 && o.fineTune !== false) {
+      staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
+      // Ctrl-C or kill mid-way: the staging folder (16 MB of rendered faces) does not stay behind.
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
       try {
         python();
+        tuned = await fineTune(loaded.modelFile, loaded.latentsFile, keys, latents, staging, o);
       } catch (e) {
-        noPython = (e as Error).message;
+        if (!(e instanceof UsageError)) throw e;
+        noFineTune = e.message;
       }
     }
-    if (below > 0 && o.fineTune !== false && noPython) {
-      lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)}, and no fine-tuning: ${noPython}; they crossfade`);
-    } else if (below > 0 && o.fineTune !== false) {
-      staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
-      const tuned = await fineTune(loaded.modelFile, loaded.latentsFile, keys, latents, staging, o);
+    if (below > 0 && noFineTune) {
+      lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)}, and no fine-tuning (${noFineTune}); they crossfade (--no-fine-tune skips trying)`);
+    } else if (tuned && staging) {
+      const from = `the decoder fine-tuned from ${loaded.modelFile}`;
+      const verdict = checkModel(new Uint8Array(readFileSync(tuned.modelFile)), loaded.doc.dims);
+      if (verdict) throw new UsageError(`${from}: ${verdict}`);
+      const info = modelInfo(tuned.modelFile);
+      const over = overBudget(info);
+      if (over.length) throw new UsageError(`${from} is over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
       timing.fineTuneSeconds = tuned.seconds;
       timing.steps = tuned.steps;
-      checkModelFile(tuned.modelFile, loaded.doc.dims);
-      budgetCheck(tuned.modelFile, "the fine-tuned decoder");
       const decoded = decodeMany(tuned.modelFile, tuned.doc.keyframes);
       const tunedLatents = tuned.doc.keyframes.map((z) => z.slice());
       const tunedAgreements = keys.map((k, i) => agreement(decoded[i], k.frame));
       // Quantization moves a latent a little: polish the ones under the bar against the int8 model.
       keys.forEach((k, i) => {
         if (tunedAgreements[i] >= MIN_RECONSTRUCTION) return;
-        const inv = invert(tuned.modelFile, k.frame, [tunedLatents[i]], o.seed, 10);
+        const inv = invert(tuned!.modelFile, k.frame, [tunedLatents[i]], o.seed, 10);
         if (inv.agreement > tunedAgreements[i]) [tunedLatents[i], tunedAgreements[i]] = [inv.latent, inv.agreement];
       });
       const passing = (as: number[]) => as.filter((a) => a >= MIN_RECONSTRUCTION).length;
@@ -152,7 +169,6 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
         latents.splice(0, latents.length, ...tunedLatents);
         final = tunedAgreements;
       }
-      const info = modelInfo(tuned.modelFile);
       lines.push(
         `  fine-tuning: ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} by inversion; the decoder fine-tuned on the pack's ${keys.length} keyframes in ${tuned.seconds} s (${tuned.steps} steps, seed ${o.seed}): ` +
           `${info.macs} MACs, ${info.weights} bytes of weights, ops ${[...new Set(info.ops)].join(", ")}: within budget; ` +
@@ -161,31 +177,39 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
     } else if (below > 0) {
       lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} and fine-tuning is off (--no-fine-tune): they crossfade`);
     }
-    lines.push("  reconstruction (share of pixels the decoder draws as the keyframe):");
+    // Pixels agreeing is the bar (98%); ink IoU says how much of the drawing itself is there (line art
+    // is a few % ink, so a blank screen already agrees on most pixels).
+    const drawn = decodeMany(modelFile, latents);
+    lines.push("  reconstruction (share of pixels the decoder draws as the keyframe; ink IoU):");
     keys.forEach((k, i) => {
       const after = fineTuned && k.trained === undefined ? ` -> ${pct(final[i])} fine-tuned` : fineTuned ? ` -> ${pct(final[i])} with the fine-tuned decoder` : "";
       const dropped = final[i] < MIN_RECONSTRUCTION ? `: under ${pct(MIN_RECONSTRUCTION)}, no latent (this keyframe crossfades)` : "";
-      lines.push(`    ${k.name.padEnd(width)} ${pct(agreements[i])} ${how[i]}${after}${dropped}`);
+      lines.push(`    ${k.name.padEnd(width)} ${pct(agreements[i])} ${how[i]}${after} (ink IoU ${iou(drawn[i], k.frame).toFixed(2)})${dropped}`);
     });
     const kept = latents.map((z, i) => (final[i] >= MIN_RECONSTRUCTION ? z : undefined));
     const midpointIoU = o.midpoint ? await transitions(modelFile, keys, kept, o.midpoint) : undefined;
     if (midpointIoU) {
       lines.push(
         midpointIoU.pairs
-          ? `  transitions: midpoint IoU ${midpointIoU.decoder.toFixed(3)} through the decoder vs ${midpointIoU.crossfade.toFixed(3)} crossfade, against the true in-between of ${midpointIoU.pairs} pairs`
+          ? `  transitions: midpoint IoU ${midpointIoU.decoder.toFixed(3)} through the decoder vs ${midpointIoU.crossfade.toFixed(3)} crossfade, against the true in-between of ${midpointIoU.pairs} pairs` +
+              (midpointIoU.unseen.pairs ? `; between two new keyframes ${midpointIoU.unseen.decoder.toFixed(3)} vs ${midpointIoU.unseen.crossfade.toFixed(3)} (${midpointIoU.unseen.pairs} pairs)` : "")
           : "  transitions: no pair of morphing keyframes has a true in-between to compare with (edges sketches, drawings, or a photo with a generated face)",
       );
     }
     lines.push(`  latents: ${kept.filter(Boolean).length} of ${keys.length} keyframes morph (${secs(performance.now() - started)} in all)`);
     return { model, dims: loaded.doc.dims, latents: kept, lines, agreements: final, fineTuned, midpointIoU, timing, before: agreements };
   } finally {
-    if (staging) rmSync(staging, { recursive: true, force: true });
+    if (staging) {
+      rmSync(staging, { recursive: true, force: true });
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
   }
-}
 
-function checkModelFile(file: string, dims: number): void {
-  const verdict = checkModel(new Uint8Array(readFileSync(file)), dims);
-  if (verdict) throw new UsageError(`${file}: the fine-tuned decoder: ${verdict}`);
+  function onSignal(signal: NodeJS.Signals): void {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  }
 }
 
 async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], init: number[][], staging: string, o: FitOptions): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number }> {
@@ -212,7 +236,7 @@ async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], 
 }
 
 /** Every pair of morphing keyframes with a true in-between: the decoded latent midpoint and the animator's halfway crossfade, each against it. */
-async function transitions(modelFile: string, keys: FitKey[], latents: (number[] | undefined)[], midpoint: (a: number, b: number) => Promise<Uint8Array | undefined>) {
+async function transitions(modelFile: string, keys: FitKey[], latents: (number[] | undefined)[], midpoint: (a: number, b: number) => Promise<Uint8Array | undefined>): Promise<MidpointIoU> {
   const pairs: [number, number, Uint8Array][] = [];
   for (let a = 0; a < keys.length; a++) {
     for (let b = a + 1; b < keys.length; b++) {
@@ -221,18 +245,20 @@ async function transitions(modelFile: string, keys: FitKey[], latents: (number[]
       if (truth) pairs.push([a, b, truth]);
     }
   }
-  if (pairs.length === 0) return { decoder: 0, crossfade: 0, pairs: 0 };
-  const mids = decodeMany(
-    modelFile,
-    pairs.map(([a, b]) => latents[a]!.map((v, j) => Math.round((v + latents[b]![j]) / 2))),
-  );
-  let dec = 0;
-  let cross = 0;
+  const mids = pairs.length ? decodeMany(modelFile, pairs.map(([a, b]) => latents[a]!.map((v, j) => Math.round((v + latents[b]![j]) / 2)))) : [];
+  const all = { decoder: 0, crossfade: 0, pairs: 0 };
+  const unseen = { decoder: 0, crossfade: 0, pairs: 0 };
   const fade = new Uint8Array(FRAME_BYTES);
   pairs.forEach(([a, b, truth], i) => {
-    dec += iou(mids[i], truth);
     crossfade(keys[a].frame, keys[b].frame, 8, fade);
-    cross += iou(fade, truth);
+    const d = iou(mids[i], truth);
+    const c = iou(fade, truth);
+    for (const sum of keys[a].trained === undefined && keys[b].trained === undefined ? [all, unseen] : [all]) {
+      sum.decoder += d;
+      sum.crossfade += c;
+      sum.pairs++;
+    }
   });
-  return { decoder: dec / pairs.length, crossfade: cross / pairs.length, pairs: pairs.length };
+  const mean = (x: typeof all) => ({ decoder: x.pairs ? x.decoder / x.pairs : 0, crossfade: x.pairs ? x.crossfade / x.pairs : 0, pairs: x.pairs });
+  return { ...mean(all), unseen: mean(unseen) };
 }

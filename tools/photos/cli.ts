@@ -28,6 +28,11 @@ export interface PackPhotosOptions {
   fineTune?: boolean;
 }
 
+/** The slots as keyframes to fit the decoder to: generated ones keep their trained latents. */
+export function fitKeys(slots: Slot[]): FitKey[] {
+  return slots.map((s) => ({ name: `${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`, frame: s.entry.frame, trained: s.from === "generated" ? s.emotion * 3 + s.band : undefined }));
+}
+
 /**
  * The true in-between of two slots, drawn by what drew them: the generator at the parameters' midpoint
  * (generated faces, robot-style photos) or the line sketch of the landmarks' midpoint (lines-style
@@ -60,15 +65,13 @@ export async function packPhotos(folder: string, o: PackPhotosOptions): Promise<
   const lines: string[] = [];
   const decoderDir = o.decoder === false ? undefined : (o.decoder ?? FRAMES_DIR);
   if (decoderDir) {
-    const keys: FitKey[] = result.slots.map((s) => ({
-      name: `${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`,
-      frame: s.entry.frame,
-      trained: s.from === "generated" ? s.emotion * 3 + s.band : undefined,
-    }));
-    const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune, midpoint: (a, b) => inBetween(result.slots[a], result.slots[b]) });
-    model = fit.model;
-    latents = latentsSection(fit.dims, fit.latents);
+    const fit = await fitDecoder(decoderDir, fitKeys(result.slots), { seed: o.seed, fineTune: o.fineTune, midpoint: (a, b) => inBetween(result.slots[a], result.slots[b]) });
     lines.push(...fit.lines);
+    // A decoder no keyframe can use is 80 KB of flash for nothing: left out.
+    if (fit.latents.some(Boolean)) {
+      model = fit.model;
+      latents = latentsSection(fit.dims, fit.latents);
+    } else lines.push("  no latent decoder: the decoder draws none of the keyframes to 98%, so it is left out and transitions crossfade");
   }
   const packed = writePack({ entries, model, latents });
   await writeFile(o.output, packed);
