@@ -1,41 +1,12 @@
 /*
- * The passkey a running simulator shows, read off its virtual panel's glass the way a person reads
- * it (tools/sim/pairing.ts readPasskey matches each digit cell against the robot's own figures).
+ * Pairing with a running simulator as its clients do: the page (tools/sim/page-pairing.ts, shared with
+ * the tools that drive the page) and a raw WebSocket client, the passkey read off the panel's glass.
  */
-import type { Page } from "playwright-core";
 import type { Sim } from "../../tools/sim/server.js";
-import { readPasskey } from "../../tools/sim/pairing.js";
+import { passkeyOnPanel } from "../../tools/sim/page-pairing.js";
+export { pairPage, passkeyOnPanel } from "../../tools/sim/page-pairing.js";
 import type WebSocket from "ws";
 import { encodePair, encodePairStart, MSG_DONE, MSG_PAIR, MSG_PAIR_START } from "../../modules/link/codec.js";
-
-/**
- * Call once the client has had DONE for its PAIR_START: waits for a robot frame drawn after that
- * (so digits of an earlier, spent passkey are never read) that shows a passkey, and returns its six
- * digits. It waits on the simulator's clock, not on a time limit: a running simulator draws one.
- */
-export function passkeyOnPanel(sim: Sim): Promise<string> {
-  const asked = sim.time();
-  return new Promise((resolve) => {
-    const look = () => {
-      const digits = sim.time() > asked ? readPasskey(sim.host.panel.glassFrame()) : undefined;
-      if (digits) resolve(digits);
-      else setTimeout(look, 10);
-    };
-    look();
-  });
-}
-
-/**
- * Pairs the simulator page (tools/sim/web) as a person does: Pair, read the digits off the panel,
- * type them, Send. Resolves once the page says it is paired.
- */
-export async function pairPage(page: Page, sim: Sim): Promise<void> {
-  await page.click("#pair-start");
-  await page.waitForSelector("#pair-form:not([hidden])");
-  await page.fill("#passkey", await passkeyOnPanel(sim));
-  await page.click("#pair-send");
-  await page.waitForFunction(() => (window as unknown as { moodface: { paired: boolean } }).moodface.paired);
-}
 
 /**
  * Pairs a raw WebSocket client with the simulator as the app does: PAIR_START, the digits read off

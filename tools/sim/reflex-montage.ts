@@ -13,7 +13,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { chromium, type Page } from "playwright-core";
 import { startSim, type Sim } from "./server.js";
-import { readPasskey } from "./pairing.js";
+import { pairPage } from "./page-pairing.js";
 import { REPO_ROOT } from "../lib/data.js";
 import { REFLEXES } from "../../modules/face/reflexes.js";
 
@@ -46,17 +46,6 @@ const until = async (ok: () => boolean, what: string, sim: Sim, ms = 5000) => {
   }
 };
 
-async function pair(page: Page, sim: Sim): Promise<void> {
-  await page.click("#pair-start");
-  await page.waitForSelector("#pair-form:not([hidden])");
-  const asked = sim.time();
-  let digits: string | undefined;
-  await until(() => (digits = sim.time() > asked ? readPasskey(sim.host.panel.glassFrame()) : undefined) !== undefined, "passkey", sim);
-  await page.fill("#passkey", digits!);
-  await page.click("#pair-send");
-  await page.waitForFunction(() => (window as unknown as { moodface: { paired: boolean } }).moodface.paired);
-}
-
 async function main(out: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "moodface-montage-"));
   const sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(dir, "state.bin"), speed: 1, hz: 400000, seed: 1, quiet: true });
@@ -72,7 +61,7 @@ async function main(out: string): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     await page.goto(sim.url);
     await page.waitForFunction(() => (window as any).moodface?.ready && (window as any).moodface.glass);
-    await pair(page, sim);
+    await pairPage(page, sim);
     const a = sim.robot.animator;
     for (const s of SHOTS) {
       await new Promise((r) => setTimeout(r, 2500)); // the last reaction over, the mood settling
