@@ -25,11 +25,13 @@ export function decodeFrames(cli: string, model: string, latents: Int8Array): Ui
   return new Uint8Array(r.stdout);
 }
 
-const popcount = (b: number) => {
+/** Lit pixels per byte value. */
+const POP = new Uint8Array(256).map((_, b) => {
   let n = 0;
-  for (; b; b &= b - 1) n++;
+  for (let v = b; v; v &= v - 1) n++;
   return n;
-};
+});
+const popcount = (b: number) => POP[b & 0xff];
 
 /** Intersection over union of the ink of two packed frames (1 when neither has any). */
 export function iou(a: Uint8Array, b: Uint8Array): number {
@@ -42,7 +44,8 @@ export function iou(a: Uint8Array, b: Uint8Array): number {
   return union ? inter / union : 1;
 }
 
-function agreement(a: Uint8Array, b: Uint8Array): number {
+/** The share of pixels two packed frames agree on. */
+export function agreement(a: Uint8Array, b: Uint8Array): number {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff += popcount(a[i] ^ b[i]);
   return 1 - diff / (a.length * 8);

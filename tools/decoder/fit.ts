@@ -163,8 +163,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
       const mean = (as: number[]) => as.reduce((x, y) => x + y, 0) / as.length;
       if (passing(tunedAgreements) > passing(agreements) || (passing(tunedAgreements) === passing(agreements) && mean(tunedAgreements) > mean(agreements))) {
         fineTuned = true;
-        modelFile = join(staging, "kept.tflite");
-        writeFileSync(modelFile, readFileSync(tuned.modelFile));
+        modelFile = tuned.modelFile; // in staging, removed once the report is done
         model = new Uint8Array(readFileSync(modelFile));
         latents.splice(0, latents.length, ...tunedLatents);
         final = tunedAgreements;

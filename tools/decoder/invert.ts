@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Random } from "../../modules/common/random.js";
-import { decodeFrames } from "./evaluate.js";
+import { agreement, decodeFrames } from "./evaluate.js";
 import { buildDecoderCli } from "./native.js";
 import { PARAM_KEYS } from "./dataset.js";
 import type { FaceParams } from "../faces/face.js";
@@ -39,17 +39,8 @@ export function encode(doc: LatentsDoc, p: FaceParams): number[] {
   return z;
 }
 
-const POP = new Uint8Array(256).map((_, b) => {
-  let n = 0;
-  for (let v = b; v; v &= v - 1) n++;
-  return n;
-});
-
-export function agreement(a: Uint8Array, b: Uint8Array): number {
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff += POP[a[i] ^ b[i]];
-  return 1 - diff / (a.length * 8);
-}
+// Pixel agreement is evaluate.ts's, re-exported for the photo and drawing paths.
+export { agreement };
 
 export interface Inversion {
   latent: number[];
