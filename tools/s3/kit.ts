@@ -43,7 +43,9 @@ export function findKit(): Kit {
   const env = process.env.MOODFACE_S3_KIT;
   if (!env) throw new Error("MOODFACE_S3_KIT is not set: point it at the ESP32-S3 emulator kit (a folder laid out like ../shared/s3-emulator; .ci/run sets it)");
   const dir = resolve(env);
-  const need = ["qemu-system-xtensa", "libinsn.so", "libcrt-esp32s3.a", "xtensa_esp32s3.so", "install-toolchain.sh", "esp-nn", "esp-tflite-micro"];
+  // The emulator, its counting plugin and the sources; the compiler's pieces (libcrt-esp32s3.a,
+  // xtensa_esp32s3.so, install-toolchain.sh) only when no ESP-IDF compiler is on PATH (findToolchain).
+  const need = ["qemu-system-xtensa", "libinsn.so", "esp-nn", "esp-tflite-micro"];
   const missing = need.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new Error(`MOODFACE_S3_KIT=${env}: not an ESP32-S3 emulator kit (missing ${missing.join(", ")})`);
   return { dir, qemu: join(dir, "qemu-system-xtensa"), insnPlugin: join(dir, "libinsn.so"), libcrt: join(dir, "libcrt-esp32s3.a"), espNn: join(dir, "esp-nn"), tflm: join(dir, "esp-tflite-micro") };
@@ -91,6 +93,8 @@ export function findToolchain(kit: Kit): Toolchain {
     const gxx = join(dirname(onpath), "xtensa-esp32s3-elf-g++");
     return { origin: "esp-idf", gcc: onpath, gxx, env: { ...process.env }, systemIncludes: [], runtimeLibs: ["-lgcc"] };
   }
+  const missing = ["libcrt-esp32s3.a", "xtensa_esp32s3.so", "install-toolchain.sh"].filter((f) => !existsSync(join(kit.dir, f)));
+  if (missing.length) throw new Error(`no xtensa-esp32s3-elf-gcc on PATH and the kit at ${kit.dir} has no compiler of its own (missing ${missing.join(", ")})`);
   const bin = join(TOOLCHAIN_DIR, "bin");
   if (!existsSync(join(bin, "xtensa-esp32s3-elf-gcc"))) {
     const r = spawnSync("bash", [join(kit.dir, "install-toolchain.sh"), TOOLCHAIN_DIR], { encoding: "utf8", timeout: 600_000 });
