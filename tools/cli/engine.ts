@@ -5,7 +5,7 @@ import { AtomicStream, checkOutputFile } from "../lib/files.js";
 import { quote } from "../lib/text.js";
 import { checkEvents, streamEvents } from "../engine/events.js";
 import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
-import { CHANNEL_COUNT, CHANNELS } from "../../modules/emotion/names.js";
+import { CHANNEL_COUNT, CHANNELS, PASSIONS, PASSION_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 
 function positiveNumber(name: string) {
@@ -94,9 +94,14 @@ export function addEngineCommands(program: Command): void {
           if (q !== 0) doses.push(`${short[CHANNELS[ch]] ?? CHANNELS[ch]} ${q > 0 ? "+" : ""}${Math.round((q / ONE) * 100)}`);
         }
         const tags = Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1]), (t) => c.tags[t]);
-        process.stdout.write(`${n.padEnd(14)} ${doses.join(" ").padEnd(34)} ${c.descriptions[i].padEnd(44)} ${tags.join(", ")}\n`);
+        const meaning: string[] = [];
+        for (let p = 0; p < PASSION_COUNT; p++) {
+          const v = c.stimulusPassion[i * PASSION_COUNT + p];
+          if (v !== 0) meaning.push(`${v > 0 ? "+" : "-"}${PASSIONS[p]}`);
+        }
+        process.stdout.write(`${n.padEnd(14)} ${doses.join(" ").padEnd(34)} ${c.descriptions[i].padEnd(44)} ${tags.join(", ")}${meaning.length ? ` (${meaning.join(" ")})` : ""}\n`);
       });
-      process.stdout.write(`DA dopamine, 5HT serotonin, NA noradrenaline, ADR adrenaline, OXT oxytocin, END endorphins\n`);
+      process.stdout.write(`DA dopamine, 5HT serotonin, NA noradrenaline, ADR adrenaline, OXT oxytocin, END endorphins; (+passion) serves it, (-passion) violates it\n`);
     });
 
   engine
@@ -109,6 +114,8 @@ export function addEngineCommands(program: Command): void {
       for (const c of p.channels) {
         process.stdout.write(`  ${c.name.padEnd(14)} r=${c.r} K=${c.K} s=${c.s} M=${c.M} rests at ${c.rest.toFixed(2)}\n`);
       }
+      const held = PASSIONS.map((n, i) => `${n} ${p.passions[i]}`).join(", ");
+      process.stdout.write(`  passions       ${p.passions.every((w) => w === 0) ? "none held (every event lands as the catalog says)" : held}\n`);
     });
 }
 
