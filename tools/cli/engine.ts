@@ -1,11 +1,13 @@
 /* `moodface engine ...`: run and inspect the emotion engine on this machine. */
 import { Command, InvalidArgumentError } from "commander";
 import { createEngine, readCatalog, readProfile, resolveProfilePath, shippedProfileNames, UsageError } from "../lib/data.js";
-import { AtomicStream, checkOutputFile } from "../lib/files.js";
+import { AtomicStream, checkOutputFile, writeFile } from "../lib/files.js";
+import { basename } from "node:path";
+import { dayChartPng, runDay } from "../engine/compare.js";
 import { quote } from "../lib/text.js";
-import { checkEvents, streamEvents } from "../engine/events.js";
+import { checkEvents, readEvents, streamEvents } from "../engine/events.js";
 import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
-import { CHANNEL_COUNT, CHANNELS, PASSIONS, PASSION_COUNT } from "../../modules/emotion/names.js";
+import { CHANNEL_COUNT, CHANNELS, EMOTIONS, PASSIONS, PASSION_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 
 function positiveNumber(name: string) {
@@ -68,6 +70,30 @@ export function addEngineCommands(program: Command): void {
       } else {
         await writeLines(lines);
       }
+    });
+
+  engine
+    .command("compare")
+    .description("run several profiles over the same events: each one's dominant-emotion time shares, and a PNG chart with -o")
+    .requiredOption("-p, --profiles <names>", "comma-separated shipped profile names or files, e.g. guardian,inventor")
+    .requiredOption("-e, --events <file.jsonl>", "stimulus events (docs/formats/events.md)")
+    .requiredOption("-d, --duration <seconds>", "simulated time", positiveNumber("duration"))
+    .option("--dt <ms>", "time between samples", wholeMs, 500)
+    .option("-o, --output <file.png>", "write the chart (PNG, atomically)")
+    .action(async (o: { profiles: string; events: string; duration: number; dt: number; output?: string }) => {
+      if (o.output) checkOutputFile(o.output);
+      const names = o.profiles.split(",").filter((n) => n !== "");
+      if (names.length < 1) throw new UsageError("--profiles: name at least one profile");
+      const durationMs = Math.round(o.duration * 1000);
+      const days = names.map((n) => {
+        const eng = createEngine(readProfile(n));
+        return runDay(eng, readEvents(o.events, eng.catalog), durationMs, o.dt);
+      });
+      for (const d of days) {
+        const shares = EMOTIONS.map((e, i) => `${e} ${(d.share[i] * 100).toFixed(1)}%`).join("  ");
+        process.stdout.write(`${d.profile.padEnd(10)} ${shares}\n`);
+      }
+      if (o.output) await writeFile(o.output, await dayChartPng(days, `The same ${o.duration} s of events (${basename(o.events)}), ${names.length} profiles`));
     });
 
   engine
@@ -139,7 +165,7 @@ function* tableLines(records: Iterable<TrajectoryRecord>, reference: boolean): G
       const chans = channels.map((c, i) => c.name.padEnd(widths[i] + 1)).join("");
       yield `profile ${rec.name}; levels as bars of their capacity K\n${"t (s)".padStart(7)}  ${"emotion".padEnd(9)} ${"intensity"} ${"nuance".padEnd(12)} ${chans}${reference ? "largest gap to the float64 reference" : ""}\n`;
     } else if (rec.type === "stimulus") {
-      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  <- ${rec.stimulus} (${rec.intensity})\n`;
+      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  <- ${rec.stimulus} (${rec.intensity})${rec.why ? `: ${rec.why}` : ""}\n`;
     } else {
       const levels = Object.values(rec.levels as Record<string, number>);
       const cells = levels.map((v, i) => bar(v / capacities[i], widths[i]) + " ").join("");
