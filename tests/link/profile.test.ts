@@ -33,6 +33,7 @@ import { PASSIONS } from "../../modules/emotion/names.js";
 import { createSimHost } from "../../tools/sim/host.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import fc from "fast-check";
 
 const FRAMES = join(REPO_ROOT, "frames", "frames.bin");
 function robot(stateFile?: string) {
@@ -131,6 +132,37 @@ describe("session: PROFILE is for paired peers only", () => {
   });
 });
 
+describe("fuzz: PROFILE from a paired peer", () => {
+  test("any bytes after 0x13: DONE to a shipped profile, or an ERROR and the robot exactly as it was", () => {
+    const { robot: r } = robot();
+    r.frame(0);
+    const s = new LinkSession(r);
+    s.connect(0);
+    s.secured(SEC_PAIRED);
+    const reply = new Uint8Array(REPLY_MAX_BYTES);
+    const shipped = ["anxious", "cheerful", "default", "guardian", "inventor", "lovheim"];
+    const nameBytes = fc.oneof(
+      fc.constantFrom(...shipped).map((n) => Array.from(n, (c) => c.charCodeAt(0))),
+      fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 20 }), nameBytes, fc.boolean(), (version, n, name, exact) => {
+        const bytes = Uint8Array.from([MSG_PROFILE, version, exact ? name.length : n, ...name]);
+        const before = snapshot(r);
+        const k = s.write(bytes, bytes.length, reply, 0);
+        if (reply[0] === MSG_DONE) {
+          expect(Array.from(reply.subarray(0, k))).toEqual([MSG_DONE, MSG_PROFILE]);
+          expect(shipped).toContain(r.engine.profile.name);
+        } else {
+          expect(reply[0]).toBe(MSG_ERROR);
+          expect(snapshot(r)).toBe(before);
+        }
+      }),
+      { numRuns: 400, seed: 22 },
+    );
+  });
+});
+
 describe("robot: a switched profile is saved with the state", () => {
   test("unknown or invalid profiles are refused with byte 3 and change nothing", () => {
     const { robot: r } = robot();
@@ -144,6 +176,13 @@ describe("robot: a switched profile is saved with the state", () => {
       expect(checkProfile(b, n, { errorAt: 0 })).toBe(0);
       expect(Array.from(reply.subarray(0, r.switchProfile(b, n, reply)))).toEqual([MSG_ERROR, ERR_PROFILE, 3]);
       expect(snapshot(r)).toBe(before);
+    }
+  });
+
+  test("every shipped profile's name is its file name, so the saved name finds the file at boot", () => {
+    for (const n of ["anxious", "cheerful", "default", "guardian", "inventor", "lovheim"]) {
+      const doc = JSON.parse(readFileSync(join(REPO_ROOT, "modules", "emotion", "data", "profiles", `${n}.json`), "utf8"));
+      expect([n, doc.name]).toEqual([n, n]);
     }
   });
 
