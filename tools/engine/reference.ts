@@ -63,7 +63,10 @@ export class ReferenceModel {
     return ys[i] + ((age - xs[i]) * (ys[i + 1] - ys[i])) / (xs[i + 1] - xs[i]);
   }
 
-  /** The passions' extra dose per channel (fraction of K), as the engine appraises it, in float. */
+  /**
+   * The passions' extra dose per channel (fraction of K), as the engine appraises it, in float. Only
+   * the stimulus's own tags vote: the reference takes no extra context tags (its storms send none).
+   */
   appraise(index: number): number[] {
     const extra = new Array<number>(CHANNEL_COUNT).fill(0);
     const c = this.catalog;
