@@ -10,9 +10,7 @@ import { build } from "esbuild";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { compile, runXs, shippedData, writeDataModule } from "../../tools/xs/harness.js";
 import type { ParityData } from "../../tests/parity/vectors.js";
-import { makeAnimator, makeEngine, runFrames, runSteps, runStimuli } from "./workload.js";
-import { loadProfile } from "../../modules/emotion/profile.js";
-import { EmotionEngine } from "../../modules/emotion/engine.js";
+import { makeAnimator, makeEngine, runFrames, runSteps } from "./workload.js";
 
 const OUT = join(REPO_ROOT, "build", "bench");
 const DATA_MODULE = join(OUT, "tests", "parity", "data.js");
@@ -28,9 +26,9 @@ export interface EngineFigures {
   faceXsUsPerFrame: number;
   faceNodeUsPerFrame: number;
   faceXsHeap: { steps: number; heapSlots: number }[];
-  /** Node: ns per stimulate() with the passions' appraisal (default profile, every passion held), and without (no passions). */
-  nodeNsPerStimulus: number;
-  nodeNsPerStimulusNoPassions: number;
+  /** XS computrons per stimulate() with the passions' appraisal (default profile, every passion held), and without (no passions). */
+  xsComputronsPerStimulus: number;
+  xsComputronsPerStimulusNoPassions: number;
   stimulusXsHeap: { steps: number; heapSlots: number }[];
 }
 
@@ -41,23 +39,6 @@ function nodeFaceFigures(): number {
   const t0 = process.hrtime.bigint();
   runFrames(animator, 100000, frames);
   return Number(process.hrtime.bigint() - t0) / 1000 / frames;
-}
-
-/** ns per stimulus on Node, with the default profile's passions and with none (same catalog, same tags). */
-function nodeStimulusFigures(): Pick<EngineFigures, "nodeNsPerStimulus" | "nodeNsPerStimulusNoPassions"> {
-  const data = shippedData() as unknown as ParityData;
-  const held = makeEngine(data);
-  const doc = { ...(data.profiles.default as Record<string, unknown>) };
-  delete doc.passions;
-  const none = new EmotionEngine(loadProfile(doc as never, "default.json"), held.catalog, held.wheel);
-  const time = (e: EmotionEngine) => {
-    runStimuli(e, 200_000);
-    const count = 1_000_000;
-    const t0 = process.hrtime.bigint();
-    runStimuli(e, count);
-    return Number(process.hrtime.bigint() - t0) / count;
-  };
-  return { nodeNsPerStimulus: time(held), nodeNsPerStimulusNoPassions: time(none) };
 }
 
 function nodeFigures(): Pick<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun"> {
@@ -78,12 +59,13 @@ function nodeFigures(): Pick<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaByte
   return { nodeNsPerStep: ns / steps, nodeHeapDeltaBytes: heap1 - heap0, nodeGcDuringRun: gcs };
 }
 
-async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun" | "faceNodeUsPerFrame" | "nodeNsPerStimulus" | "nodeNsPerStimulusNoPassions">> {
+async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun" | "faceNodeUsPerFrame" >> {
   compile(join(REPO_ROOT, "bench", "tsconfig.json"));
   writeDataModule(DATA_MODULE, shippedData());
   const r = runXs(join(OUT, "bench", "engine", "xs-driver.js"), "BENCH-DONE");
   const m = JSON.parse(r.lines[0]) as { computronsPerStep: number; usPerStep: number };
   const face = JSON.parse(r.lines[1]) as { computronsPerFrame: number; usPerFrame: number };
+  const stim = JSON.parse(r.lines[2]) as { computronsPerStimulus: number; computronsPerStimulusNoPassions: number };
 
   const bundle = join(OUT, "xs-heap-bundle.js");
   await build({
@@ -115,11 +97,13 @@ async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeH
     faceXsUsPerFrame: face.usPerFrame,
     faceXsHeap: heap("probeFace", "3000"),
     stimulusXsHeap: heap("probeStimuli", "100000"),
+    xsComputronsPerStimulus: stim.computronsPerStimulus,
+    xsComputronsPerStimulusNoPassions: stim.computronsPerStimulusNoPassions,
   };
 }
 
 export async function engineBench(): Promise<EngineFigures> {
-  return { ...nodeFigures(), ...nodeStimulusFigures(), faceNodeUsPerFrame: nodeFaceFigures(), ...(await xsFigures()) };
+  return { ...nodeFigures(), faceNodeUsPerFrame: nodeFaceFigures(), ...(await xsFigures()) };
 }
 
 export function printEngine(f: EngineFigures): void {
@@ -135,7 +119,7 @@ export function printEngine(f: EngineFigures): void {
   const ss = f.stimulusXsHeap.map((h) => h.heapSlots);
   const sd = ss.slice(1).map((s, i) => s - ss[i]);
   console.log("## Emotion engine: one stimulus with the passions' appraisal (catalog cycled, 2 extra context tags)");
-  console.log(`Node.js   ${f.nodeNsPerStimulus.toFixed(0)} ns/stimulus, default profile (every passion held); ${f.nodeNsPerStimulusNoPassions.toFixed(0)} ns without passions (x${(f.nodeNsPerStimulus / f.nodeNsPerStimulusNoPassions).toFixed(2)})`);
+  console.log(`XS        ${f.xsComputronsPerStimulus.toFixed(0)} computrons/stimulus, default profile (every passion held at 0.3); ${f.xsComputronsPerStimulusNoPassions.toFixed(0)} without passions (the appraisal: +${(f.xsComputronsPerStimulus - f.xsComputronsPerStimulusNoPassions).toFixed(0)}, x${(f.xsComputronsPerStimulus / f.xsComputronsPerStimulusNoPassions).toFixed(2)})`);
   console.log(`XS heap   slots after probeStimuli(n) for n = ${f.stimulusXsHeap.map((h) => h.steps).join(", ")}: ${ss.join(", ")} (change per evaluation ${sd.join(", ")})`);
   console.log(`          => a stimulus ${sd[1] !== sd[0] || sd[2] !== sd[0] ? "ALLOCATES on XS" : "allocates nothing on XS"}`);
   const fs = f.faceXsHeap.map((h) => h.heapSlots);
