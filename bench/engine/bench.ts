@@ -26,6 +26,10 @@ export interface EngineFigures {
   faceXsUsPerFrame: number;
   faceNodeUsPerFrame: number;
   faceXsHeap: { steps: number; heapSlots: number }[];
+  /** XS computrons per stimulate() with the passions' appraisal (default profile, every passion held), and without (no passions). */
+  xsComputronsPerStimulus: number;
+  xsComputronsPerStimulusNoPassions: number;
+  stimulusXsHeap: { steps: number; heapSlots: number }[];
 }
 
 function nodeFaceFigures(): number {
@@ -55,12 +59,13 @@ function nodeFigures(): Pick<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaByte
   return { nodeNsPerStep: ns / steps, nodeHeapDeltaBytes: heap1 - heap0, nodeGcDuringRun: gcs };
 }
 
-async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun" | "faceNodeUsPerFrame">> {
+async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeHeapDeltaBytes" | "nodeGcDuringRun" | "faceNodeUsPerFrame" >> {
   compile(join(REPO_ROOT, "bench", "tsconfig.json"));
   writeDataModule(DATA_MODULE, shippedData());
   const r = runXs(join(OUT, "bench", "engine", "xs-driver.js"), "BENCH-DONE");
   const m = JSON.parse(r.lines[0]) as { computronsPerStep: number; usPerStep: number };
   const face = JSON.parse(r.lines[1]) as { computronsPerFrame: number; usPerFrame: number };
+  const stim = JSON.parse(r.lines[2]) as { computronsPerStimulus: number; computronsPerStimulusNoPassions: number };
 
   const bundle = join(OUT, "xs-heap-bundle.js");
   await build({
@@ -91,6 +96,9 @@ async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeH
     faceXsComputronsPerFrame: face.computronsPerFrame,
     faceXsUsPerFrame: face.usPerFrame,
     faceXsHeap: heap("probeFace", "3000"),
+    stimulusXsHeap: heap("probeStimuli", "100000"),
+    xsComputronsPerStimulus: stim.computronsPerStimulus,
+    xsComputronsPerStimulusNoPassions: stim.computronsPerStimulusNoPassions,
   };
 }
 
@@ -108,6 +116,12 @@ export function printEngine(f: EngineFigures): void {
   console.log(`          change per evaluation: ${deltas.join(", ")} (the evaluation itself costs the same few slots at 0 and at 100,000 steps)`);
   const allocates = deltas[1] !== deltas[0] || deltas[2] !== deltas[0];
   console.log(`          => a step ${allocates ? "ALLOCATES on XS" : "allocates nothing on XS"}`);
+  const ss = f.stimulusXsHeap.map((h) => h.heapSlots);
+  const sd = ss.slice(1).map((s, i) => s - ss[i]);
+  console.log("## Emotion engine: one stimulus with the passions' appraisal (catalog cycled, 2 extra context tags)");
+  console.log(`XS        ${f.xsComputronsPerStimulus.toFixed(0)} computrons/stimulus, default profile (every passion held at 0.3); ${f.xsComputronsPerStimulusNoPassions.toFixed(0)} without passions (the appraisal: +${(f.xsComputronsPerStimulus - f.xsComputronsPerStimulusNoPassions).toFixed(0)}, x${(f.xsComputronsPerStimulus / f.xsComputronsPerStimulusNoPassions).toFixed(2)})`);
+  console.log(`XS heap   slots after probeStimuli(n) for n = ${f.stimulusXsHeap.map((h) => h.steps).join(", ")}: ${ss.join(", ")} (change per evaluation ${sd.join(", ")})`);
+  console.log(`          => a stimulus ${sd[1] !== sd[0] || sd[2] !== sd[0] ? "ALLOCATES on XS" : "allocates nothing on XS"}`);
   const fs = f.faceXsHeap.map((h) => h.heapSlots);
   const fd = fs.slice(1).map((s, i) => s - fs[i]);
   console.log("## Face animator: one 33 ms frame (keyframe, crossfades, blinks, saccades, breathing), shipped pack");

@@ -30,6 +30,22 @@ export function runSteps(engine: EmotionEngine, steps: number): number {
   return acc;
 }
 
+/**
+ * `count` stimuli back to back (no steps), cycling through the catalog with two extra context tags
+ * each: the appraisal against the profile's passions on every one. Returns a value from the state.
+ */
+export function runStimuli(engine: EmotionEngine, count: number, extra: Int32Array = EXTRA_TAGS): number {
+  const n = engine.catalog.names.length;
+  let acc = 0;
+  for (let k = 0; k < count; k++) {
+    engine.stimulate(k % n, ONE >> 2, extra, 2);
+    acc = (acc + engine.state.served + engine.state.violated) | 0;
+    if ((k & 63) === 63) engine.reset();
+  }
+  return acc;
+}
+const EXTRA_TAGS = new Int32Array([0, 1]);
+
 /** The animator on the shipped pack, as the firmware runs it. */
 export function makeAnimator(data: ParityData): Animator {
   const bytes = new Uint8Array(data.pack.length);

@@ -3,7 +3,9 @@
  * (resetMeter returns the meter so far) and host time per step. Prints one JSON line.
  */
 import data from "../../tests/parity/data.js";
-import { makeAnimator, makeEngine, runFrames, runSteps } from "./workload.js";
+import { makeAnimator, makeEngine, runFrames, runSteps, runStimuli } from "./workload.js";
+import { EmotionEngine } from "../../modules/emotion/engine.js";
+import { loadProfile } from "../../modules/emotion/profile.js";
 
 declare function resetMeter(limit: number, index: number): number;
 declare const performance: { now(): number };
@@ -27,4 +29,18 @@ runFrames(animator, 10000, frames);
 const fms = performance.now() - f0;
 const fc = resetMeter(0, 0);
 print(JSON.stringify({ frames, computronsPerFrame: fc / frames, usPerFrame: (fms * 1000) / frames }));
+// One stimulus with the passions' appraisal (default profile: every passion held) and without
+// (the same profile with no passions): the meter is deterministic, so the difference is the appraisal.
+const doc: Record<string, unknown> = {};
+const base = data.profiles.default as Record<string, unknown>;
+for (const k in base) if (k !== "passions") doc[k] = base[k];
+const bare = new EmotionEngine(loadProfile(doc as never, "default.json"), engine.catalog, engine.wheel);
+const perStimulus = (e: EmotionEngine) => {
+  runStimuli(e, 500);
+  const count = 20000;
+  resetMeter(0, 0);
+  runStimuli(e, count);
+  return resetMeter(0, 0) / count;
+};
+print(JSON.stringify({ computronsPerStimulus: perStimulus(engine), computronsPerStimulusNoPassions: perStimulus(bare) }));
 print("BENCH-DONE");

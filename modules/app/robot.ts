@@ -13,7 +13,9 @@ import type { FaceSource } from "../face/faces.js";
 import type { Animator } from "../face/animator.js";
 import { halveRows } from "../face/raster.js";
 import { FRAME_BYTES } from "../common/geometry.js";
-import { decodeStimulus, encodeAck, encodeError, encodeState, newStimulusMessage } from "../link/codec.js";
+import { decodeStimulus, encodeAck, encodeDone, encodeError, encodeState, newStimulusMessage, profileName, ERR_PROFILE, MSG_PROFILE } from "../link/codec.js";
+import { loadProfile } from "../emotion/profile.js";
+import type { Json } from "../emotion/check.js";
 import { drawLevels } from "./levels-view.js";
 import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
@@ -162,7 +164,31 @@ export class Robot {
     if (code !== 0) return encodeError(reply, code, m.errorAt);
     e.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
     this.react(m.stimulus, m.intensity, m.direction);
-    return encodeAck(reply, m.stimulus);
+    // The robot's own appraisal goes back with the ACK, so apps say why without guessing.
+    return encodeAck(reply, m.stimulus, e.state.served, e.state.violated);
+  }
+
+  /**
+   * A PROFILE message the session checked (paired peer, well-formed name): loads that profile from
+   * the host's data files (the same files boot reads), switches to it keeping the current levels,
+   * and saves at once, so the choice survives a power cut. A name the robot has no valid profile for
+   * gets ERROR "unknown profile" (byte 3) and nothing changes. Not per frame: loading allocates.
+   */
+  switchProfile(bytes: Uint8Array, _length: number, reply: Uint8Array): number {
+    const name = profileName(bytes);
+    const text = this.host.text(`${name}.json`);
+    if (text === undefined) return encodeError(reply, ERR_PROFILE, 3);
+    let profile;
+    try {
+      profile = loadProfile(JSON.parse(text) as Json, `${name}.json`);
+    } catch (err) {
+      this.host.trace(`moodface: profile "${name}" rejected: ${(err as Error).message}\n`);
+      return encodeError(reply, ERR_PROFILE, 3);
+    }
+    this.engine.setProfile(profile);
+    this.save(this.lastFrame < 0 ? 0 : this.lastFrame);
+    this.host.trace(`moodface: profile ${profile.name}\n`);
+    return encodeDone(reply, MSG_PROFILE);
   }
 
   /** The button was pressed: the next of its stimuli, at full intensity. Returns its index, or -1 without a button. */

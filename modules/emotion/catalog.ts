@@ -4,7 +4,7 @@
  * specified in docs/formats/stimuli.md.
  */
 import { Checker, type Json } from "./check.js";
-import { CHANNELS, CHANNEL_COUNT } from "./names.js";
+import { CHANNELS, CHANNEL_COUNT, PASSIONS, PASSION_COUNT } from "./names.js";
 import { toFixed } from "./fixed.js";
 
 export const STIMULI_FORMAT = "moodface-stimuli";
@@ -35,12 +35,25 @@ export interface Catalog {
   readonly habitFactor: Int32Array;
   /** Q8.24 per ms for each segment, so lookups need no division. */
   readonly habitSlope: Int32Array;
+  /**
+   * Appraisal (docs/emotion-model.md, "Passions"): what a fully held passion adds, per channel (Q8.24
+   * fraction of K at intensity 1), when an event serves it and when it violates it.
+   */
+  readonly servesDoses: Int32Array;
+  readonly violatesDoses: Int32Array;
+  /** Per tag and passion (tag * PASSION_COUNT + passion): +1 the tag serves it, -1 violates it, 0 neither. */
+  readonly tagPassion: Int8Array;
+  /** Per stimulus and passion: the sum of its own tags' signs, clamped to -1..1. */
+  readonly stimulusPassion: Int8Array;
+  /** The appraisal section as written (tag names per passion), for documents and docs. */
+  readonly passionTags: readonly { readonly serves: readonly string[]; readonly violates: readonly string[] }[];
+  readonly appraisalNote: string;
 }
 
 export function loadCatalog(doc: Json, source: string): Catalog {
   const c = new Checker(source);
   const o = c.header(doc, STIMULI_FORMAT, STIMULI_VERSION);
-  c.keys(o, "", ["format", "version", "description", "habituation", "tags", "stimuli"]);
+  c.keys(o, "", ["format", "version", "description", "habituation", "tags", "stimuli", "appraisal"]);
 
   const tagList = c.array(o.tags, "tags");
   if (tagList.length > CATALOG_LIMITS.tags) c.fail("tags", `at most ${CATALOG_LIMITS.tags} tags, got ${tagList.length}`);
@@ -109,6 +122,53 @@ export function loadCatalog(doc: Json, source: string): Catalog {
   }
   tagStart[names.length] = tagIndex.length;
 
+  // Appraisal: optional; without it no event touches a passion and every stimulus lands as written.
+  const servesDoses = new Int32Array(CHANNEL_COUNT);
+  const violatesDoses = new Int32Array(CHANNEL_COUNT);
+  const tagPassion = new Int8Array(tags.length * PASSION_COUNT);
+  const stimulusPassion = new Int8Array(names.length * PASSION_COUNT);
+  const passionTags: { serves: string[]; violates: string[] }[] = [];
+  for (let p = 0; p < PASSION_COUNT; p++) passionTags.push({ serves: [], violates: [] });
+  let appraisalNote = "";
+  if (o.appraisal !== undefined) {
+    const a = c.object(o.appraisal, "appraisal");
+    c.keys(a, "appraisal", ["serves", "violates", "passions", "note"]);
+    if (a.note !== undefined) appraisalNote = c.string(a.note, "appraisal.note");
+    for (const [key, out] of [["serves", servesDoses], ["violates", violatesDoses]] as const) {
+      const d = c.object(a[key], `appraisal.${key}`);
+      c.keys(d, `appraisal.${key}`, CHANNELS);
+      for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
+        const v = d[CHANNELS[ch]];
+        if (v !== undefined) out[ch] = toFixed(c.number(v, `appraisal.${key}.${CHANNELS[ch]}`, -1, 1));
+      }
+    }
+    const ps = c.object(a.passions, "appraisal.passions");
+    c.keys(ps, "appraisal.passions", PASSIONS);
+    for (let p = 0; p < PASSION_COUNT; p++) {
+      const f = `appraisal.passions.${PASSIONS[p]}`;
+      if (ps[PASSIONS[p]] === undefined) continue;
+      const po = c.object(ps[PASSIONS[p]], f);
+      c.keys(po, f, ["serves", "violates", "note"]);
+      for (const [key, sign] of [["serves", 1], ["violates", -1]] as const) {
+        if (po[key] === undefined) continue;
+        const list = c.array(po[key], `${f}.${key}`);
+        for (let i = 0; i < list.length; i++) {
+          const t = c.oneOf(list[i], `${f}.${key}[${i}]`, tags);
+          if (tagPassion[t * PASSION_COUNT + p] !== 0) c.fail(`${f}.${key}[${i}]`, `tag "${tags[t]}" is listed twice for ${PASSIONS[p]}`);
+          tagPassion[t * PASSION_COUNT + p] = sign;
+          passionTags[p][key].push(tags[t]);
+        }
+      }
+    }
+    for (let i = 0; i < names.length; i++) {
+      for (let p = 0; p < PASSION_COUNT; p++) {
+        let sum = 0;
+        for (let t = tagStart[i]; t < tagStart[i + 1]; t++) sum += tagPassion[tagIndex[t] * PASSION_COUNT + p];
+        stimulusPassion[i * PASSION_COUNT + p] = sum > 0 ? 1 : sum < 0 ? -1 : 0;
+      }
+    }
+  }
+
   return {
     description: o.description === undefined ? "" : c.string(o.description, "description"),
     names,
@@ -120,5 +180,11 @@ export function loadCatalog(doc: Json, source: string): Catalog {
     habitMs,
     habitFactor,
     habitSlope,
+    servesDoses,
+    violatesDoses,
+    tagPassion,
+    stimulusPassion,
+    passionTags,
+    appraisalNote,
   };
 }

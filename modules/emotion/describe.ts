@@ -2,9 +2,12 @@
  * One sentence for what a stimulus did, shown in the simulator page's event log (computed by the
  * simulator, tools/sim/server.ts) and in the stimulus web app's (tools/app/src/events.ts):
  * "insult 0.80: mad rose to 0.22, joy still leads". The emotion that moved most, where it went, and
- * who leads afterwards; the face's reaction when there was one ("; flinch"). Plain ECMAScript with
+ * who leads afterwards; which passions made it land harder, from the robot's own appraisal ("; the
+ * lie hurt: integrity"); the face's reaction when there was one ("; flinch"). Plain ECMAScript with
  * no host APIs, so the browser bundles it as it bundles the codec.
  */
+
+import { PASSIONS } from "./names.js";
 
 export interface EventSummary {
   /** The stimulus's name and its intensity, 0..1. */
@@ -19,6 +22,27 @@ export interface EventSummary {
   readonly dominantAfter?: number;
   /** What the face did: a reflex's name, "fell asleep", "woke up"; empty for nothing. */
   readonly reaction?: string;
+  /** The robot's appraisal (EmotionState.served / .violated): bit p set for PASSIONS[p]. */
+  readonly served?: number;
+  readonly violated?: number;
+}
+
+/**
+ * Why an event landed harder, from the robot's own appraisal bits (EmotionState.served, .violated):
+ * "the lie hurt: integrity", "the new idea pleased: learning, innovation", both joined by "; ".
+ * Empty when the event touched no passion the robot holds.
+ */
+export function describeAppraisal(stimulus: string, served: number, violated: number, passions: readonly string[]): string {
+  const list = (mask: number) => {
+    const out: string[] = [];
+    for (let p = 0; p < passions.length; p++) if (mask & (1 << p)) out.push(passions[p].replace(/_/g, " "));
+    return out.join(", ");
+  };
+  const what = `the ${stimulus.replace(/_/g, " ")}`;
+  const parts: string[] = [];
+  if (violated) parts.push(`${what} hurt: ${list(violated)}`);
+  if (served) parts.push(`${parts.length ? "it" : what} pleased: ${list(served)}`);
+  return parts.join("; ");
 }
 
 /** Changes smaller than this read as "little changed". */
@@ -46,6 +70,8 @@ export function describeEvent(e: EventSummary): string {
     else if (leads === moved) text += " and now leads";
     else text += `, ${e.emotions[leads]} now leads`;
   }
+  const why = describeAppraisal(e.stimulus, e.served ?? 0, e.violated ?? 0, PASSIONS);
+  if (why) text += `; ${why}`;
   if (e.reaction) text += `; ${e.reaction}`;
   return text;
 }

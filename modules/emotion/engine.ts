@@ -10,7 +10,7 @@
  * Levels are fractions of capacity (ONE = K); profile.levelOf() turns them into the profile's units.
  */
 import { ONE, clamp, expNeg, mul, ratio } from "./fixed.js";
-import { CHANNEL_COUNT, EMOTION_COUNT, INTENSITY_BANDS, WORDS_PER_CORE } from "./names.js";
+import { CHANNEL_COUNT, EMOTION_COUNT, INTENSITY_BANDS, PASSION_COUNT, WORDS_PER_CORE } from "./names.js";
 import { FEATURE_ABOVE, FEATURE_BELOW, TICK_MS, type Profile } from "./profile.js";
 import type { Catalog } from "./catalog.js";
 import type { Wheel } from "./wheel.js";
@@ -40,6 +40,13 @@ export interface EmotionState {
   nuance: number;
   /** Engine clock in ms (int32, wraps after 24.8 days; only differences are used). */
   timeMs: number;
+  /**
+   * The last stimulus applied, as the robot appraised it: bit p (PASSIONS order) set when it served
+   * (served) or violated (violated) passion p and the profile holds p (weight above 0). Both 0: it
+   * touched no passion and landed exactly as the catalog's doses say.
+   */
+  served: number;
+  violated: number;
 }
 
 export class EmotionEngine {
@@ -52,6 +59,8 @@ export class EmotionEngine {
   private readonly lastSeen: Int32Array;
   private readonly everSeen: Uint8Array;
   private readonly tagWeight: Int32Array;
+  /** Scratch: the appraisal's extra dose per channel for the stimulus being applied. */
+  private readonly appraisal = new Int32Array(CHANNEL_COUNT);
 
   constructor(profile: Profile, catalog: Catalog, wheel: Wheel) {
     this.profileInUse = profile;
@@ -67,6 +76,8 @@ export class EmotionEngine {
       core: 0,
       nuance: 0,
       timeMs: 0,
+      served: 0,
+      violated: 0,
     };
     this.lastSeen = new Int32Array(catalog.names.length);
     this.everSeen = new Uint8Array(catalog.names.length);
@@ -86,6 +97,8 @@ export class EmotionEngine {
     this.pendingMs = 0;
     this.everSeen.fill(0);
     this.tagWeight.fill(0);
+    s.served = 0;
+    s.violated = 0;
     this.readout(true);
     // Nothing has been shown yet, so the first stimulus may change the face at once.
     this.lastSwitchMs = (s.timeMs - this.profileInUse.minDwellMs) | 0;
@@ -133,8 +146,11 @@ export class EmotionEngine {
     const effect = mul(intensity, this.habituation(age < 0 ? LONG_AGO : age));
     const levels = s.levels;
     const base = index * CHANNEL_COUNT;
+    const extra = this.appraise(index, extraTags, extraCount);
     for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
-      levels[ch] = clamp(levels[ch] + mul(cat.doses[base + ch], effect), 0, ONE);
+      // A stimulus that touches no held passion has extra[ch] = 0 and lands exactly as the catalog says.
+      const dose = clamp((cat.doses[base + ch] + extra[ch]) | 0, -2 * ONE, 2 * ONE);
+      levels[ch] = clamp(levels[ch] + mul(dose, effect), 0, ONE);
     }
     for (let t = cat.tagStart[index]; t < cat.tagStart[index + 1]; t++) {
       const tag = cat.tagIndex[t];
@@ -148,6 +164,36 @@ export class EmotionEngine {
     this.everSeen[index] = 1;
     this.readout(false);
     return true;
+  }
+
+  /**
+   * What the stimulus means to the robot (OCC appraisal against its standards and goals, docs/emotion-
+   * model.md): for each passion the profile holds, the stimulus's tags and the message's extra tags
+   * vote serve (+1) or violate (-1); a net serve adds the catalog's `serves` doses scaled by the
+   * passion's weight, a net violation its `violates` doses. Fills state.served / state.violated and
+   * returns the extra dose per channel (Q8.24), in a preallocated array.
+   */
+  private appraise(index: number, extraTags: Int32Array | undefined, extraCount: number): Int32Array {
+    const cat = this.catalog;
+    const weight = this.profileInUse.passionWeight;
+    const extra = this.appraisal;
+    for (let ch = 0; ch < CHANNEL_COUNT; ch++) extra[ch] = 0;
+    let served = 0;
+    let violated = 0;
+    for (let p = 0; p < PASSION_COUNT; p++) {
+      const w = weight[p];
+      if (w === 0) continue;
+      let vote = cat.stimulusPassion[index * PASSION_COUNT + p];
+      for (let i = 0; i < extraCount; i++) vote += cat.tagPassion[extraTags![i] * PASSION_COUNT + p];
+      if (vote === 0) continue;
+      const d = vote > 0 ? cat.servesDoses : cat.violatesDoses;
+      if (vote > 0) served |= 1 << p;
+      else violated |= 1 << p;
+      for (let ch = 0; ch < CHANNEL_COUNT; ch++) if (d[ch] !== 0) extra[ch] = (extra[ch] + mul(w, d[ch])) | 0;
+    }
+    this.state.served = served;
+    this.state.violated = violated;
+    return extra;
   }
 
   /** Advances the clock by dtMs (whole ms): as many fixed ticks as fit, remainder carried over. */

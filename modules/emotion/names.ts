@@ -22,3 +22,25 @@ export const WORDS_PER_CORE = 6;
 
 /** Intensity bands used by faces and by the wheel's fallback words: mild, medium, strong. */
 export const INTENSITY_BANDS = 3;
+
+/**
+ * The robot's twelve passions, the values it holds (the author's design, issue 22). A profile weighs
+ * each 0..1; the catalog says which context tags serve or violate each (docs/emotion-model.md,
+ * "Passions"). Appended only, like every vocabulary here.
+ */
+export const PASSIONS = [
+  "learning",
+  "empathy",
+  "efficiency",
+  "integrity",
+  "collaboration",
+  "innovation",
+  "reliability",
+  "respect",
+  "adaptability",
+  "personal_growth",
+  "autonomy",
+  "privacy",
+] as const;
+export type PassionName = (typeof PASSIONS)[number];
+export const PASSION_COUNT = PASSIONS.length;

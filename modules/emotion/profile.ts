@@ -4,7 +4,7 @@
  * and compiled once into int32 tables, so the per-tick code only indexes arrays.
  */
 import { Checker, type Json, type JsonObject } from "./check.js";
-import { CHANNELS, CHANNEL_COUNT, EMOTIONS, EMOTION_COUNT } from "./names.js";
+import { CHANNELS, CHANNEL_COUNT, EMOTIONS, EMOTION_COUNT, PASSIONS, PASSION_COUNT } from "./names.js";
 import { ONE, mul, toFixed } from "./fixed.js";
 
 /** The engine's fixed integration tick. 50 Hz is finer than any face animation needs. */
@@ -78,6 +78,10 @@ export interface Profile {
   readonly softmaxCut: number;
   readonly hysteresis: number;
   readonly minDwellMs: number;
+  /** How strongly the robot holds each passion (PASSIONS order), 0..1 as written. */
+  readonly passions: readonly number[];
+  /** The same in Q8.24, for the engine's appraisal. All zero: no event touches a passion. */
+  readonly passionWeight: Int32Array;
 }
 
 /** The level where dN/dt = 0 with no stimulus, as a fraction of K (0 < r, s). */
@@ -93,7 +97,7 @@ export function restFraction(r: number, s: number, m: number): number {
 export function loadProfile(doc: Json, source: string): Profile {
   const c = new Checker(source);
   const o = c.header(doc, PROFILE_FORMAT, PROFILE_VERSION);
-  c.keys(o, "", ["format", "version", "name", "description", "channels", "readout"]);
+  c.keys(o, "", ["format", "version", "name", "description", "channels", "readout", "passions"]);
   const name = c.string(o.name, "name");
   const description = o.description === undefined ? "" : c.string(o.description, "description");
 
@@ -176,6 +180,23 @@ export function loadProfile(doc: Json, source: string): Profile {
   }
   altStart[EMOTION_COUNT] = altBias.length;
 
+  // Passions: {"default": w, "<passion>": w, ...}; a passion not named takes the default; no
+  // "passions" at all holds none (weight 0), so the profile appraises nothing and lands as before.
+  const passions: number[] = [];
+  const passionWeight = new Int32Array(PASSION_COUNT);
+  let fallback = 0;
+  let given: JsonObject | undefined;
+  if (o.passions !== undefined) {
+    given = c.object(o.passions, "passions");
+    c.keys(given, "passions", ["default", ...PASSIONS]);
+    if (given.default !== undefined) fallback = c.number(given.default, "passions.default", 0, 1);
+  }
+  for (let i = 0; i < PASSION_COUNT; i++) {
+    const v = given && given[PASSIONS[i]] !== undefined ? c.number(given[PASSIONS[i]], `passions.${PASSIONS[i]}`, 0, 1) : fallback;
+    passions.push(v);
+    passionWeight[i] = toFixed(v);
+  }
+
   return {
     name,
     description,
@@ -200,6 +221,8 @@ export function loadProfile(doc: Json, source: string): Profile {
     softmaxCut: toFixed(Math.min(17 * temperature, 120)),
     hysteresis: toFixed(hysteresis),
     minDwellMs,
+    passions,
+    passionWeight,
   };
 }
 

@@ -2,7 +2,7 @@
  * The stimulus protocol (docs/protocol.md): small binary messages that fit one BLE write (20 bytes
  * with the default ATT MTU), shared by the firmware, the simulator's WebSocket and the apps.
  *
- * App to robot: STIMULUS, FORGET (delete all bonds), and on transports without link-layer pairing
+ * App to robot: STIMULUS, FORGET (delete all bonds), PROFILE (switch personality), and on transports without link-layer pairing
  * (the simulator's WebSocket) PAIR_START / PAIR (passkey entry). Robot to app: ACK, DONE, ERROR
  * (naming the byte at fault) and STATE (the emotion state, sent as a notification). Decoding never
  * throws and never touches the robot's state: a message is fully checked first, then applied.
@@ -34,6 +34,8 @@ export const MSG_FORGET = 0x10;
 export const MSG_PAIR_START = 0x11;
 /** PAIR `12 vv p2 p1 p0`: the passkey the user typed, 0..999999, big-endian. */
 export const MSG_PAIR = 0x12;
+/** PROFILE `13 vv nn name...`: switch to the shipped profile `name` (ASCII, 1..16). Paired peers only. */
+export const MSG_PROFILE = 0x13;
 export const MSG_ACK = 0x81;
 /** DONE `82 tt`: the command of type tt (FORGET, PAIR_START, PAIR) was carried out. */
 export const MSG_DONE = 0x82;
@@ -46,8 +48,8 @@ export const MAX_MESSAGE_BYTES = 20;
 export const FORGET_BYTES = 2;
 export const PAIR_START_BYTES = 2;
 export const PAIR_BYTES = 5;
-/** The longest reply (ERROR). */
-export const REPLY_MAX_BYTES = 3;
+/** The longest reply (ACK with the appraisal). */
+export const REPLY_MAX_BYTES = 6;
 /** Passkeys are six decimal digits. */
 export const PASSKEY_LIMIT = 1000000;
 
@@ -63,6 +65,13 @@ export const ERR_VERSION = 7;
 export const ERR_NOT_PAIRED = 8;
 /** PAIR: wrong passkey, out of range, or no pairing under way. */
 export const ERR_PASSKEY = 9;
+/** PROFILE: the name is not a profile the robot has (or not a profile name), byte 3. */
+export const ERR_PROFILE = 10;
+
+/** The longest profile name PROFILE carries (the saved state's limit, modules/app/saved.ts). */
+export const PROFILE_NAME_MAX = 16;
+/** ACK with the appraisal: `81 ss s1 s0 v1 v0`. */
+export const ACK_APPRAISAL_BYTES = 6;
 
 export const ERROR_TEXT = Object.freeze([
   "",
@@ -75,6 +84,7 @@ export const ERROR_TEXT = Object.freeze([
   "unsupported protocol version",
   "not paired",
   "wrong passkey",
+  "unknown profile",
 ]);
 
 /** A decoded, checked stimulus (reused: decoding allocates nothing). */
@@ -194,7 +204,7 @@ export function encodePair(out: Uint8Array, passkey: number): number {
   return PAIR_BYTES;
 }
 
-/** DONE: [0x82, type of the command carried out]. */
+/** DONE: [0x82, type of the command carried out] (FORGET, PAIR_START, PAIR, PROFILE). */
 export function encodeDone(out: Uint8Array, type: number): number {
   out[0] = MSG_DONE;
   out[1] = type;
@@ -206,11 +216,71 @@ function fault(m: Fault, code: number, at: number): number {
   return code;
 }
 
-/** ACK: [0x81, stimulus index]. */
-export function encodeAck(out: Uint8Array, stimulus: number): number {
+/**
+ * ACK: [0x81, stimulus index], and when the stimulus touched a passion the robot holds, the robot's
+ * appraisal: served and violated passions as two 16-bit masks, big-endian (bit p = PASSIONS[p]).
+ * A stimulus that touched none keeps the two-byte ACK of old.
+ */
+export function encodeAck(out: Uint8Array, stimulus: number, served = 0, violated = 0): number {
   out[0] = MSG_ACK;
   out[1] = stimulus;
-  return 2;
+  if ((served | violated) === 0) return 2;
+  out[2] = (served >>> 8) & 0xff;
+  out[3] = served & 0xff;
+  out[4] = (violated >>> 8) & 0xff;
+  out[5] = violated & 0xff;
+  return ACK_APPRAISAL_BYTES;
+}
+
+export interface DecodedAck {
+  stimulus: number;
+  served: number;
+  violated: number;
+}
+
+/** For apps and tests: an ACK back to the stimulus and the robot's appraisal (0, 0 for a short ACK). */
+export function decodeAck(bytes: Uint8Array): DecodedAck | undefined {
+  if (bytes[0] !== MSG_ACK || (bytes.length !== 2 && bytes.length !== ACK_APPRAISAL_BYTES)) return undefined;
+  if (bytes.length === 2) return { stimulus: bytes[1], served: 0, violated: 0 };
+  return { stimulus: bytes[1], served: (bytes[2] << 8) | bytes[3], violated: (bytes[4] << 8) | bytes[5] };
+}
+
+/** PROFILE: [0x13, version, name length, name (ASCII)]. Returns the length written into `out`. */
+export function encodeProfile(out: Uint8Array, name: string): number {
+  out[0] = MSG_PROFILE;
+  out[1] = PROTOCOL_VERSION;
+  out[2] = name.length;
+  for (let i = 0; i < name.length; i++) out[3 + i] = name.charCodeAt(i) & 0xff;
+  return 3 + name.length;
+}
+
+/**
+ * Checks a PROFILE message: length, version, a name of 1..16 characters from [a-z0-9_-] (the
+ * shipped profiles' file names). Returns 0, or an error code with the byte at fault in `m.errorAt`.
+ * The caller then reads the name with profileName() and decides whether it has such a profile.
+ */
+export function checkProfile(bytes: Uint8Array, length: number, m: Fault): number {
+  if (length < 1) return fault(m, ERR_EMPTY, 0);
+  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
+  if (bytes[0] !== MSG_PROFILE) return fault(m, ERR_UNKNOWN_TYPE, 0);
+  if (length < 3) return fault(m, ERR_LENGTH, length);
+  if (bytes[1] !== PROTOCOL_VERSION) return fault(m, ERR_VERSION, 1);
+  const n = bytes[2];
+  if (n < 1 || n > PROFILE_NAME_MAX) return fault(m, ERR_PROFILE, 2);
+  if (length !== 3 + n) return fault(m, ERR_LENGTH, 3 + n);
+  for (let i = 0; i < n; i++) {
+    const c = bytes[3 + i];
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
+    if (!ok) return fault(m, ERR_PROFILE, 3 + i);
+  }
+  return 0;
+}
+
+/** The name in a PROFILE message that checkProfile accepted. */
+export function profileName(bytes: Uint8Array): string {
+  let name = "";
+  for (let i = 0; i < bytes[2]; i++) name += String.fromCharCode(bytes[3 + i]);
+  return name;
 }
 
 /** ERROR: [0xff, code, index of the byte at fault]. */

@@ -19,7 +19,7 @@
  *                                         takeActions() -> ACT_FORGET_BONDS: delete all bonds
  *
  * Rules (docs/protocol.md, docs/ble.md):
- * - A STIMULUS or FORGET is carried out only for an authorised peer: a link that is encrypted,
+ * - A STIMULUS, FORGET or PROFILE is carried out only for an authorised peer: a link that is encrypted,
  *   authenticated (MITM: passkey, not Just Works), bonded and LE Secure Connections (SEC_PAIRED),
  *   or, in PAIRING_MESSAGE mode, a peer that typed the passkey shown on the robot. Anyone else gets
  *   ERROR "not paired" (byte 0) and nothing changes: not the robot, not the bonds.
@@ -35,6 +35,7 @@
  */
 import {
   checkCommand,
+  checkProfile,
   decodePasskey,
   encodeDone,
   encodeError,
@@ -48,6 +49,8 @@ import {
   MSG_FORGET,
   MSG_PAIR,
   MSG_PAIR_START,
+  MSG_PROFILE,
+  MSG_DONE,
   MSG_STIMULUS,
   PASSKEY_LIMIT,
   type Fault,
@@ -79,6 +82,12 @@ export const ACT_FORGET_BONDS = 1;
 /** Where authorised STIMULUS messages go: Robot.receive (decodes, checks, applies, writes ACK/ERROR). */
 export interface StimulusSink {
   receive(bytes: Uint8Array, length: number, reply: Uint8Array): number;
+  /**
+   * An authorised PROFILE message that checkProfile accepted: Robot.switchProfile (loads the named
+   * profile, switches and saves, writes DONE; or ERROR "unknown profile" changing nothing). A sink
+   * without it answers PROFILE as an unknown message type.
+   */
+  switchProfile?(bytes: Uint8Array, length: number, reply: Uint8Array): number;
 }
 
 /** Where PAIRING_MESSAGE sessions get passkeys from (any uniform 32-bit source; the simulator uses crypto). */
@@ -248,6 +257,15 @@ export class LinkSession {
       this.security &= ~SEC_BONDED;
       this.accepted++;
       return encodeDone(reply, MSG_FORGET);
+    }
+    if (type === MSG_PROFILE && this.sink.switchProfile) {
+      if (!this.authorised) return this.notPaired(reply);
+      const code = checkProfile(bytes, length, this.fault);
+      if (code !== 0) return this.bad(reply, code, this.fault.errorAt);
+      const n = this.sink.switchProfile(bytes, length, reply);
+      if (n > 0 && reply[0] === MSG_DONE) this.accepted++;
+      else this.malformed++;
+      return n;
     }
     if (this.pairing === PAIRING_MESSAGE && (type === MSG_PAIR_START || type === MSG_PAIR)) {
       const code = checkCommand(bytes, length, this.fault);

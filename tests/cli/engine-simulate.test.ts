@@ -92,7 +92,7 @@ describe("moodface engine simulate", () => {
   test("an unknown profile name lists the shipped ones", () => {
     const r = moodface(["engine", "simulate", "-p", "grumpy", "-d", "1"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('unknown profile "grumpy": shipped profiles are anxious, cheerful, default, lovheim');
+    expect(r.stderr).toContain('unknown profile "grumpy": shipped profiles are anxious, cheerful, default, guardian, inventor, lovheim');
   });
 
   test("events round trip: formatEvents(parseEvents(x)) reads back the same events", () => {

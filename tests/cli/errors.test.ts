@@ -220,7 +220,7 @@ describe("sim and stim check everything before they start", () => {
   });
 
   test("an unknown profile or frames path exits 1 with the choices", () => {
-    expect(oneLine(sim("--profile", "grumpy"))).toBe('moodface: --profile: unknown profile "grumpy"; shipped profiles are anxious, cheerful, default, lovheim');
+    expect(oneLine(sim("--profile", "grumpy"))).toBe('moodface: --profile: unknown profile "grumpy"; shipped profiles are anxious, cheerful, default, guardian, inventor, lovheim');
     expect(oneLine(sim("--frames", "frames/frame.bin"))).toMatch(/^moodface: --frames frames\/frame\.bin: no such file or folder \(ENOENT\); packs here: .*frames\/frames\.bin/);
   });
 

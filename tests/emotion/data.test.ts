@@ -70,7 +70,7 @@ describe("data files: every bad field is named", () => {
     [(d: any) => (d.stimuli["Bad Name"] = d.stimuli.praise), "stimuli.Bad Name: a stimulus name must be lower-case"],
     [(d: any) => (d.habituation.graph = [[10, 0.5], [20, 1]]), "habituation.graph[0][0]: the first point must be at 0 ms"],
     [(d: any) => (d.habituation.graph = [[0, 0.5], [0, 1]]), "habituation.graph[1][0]: 0 ms must be later than the point before"],
-    [(d: any) => d.tags.push("pain"), 'tags[41]: "pain" is listed twice'],
+    [(d: any) => d.tags.push("pain"), `tags[${cat.tags.length}]: "pain" is listed twice`],
   ])("catalog mutation %#", (mutate, message) => {
     const d = clone(cat);
     mutate(d);

@@ -1,5 +1,5 @@
-import { describeEvent } from "../../modules/emotion/describe.js";
-import { EMOTIONS } from "../../modules/emotion/names.js";
+import { describeAppraisal, describeEvent } from "../../modules/emotion/describe.js";
+import { EMOTIONS, PASSIONS } from "../../modules/emotion/names.js";
 
 const probs = (o: Partial<Record<(typeof EMOTIONS)[number], number>>) => EMOTIONS.map((e) => o[e] ?? 0);
 
@@ -17,5 +17,19 @@ describe("the event sentence", () => {
     const p = probs({ calm: 0.5, joy: 0.45 });
     expect(describeEvent({ stimulus: "night", intensity: 0.3, before: p, after: p, emotions: EMOTIONS, reaction: "fell asleep" })).toBe("night 0.30: little changed, calm still leads; fell asleep");
     expect(describeEvent({ stimulus: "praise", intensity: 0.2, before: p, after: probs({ calm: 0.48, joy: 0.5 }), emotions: EMOTIONS, dominantBefore: 7, dominantAfter: 7 })).toBe("praise 0.20: joy rose to 0.50, calm still leads");
+  });
+});
+
+describe("the event sentence says which passion made it land harder", () => {
+  const bit = (n: string) => 1 << PASSIONS.indexOf(n as never);
+  test("a lie that violated integrity; an idea that pleased two; both at once; none", () => {
+    expect(describeAppraisal("lie", 0, bit("integrity"), PASSIONS)).toBe("the lie hurt: integrity");
+    expect(describeAppraisal("new_idea", bit("learning") | bit("innovation"), 0, PASSIONS)).toBe("the new idea pleased: learning, innovation");
+    expect(describeAppraisal("feedback", bit("personal_growth"), bit("respect"), PASSIONS)).toBe("the feedback hurt: respect; it pleased: personal growth");
+    expect(describeAppraisal("hug", 0, 0, PASSIONS)).toBe("");
+  });
+
+  test("in the whole sentence, before the face's reaction", () => {
+    expect(describeEvent({ stimulus: "lie", intensity: 1, before: probs({ calm: 0.6, mad: 0.1 }), after: probs({ calm: 0.3, mad: 0.65 }), emotions: EMOTIONS, violated: bit("integrity"), reaction: "flinch" })).toBe("lie 1.00: mad rose to 0.65 and now leads; the lie hurt: integrity; flinch");
   });
 });

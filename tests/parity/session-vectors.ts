@@ -8,7 +8,7 @@ import { EmotionEngine } from "../../modules/emotion/engine.js";
 import { loadProfile } from "../../modules/emotion/profile.js";
 import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
-import { decodeStimulus, encodeAck, encodeError, encodeForget, encodePair, encodePairStart, encodeStimulus, newStimulusMessage } from "../../modules/link/codec.js";
+import { decodeStimulus, encodeAck, encodeDone, encodeError, encodeForget, encodePair, encodePairStart, encodeProfile, encodeStimulus, newStimulusMessage, profileName, ERR_PROFILE, MSG_PROFILE } from "../../modules/link/codec.js";
 import { LinkSession, PAIRING_MESSAGE, PAIRING_STACK, type StimulusSink } from "../../modules/link/session.js";
 import { Random } from "../../modules/common/random.js";
 import type { ParityData } from "./vectors.js";
@@ -31,9 +31,17 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
         const code = decodeStimulus(bytes, length, catalog.names.length, catalog.tags.length, m);
         if (code !== 0) return encodeError(reply, code, m.errorAt);
         engine.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
-        return encodeAck(reply, m.stimulus);
+        return encodeAck(reply, m.stimulus, engine.state.served, engine.state.violated);
+      },
+      // What Robot.switchProfile does, with the shipped profiles from the data module.
+      switchProfile(bytes, _length, reply) {
+        const doc = data.profiles[profileName(bytes)];
+        if (doc === undefined) return encodeError(reply, ERR_PROFILE, 3);
+        engine.setProfile(loadProfile(doc, "profile.json"));
+        return encodeDone(reply, MSG_PROFILE);
       },
     };
+    const profileNames = Object.keys(data.profiles).sort().concat(["nosuch", "Bad"]);
     const session = new LinkSession(sink, { pairing: mode, passkeys: new Random(77 + mode) });
     const r = new Random(1000 + mode);
     const msg = new Uint8Array(24);
@@ -54,7 +62,7 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
       else if (roll < 14) engine.step(r.range(1, 100));
       else {
         let n: number;
-        const kind = r.range(0, 9);
+        const kind = r.range(0, 10);
         if (kind < 4) {
           tags.length = r.range(0, 2);
           for (let i = 0; i < tags.length; i++) tags[i] = r.range(0, catalog.tags.length);
@@ -62,6 +70,7 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
         } else if (kind === 4) n = encodeForget(msg);
         else if (kind === 5) n = encodePairStart(msg);
         else if (kind === 6) n = encodePair(msg, r.range(0, 2) === 0 ? session.overlay(now) : r.range(0, 1100000));
+        else if (kind === 10) n = encodeProfile(msg, profileNames[r.range(0, profileNames.length - 1)]);
         else {
           n = r.range(0, 22);
           for (let i = 0; i < n; i++) msg[i] = r.next() & 0xff;
@@ -83,6 +92,6 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
         out(`session mode=${mode} event=${k} t=${now} hash=${h}`);
       }
     }
-    out(`session mode=${mode} writes=${session.writes} accepted=${session.accepted} notPaired=${session.refusedNotPaired} malformed=${session.malformed} notifications=${session.notifications} levels=${Array.from(engine.state.levels).join(",")}`);
+    out(`session mode=${mode} profile=${engine.profile.name} writes=${session.writes} accepted=${session.accepted} notPaired=${session.refusedNotPaired} malformed=${session.malformed} notifications=${session.notifications} levels=${Array.from(engine.state.levels).join(",")}`);
   }
 }

@@ -49,7 +49,7 @@ export function runEngineVectors(data: ParityData, out: (line: string) => void, 
   for (const name of names) {
     const profile = loadProfile(data.profiles[name], `${name}.json`);
     let tables = 2166136261;
-    for (const t of [profile.rDt, profile.sDt, profile.normal, profile.growthMinusDecay, profile.decayTimesNormal, profile.rest, profile.invAbove, profile.invBelow, profile.altBias, profile.termWeight]) {
+    for (const t of [profile.rDt, profile.sDt, profile.normal, profile.growthMinusDecay, profile.decayTimesNormal, profile.rest, profile.invAbove, profile.invBelow, profile.altBias, profile.termWeight, profile.passionWeight]) {
       tables = hashArray(tables, t);
     }
     out(`${name} tables=${tables} invT=${profile.invTemperature} cut=${profile.softmaxCut}`);
@@ -57,18 +57,28 @@ export function runEngineVectors(data: ParityData, out: (line: string) => void, 
       const engine = new EmotionEngine(profile, catalog, wheel);
       const rand = xorshift32(seed * 7919 + name.length);
       const s = engine.state;
+      const extra = new Int32Array(4);
       let h = 2166136261;
+      let appraised = 0;
       for (let k = 1; k <= steps; k++) {
         const roll = rand() % 100;
         if (roll < 4) engine.stimulate(rand() % catalog.names.length, rand() % (ONE + 1));
         else if (roll < 5) engine.stimulate(rand() % catalog.names.length, ONE); // repeats: habituation
+        else if (roll < 7) {
+          // Extra context tags vote in the passions' appraisal too (the link's STIMULUS tags).
+          const n = 1 + (rand() % 4);
+          for (let i = 0; i < n; i++) extra[i] = rand() % catalog.tags.length;
+          engine.stimulate(rand() % catalog.names.length, rand() % (ONE + 1), extra, n);
+        }
+        if (roll < 7 && (s.served | s.violated) !== 0) appraised++;
+        h = fnv(fnv(h, s.served), s.violated);
         engine.step(1 + (rand() % 97));
         h = hashArray(h, s.levels);
         h = hashArray(h, s.probabilities);
         h = fnv(fnv(fnv(h, s.dominant), s.intensity), s.nuance);
-        if (k % 500 === 0) out(`${name} seed=${seed} step=${k} t=${s.timeMs} hash=${h}`);
+        if (k % 500 === 0) out(`${name} seed=${seed} step=${k} t=${s.timeMs} appraised=${appraised} hash=${h}`);
       }
-      out(`${name} seed=${seed} final levels=${Array.from(s.levels).join(",")} p=${Array.from(s.probabilities).join(",")} dominant=${s.dominant} nuance=${s.nuance}`);
+      out(`${name} seed=${seed} appraised=${appraised} final levels=${Array.from(s.levels).join(",")} p=${Array.from(s.probabilities).join(",")} dominant=${s.dominant} nuance=${s.nuance}`);
     }
   }
 }

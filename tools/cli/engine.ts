@@ -1,11 +1,13 @@
 /* `moodface engine ...`: run and inspect the emotion engine on this machine. */
 import { Command, InvalidArgumentError } from "commander";
 import { createEngine, readCatalog, readProfile, resolveProfilePath, shippedProfileNames, UsageError } from "../lib/data.js";
-import { AtomicStream, checkOutputFile } from "../lib/files.js";
+import { AtomicStream, checkOutputFile, writeFile } from "../lib/files.js";
+import { basename } from "node:path";
+import { dayChartPng, runDay } from "../engine/compare.js";
 import { quote } from "../lib/text.js";
-import { checkEvents, streamEvents } from "../engine/events.js";
+import { checkEvents, readEvents, streamEvents } from "../engine/events.js";
 import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
-import { CHANNEL_COUNT, CHANNELS } from "../../modules/emotion/names.js";
+import { CHANNEL_COUNT, CHANNELS, EMOTIONS, PASSIONS, PASSION_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 
 function positiveNumber(name: string) {
@@ -71,6 +73,30 @@ export function addEngineCommands(program: Command): void {
     });
 
   engine
+    .command("compare")
+    .description("run several profiles over the same events: each one's dominant-emotion time shares, and a PNG chart with -o")
+    .requiredOption("-p, --profiles <names>", "comma-separated shipped profile names or files, e.g. guardian,inventor")
+    .requiredOption("-e, --events <file.jsonl>", "stimulus events (docs/formats/events.md)")
+    .requiredOption("-d, --duration <seconds>", "simulated time", positiveNumber("duration"))
+    .option("--dt <ms>", "time between samples", wholeMs, 500)
+    .option("-o, --output <file.png>", "write the chart (PNG, atomically)")
+    .action(async (o: { profiles: string; events: string; duration: number; dt: number; output?: string }) => {
+      if (o.output) checkOutputFile(o.output);
+      const names = o.profiles.split(",").filter((n) => n !== "");
+      if (names.length < 1) throw new UsageError("--profiles: name at least one profile");
+      const durationMs = Math.round(o.duration * 1000);
+      const days = names.map((n) => {
+        const eng = createEngine(readProfile(n));
+        return runDay(eng, readEvents(o.events, eng.catalog), durationMs, o.dt);
+      });
+      for (const d of days) {
+        const shares = EMOTIONS.map((e, i) => `${e} ${(d.share[i] * 100).toFixed(1)}%`).join("  ");
+        process.stdout.write(`${d.profile.padEnd(10)} ${shares}\n`);
+      }
+      if (o.output) await writeFile(o.output, await dayChartPng(days, `The same ${o.duration} s of events (${basename(o.events)}), ${names.length} profiles`));
+    });
+
+  engine
     .command("profiles")
     .description("list the shipped personality profiles")
     .action(() => {
@@ -94,9 +120,14 @@ export function addEngineCommands(program: Command): void {
           if (q !== 0) doses.push(`${short[CHANNELS[ch]] ?? CHANNELS[ch]} ${q > 0 ? "+" : ""}${Math.round((q / ONE) * 100)}`);
         }
         const tags = Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1]), (t) => c.tags[t]);
-        process.stdout.write(`${n.padEnd(14)} ${doses.join(" ").padEnd(34)} ${c.descriptions[i].padEnd(44)} ${tags.join(", ")}\n`);
+        const meaning: string[] = [];
+        for (let p = 0; p < PASSION_COUNT; p++) {
+          const v = c.stimulusPassion[i * PASSION_COUNT + p];
+          if (v !== 0) meaning.push(`${v > 0 ? "+" : "-"}${PASSIONS[p]}`);
+        }
+        process.stdout.write(`${n.padEnd(14)} ${doses.join(" ").padEnd(34)} ${c.descriptions[i].padEnd(44)} ${tags.join(", ")}${meaning.length ? ` (${meaning.join(" ")})` : ""}\n`);
       });
-      process.stdout.write(`DA dopamine, 5HT serotonin, NA noradrenaline, ADR adrenaline, OXT oxytocin, END endorphins\n`);
+      process.stdout.write(`DA dopamine, 5HT serotonin, NA noradrenaline, ADR adrenaline, OXT oxytocin, END endorphins; (+passion) serves it, (-passion) violates it\n`);
     });
 
   engine
@@ -109,6 +140,8 @@ export function addEngineCommands(program: Command): void {
       for (const c of p.channels) {
         process.stdout.write(`  ${c.name.padEnd(14)} r=${c.r} K=${c.K} s=${c.s} M=${c.M} rests at ${c.rest.toFixed(2)}\n`);
       }
+      const held = PASSIONS.map((n, i) => `${n} ${p.passions[i]}`).join(", ");
+      process.stdout.write(`  passions       ${p.passions.every((w) => w === 0) ? "none held (every event lands as the catalog says)" : held}\n`);
     });
 }
 
@@ -132,7 +165,7 @@ function* tableLines(records: Iterable<TrajectoryRecord>, reference: boolean): G
       const chans = channels.map((c, i) => c.name.padEnd(widths[i] + 1)).join("");
       yield `profile ${rec.name}; levels as bars of their capacity K\n${"t (s)".padStart(7)}  ${"emotion".padEnd(9)} ${"intensity"} ${"nuance".padEnd(12)} ${chans}${reference ? "largest gap to the float64 reference" : ""}\n`;
     } else if (rec.type === "stimulus") {
-      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  <- ${rec.stimulus} (${rec.intensity})\n`;
+      yield `${((rec.t as number) / 1000).toFixed(1).padStart(7)}  <- ${rec.stimulus} (${rec.intensity})${rec.why ? `: ${rec.why}` : ""}\n`;
     } else {
       const levels = Object.values(rec.levels as Record<string, number>);
       const cells = levels.map((v, i) => bar(v / capacities[i], widths[i]) + " ").join("");

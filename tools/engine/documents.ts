@@ -2,7 +2,7 @@
  * The inverse of the loaders: compiled profiles, catalogs and wheels back to their JSON documents.
  * Used by round-trip tests (load(document(load(x))) equals load(x)) and by tools that edit data.
  */
-import { CHANNELS, CHANNEL_COUNT, CORES, EMOTIONS, INTENSITY_BANDS, WORDS_PER_CORE } from "../../modules/emotion/names.js";
+import { CHANNELS, CHANNEL_COUNT, CORES, EMOTIONS, INTENSITY_BANDS, PASSIONS, WORDS_PER_CORE } from "../../modules/emotion/names.js";
 import { FEATURES, PROFILE_FORMAT, PROFILE_VERSION, type Profile } from "../../modules/emotion/profile.js";
 import { STIMULI_FORMAT, STIMULI_VERSION, type Catalog } from "../../modules/emotion/catalog.js";
 import { WHEEL_FORMAT, WHEEL_VERSION, type Wheel } from "../../modules/emotion/wheel.js";
@@ -33,6 +33,7 @@ export function profileDocument(p: Profile): Json {
     description: p.description || undefined,
     channels,
     readout: { temperature: p.temperature, hysteresis: real(p.hysteresis), minDwellMs: p.minDwellMs, emotions },
+    passions: Object.fromEntries(PASSIONS.map((n, i) => [n, p.passions[i]])),
   } as Json;
 }
 
@@ -54,7 +55,19 @@ export function catalogDocument(c: Catalog): Json {
     habituation: { graph: Array.from(c.habitMs, (ms, i) => [ms, real(c.habitFactor[i])]) },
     tags: [...c.tags],
     stimuli,
+    appraisal: {
+      note: c.appraisalNote || undefined,
+      serves: channelDoses(c.servesDoses),
+      violates: channelDoses(c.violatesDoses),
+      passions: Object.fromEntries(PASSIONS.map((n, i) => [n, { serves: [...c.passionTags[i].serves], violates: [...c.passionTags[i].violates] }])),
+    },
   } as Json;
+}
+
+function channelDoses(q: Int32Array): Json {
+  const out: Record<string, Json> = {};
+  for (let ch = 0; ch < CHANNEL_COUNT; ch++) if (q[ch] !== 0) out[CHANNELS[ch]] = real(q[ch]);
+  return out;
 }
 
 export function wheelDocument(w: Wheel): Json {

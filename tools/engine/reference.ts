@@ -7,7 +7,7 @@
 import type { Profile } from "../../modules/emotion/profile.js";
 import { TICK_MS } from "../../modules/emotion/profile.js";
 import type { Catalog } from "../../modules/emotion/catalog.js";
-import { CHANNEL_COUNT } from "../../modules/emotion/names.js";
+import { CHANNEL_COUNT, PASSION_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import type { EmotionEngine } from "../../modules/emotion/engine.js";
 
@@ -63,13 +63,31 @@ export class ReferenceModel {
     return ys[i] + ((age - xs[i]) * (ys[i + 1] - ys[i])) / (xs[i + 1] - xs[i]);
   }
 
+  /**
+   * The passions' extra dose per channel (fraction of K), as the engine appraises it, in float. Only
+   * the stimulus's own tags vote: the reference takes no extra context tags (its storms send none).
+   */
+  appraise(index: number): number[] {
+    const extra = new Array<number>(CHANNEL_COUNT).fill(0);
+    const c = this.catalog;
+    for (let p = 0; p < PASSION_COUNT; p++) {
+      const w = this.profile.passions[p];
+      const vote = c.stimulusPassion[index * PASSION_COUNT + p];
+      if (w === 0 || vote === 0) continue;
+      const d = vote > 0 ? c.servesDoses : c.violatesDoses;
+      for (let ch = 0; ch < CHANNEL_COUNT; ch++) extra[ch] += (w * d[ch]) / ONE;
+    }
+    return extra;
+  }
+
   /** Applies stimulus `index` at intensity 0..1 at time tMs (integrating up to it first). */
   stimulate(index: number, intensity: number, tMs: number): void {
     this.advanceTo(tMs);
     const seen = this.lastSeen.get(index);
     const effect = intensity * (seen === undefined ? this.habituation(Infinity) : this.habituation(tMs - seen));
+    const extra = this.appraise(index);
     for (let ch = 0; ch < CHANNEL_COUNT; ch++) {
-      const dose = this.catalog.doses[index * CHANNEL_COUNT + ch] / ONE;
+      const dose = this.catalog.doses[index * CHANNEL_COUNT + ch] / ONE + extra[ch];
       this.levels[ch] = Math.min(1, Math.max(0, this.levels[ch] + dose * effect));
     }
     this.lastSeen.set(index, tMs);

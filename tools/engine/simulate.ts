@@ -4,7 +4,8 @@
  * the lines go.
  */
 import { EmotionEngine } from "../../modules/emotion/engine.js";
-import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
+import { CHANNELS, CORES, EMOTIONS, PASSIONS } from "../../modules/emotion/names.js";
+import { describeAppraisal } from "../../modules/emotion/describe.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import { TICK_MS } from "../../modules/emotion/profile.js";
 import type { StimulusEvent } from "./events.js";
@@ -34,6 +35,7 @@ export function profileRecord(engine: EmotionEngine, source?: string): Trajector
     channels: p.channels.map((c) => ({ name: c.name, r: c.r, K: c.K, s: c.s, M: c.M, rest: round6(c.rest) })),
     emotions: [...EMOTIONS],
     temperature: p.temperature,
+    passions: Object.fromEntries(PASSIONS.map((n, i) => [n, p.passions[i]])),
   };
 }
 
@@ -88,7 +90,15 @@ export function* simulate(engine: EmotionEngine, events: Iterable<StimulusEvent>
         const index = engine.stimulusIndex(ev.stimulus);
         engine.stimulate(index, Math.round(ev.intensity * ONE));
         ref?.stimulate(index, ev.intensity, t);
-        yield { type: "stimulus", t, stimulus: ev.stimulus, intensity: ev.intensity };
+        const st = engine.state;
+        const rec: TrajectoryRecord = { type: "stimulus", t, stimulus: ev.stimulus, intensity: ev.intensity };
+        // The robot's appraisal (docs/emotion-model.md, Passions): which held passions it served or violated.
+        if (st.served | st.violated) {
+          rec.served = PASSIONS.filter((_, p) => st.served & (1 << p));
+          rec.violated = PASSIONS.filter((_, p) => st.violated & (1 << p));
+          rec.why = describeAppraisal(ev.stimulus, st.served, st.violated, PASSIONS);
+        }
+        yield rec;
       }
       if (t === nextSample) {
         ref?.advanceTo(t);

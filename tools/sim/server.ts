@@ -193,13 +193,13 @@ export async function startSim(o: SimOptions): Promise<Sim> {
 
   // The event log (docs/simulator.md): each stimulus, and what it did a second later, in the
   // sentence the web app also uses (modules/emotion/describe.ts).
-  const pending: { t: number; stimulus: string; intensity: number; before: number[]; dominant: number; reaction: string }[] = [];
+  const pending: { t: number; stimulus: string; intensity: number; before: number[]; dominant: number; reaction: string; served: number; violated: number }[] = [];
   let completed: { t: number; stimulus: string; text: string }[] = [];
   robot.onStimulus = (s, intensity, did) => {
     if (pending.length >= 32) pending.shift();
     const e = robot.engine;
     // "Before" is the last frame's state: the engine's readout already shows the stimulus.
-    pending.push({ t, stimulus: e.catalog.names[s], intensity: intensity / ONE, before: lastProbabilities.slice(), dominant: lastDominant, reaction: reactionText(did, robot.animator) });
+    pending.push({ t, stimulus: e.catalog.names[s], intensity: intensity / ONE, before: lastProbabilities.slice(), dominant: lastDominant, reaction: reactionText(did, robot.animator), served: e.state.served, violated: e.state.violated });
   };
   let lastProbabilities = Array.from(robot.engine.state.probabilities, (q) => q / ONE);
   let lastDominant = robot.engine.state.dominant;
@@ -210,7 +210,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     while (pending.length && t - pending[0].t >= EVENT_SETTLE_MS) {
       const p = pending.shift()!;
       const after = Array.from(e.state.probabilities, (q) => q / ONE);
-      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: e.state.dominant, reaction: p.reaction });
+      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: e.state.dominant, served: p.served, violated: p.violated, reaction: p.reaction });
       completed.push({ t: p.t, stimulus: p.stimulus, text });
       if (completed.length > 32) completed.shift();
     }

@@ -1,7 +1,7 @@
 /*
  * The web app's event log: each stimulus the robot acknowledged, a second later, in the sentence
- * the simulator page shows too (modules/emotion/describe.ts), with the reflex the behaviour table
- * gives it, and a dashed marker on the charts at the moment it landed.
+ * the simulator page shows too (modules/emotion/describe.ts), with the passions the robot says it
+ * touched (its ACK's appraisal: "the lie hurt: integrity"), the reflex the behaviour table gives it, and a dashed marker on the charts at the moment it landed.
  */
 import { Chart } from "chart.js";
 import { eventMarksPlugin } from "./event-marks.js";
@@ -21,6 +21,8 @@ interface Pending {
   intensity: number;
   before: number[];
   dominant: number;
+  served: number;
+  violated: number;
 }
 
 export class EventLog {
@@ -38,11 +40,14 @@ export class EventLog {
     Chart.register(eventMarksPlugin(marks) as never);
   }
 
-  /** The robot acknowledged stimulus `index` (`name`) sent at `intensity` (0..1); `now` in ms, `chartT` the charts' x. */
-  applied(index: number, name: string, intensity: number, now: number, chartT: number): void {
+  /**
+   * The robot acknowledged stimulus `index` (`name`) sent at `intensity` (0..1); `now` in ms, `chartT`
+   * the charts' x; `served` / `violated`: the robot's own appraisal from the ACK (codec decodeAck).
+   */
+  applied(index: number, name: string, intensity: number, now: number, chartT: number, served = 0, violated = 0): void {
     this.marks.push({ t: chartT, label: name });
     if (this.marks.length > MARK_MAX) this.marks.shift();
-    this.pending.push({ at: now, stimulus: name, index, intensity, before: this.probabilities.slice(), dominant: this.dominant });
+    this.pending.push({ at: now, stimulus: name, index, intensity, before: this.probabilities.slice(), dominant: this.dominant, served, violated });
   }
 
   /** Each STATE: completes the events a second old. */
@@ -54,7 +59,7 @@ export class EventLog {
       if (p.before.length === 0) continue;
       const b = this.behaviour;
       const r = b && p.index < b.reflexOf.length && p.intensity * 16777216 >= b.reflexMin[p.index] ? b.reflexOf[p.index] : -1;
-      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after: probabilities, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: dominant, reaction: r >= 0 ? REFLEXES[r].replace("_", " ") : "" });
+      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after: probabilities, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: dominant, served: p.served, violated: p.violated, reaction: r >= 0 ? REFLEXES[r].replace("_", " ") : "" });
       this.lines.push(text);
       if (this.lines.length > LOG_MAX) this.lines.shift();
       if (this.list) {

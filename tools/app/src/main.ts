@@ -6,6 +6,7 @@
  */
 import { Chart, registerables } from "chart.js";
 import {
+  decodeAck,
   decodeState,
   encodePair,
   encodePairStart,
@@ -20,8 +21,10 @@ import {
   MSG_ERROR,
   MSG_PAIR,
   MSG_PAIR_START,
+  MSG_PROFILE,
   MSG_STATE,
 } from "../../../modules/link/codec.js";
+import { ProfileControl } from "./profiles.js";
 import { CHANNELS, EMOTIONS } from "../../../modules/emotion/names.js";
 import { loadCatalog } from "../../../modules/emotion/catalog.js";
 import { loadWheel } from "../../../modules/emotion/wheel.js";
@@ -74,6 +77,8 @@ const api = {
   glass: null as Uint8Array | null,
   /** The event log's sentences, oldest first. */
   events: eventLog.lines as readonly string[],
+  /** The profile the robot confirmed switching to (DONE to PROFILE), or the simulator's at hello. */
+  profile: "",
 };
 (window as unknown as { moodfaceApp: typeof api }).moodfaceApp = api;
 
@@ -212,6 +217,8 @@ async function send(bytes: Uint8Array): Promise<void> {
   }
 }
 
+const profiles = new ProfileControl($<HTMLSelectElement>("profile"), $<HTMLButtonElement>("profile-send"), (bytes) => void send(bytes));
+
 $("strength").addEventListener("input", () => ($("strength-value").textContent = Number($<HTMLInputElement>("strength").value).toFixed(2)));
 
 // ---- from the robot ------------------------------------------------------------------------
@@ -220,6 +227,8 @@ function onHello(h: Hello): void {
   descriptions = h.stimuli.map((s) => s.description);
   tags = h.tags;
   words = h.words;
+  api.profile = h.profile;
+  if (h.profiles) profiles.list(h.profiles, h.profile);
   buildControls();
 }
 
@@ -227,7 +236,8 @@ function onMessage(b: Uint8Array): void {
   if (b[0] === MSG_STATE) return onState(b);
   if (b[0] === MSG_ACK) {
     api.acks++;
-    eventLog.applied(b[1], names[b[1]] ?? "stimulus", lastIntensity, performance.now(), (performance.now() - t0) / 1000);
+    const ack = decodeAck(b);
+    eventLog.applied(b[1], names[b[1]] ?? "stimulus", lastIntensity, performance.now(), (performance.now() - t0) / 1000, ack?.served ?? 0, ack?.violated ?? 0);
     status(`sent ${(names[b[1]] ?? "stimulus").replace(/_/g, " ")}`);
   } else if (b[0] === MSG_DONE) {
     if (b[1] === MSG_PAIR_START) {
@@ -235,6 +245,9 @@ function onMessage(b: Uint8Array): void {
       $<HTMLInputElement>("passkey").value = "";
       $("passkey").focus();
       status("type the six digits shown on the robot");
+    } else if (b[1] === MSG_PROFILE) {
+      api.profile = profiles.done();
+      status(`the robot is now ${api.profile}`);
     } else if (b[1] === MSG_PAIR) {
       api.paired = true;
       $("pair-form").hidden = true;

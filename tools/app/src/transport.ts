@@ -5,6 +5,8 @@
  */
 export interface Hello {
   profile: string;
+  /** The profiles the simulator has (shipped names). */
+  profiles?: string[];
   emotions: string[];
   words: string[];
   stimuli: { name: string; description: string }[];
