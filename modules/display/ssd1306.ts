@@ -142,13 +142,6 @@ export default class SSD1306 {
     this.sendCommands(n);
   }
 
-  /** Rounds an invalid area out to whole pages (the panel's unit of writing). */
-  adaptInvalid(area: { x: number; y: number; width: number; height: number }): void {
-    const y1 = Math.min(this.height, ((area.y + area.height + 7) >> 3) << 3);
-    area.y = (area.y >> 3) << 3;
-    area.height = y1 - area.y;
-  }
-
   /** ECMA-419 begin: the next send() calls fill this area, page row by page row. */
   begin(options: { x?: number; y?: number; width?: number; height?: number } = {}): void {
     const x = options.x ?? 0;

@@ -114,13 +114,23 @@ export function encodeStimulus(out: Uint8Array, stimulus: number, intensity255: 
 }
 
 /**
- * Checks a STIMULUS message against the catalog sizes. Returns 0 and fills `m`, or an error code
- * with the index of the byte at fault in `m.errorAt` (the other fields are then meaningless).
+ * The one length check every message gets, before its type is looked at: 1 to MAX_MESSAGE_BYTES
+ * bytes (nothing longer than one BLE write is a message, whatever its first byte says). Returns 0,
+ * or ERR_EMPTY / ERR_LENGTH with the byte at fault in `m.errorAt`. The body decoders below
+ * (decodeStimulus, checkCommand) take a message that passed it.
+ */
+export function checkEnvelope(length: number, m: Fault): number {
+  if (length < 1) return fault(m, ERR_EMPTY, 0);
+  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
+  return 0;
+}
+
+/**
+ * Checks a STIMULUS message (its envelope checked by checkEnvelope) against the catalog sizes.
+ * Returns 0 and fills `m`, or an error code with the index of the byte at fault in `m.errorAt`
+ * (the other fields are then meaningless).
  */
 export function decodeStimulus(bytes: Uint8Array, length: number, stimulusCount: number, tagVocabulary: number, m: StimulusMessage): number {
-  if (length < 1) return fault(m, ERR_EMPTY, 0);
-  // Nothing longer than one BLE write is a message, whatever its first byte says.
-  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
   if (bytes[0] !== MSG_STIMULUS) return fault(m, ERR_UNKNOWN_TYPE, 0);
   if (length < 5) return fault(m, ERR_LENGTH, length);
   if (bytes[1] !== PROTOCOL_VERSION) return fault(m, ERR_VERSION, 1);
@@ -151,12 +161,11 @@ export function commandBytes(type: number): number {
 }
 
 /**
- * Checks a fixed-length command (FORGET, PAIR_START, PAIR): its length, its version and, for PAIR,
- * that the passkey is six digits. Returns 0, or an error code with the byte at fault in `m.errorAt`.
+ * Checks a fixed-length command (FORGET, PAIR_START, PAIR; its envelope checked by checkEnvelope):
+ * its length, its version and, for PAIR, that the passkey is six digits. Returns 0, or an error
+ * code with the byte at fault in `m.errorAt`.
  */
 export function checkCommand(bytes: Uint8Array, length: number, m: Fault): number {
-  if (length < 1) return fault(m, ERR_EMPTY, 0);
-  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
   const want = commandBytes(bytes[0]);
   if (want === 0) return fault(m, ERR_UNKNOWN_TYPE, 0);
   if (length !== want) return fault(m, ERR_LENGTH, want);

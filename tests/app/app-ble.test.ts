@@ -26,6 +26,7 @@ import { createServer, type Server } from "node:http";
 import { sendFile } from "../../tools/app/serve.js";
 import { tempDir } from "../helpers/cli.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
+import { pairedApp } from "../link/helpers.js";
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -51,6 +52,8 @@ describe("stimulus app over emulated Web Bluetooth", () => {
   let t = 0;
   const host = createSimHost({ framesFile: join(REPO_ROOT, "frames", "frames.bin"), config: {}, now: () => t, trace: () => {} });
   const robot = new Robot(host);
+  // The emulated peripheral stands in for the phone's bonded BLE link: its writes go through a paired session.
+  const app = pairedApp(robot);
   const writes: number[][] = [];
   const handles: Record<string, string> = {};
 
@@ -95,8 +98,7 @@ describe("stimulus app over emulated Web Bluetooth", () => {
       if (e.type === "write") {
         const bytes = new Uint8Array(Buffer.from(e.data ?? "", "base64"));
         writes.push(Array.from(bytes));
-        const reply = new Uint8Array(4);
-        robot.receive(bytes, bytes.length, reply);
+        const reply = app.write(bytes);
         // A few frames of robot time, so the engine moves on.
         for (let i = 0; i < 30; i++) robot.frame((t += 33));
         await cdp.send("BluetoothEmulation.simulateCharacteristicOperationResponse" as never, { characteristicId: e.characteristicId, type: "write", code: reply[0] === MSG_ACK ? 0 : 1 } as never);

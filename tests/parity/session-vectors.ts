@@ -8,7 +8,7 @@ import { EmotionEngine } from "../../modules/emotion/engine.js";
 import { loadProfile } from "../../modules/emotion/profile.js";
 import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
-import { decodeStimulus, encodeAck, encodeError, encodeForget, encodePair, encodePairStart, encodeStimulus, newStimulusMessage } from "../../modules/link/codec.js";
+import { encodeForget, encodePair, encodePairStart, encodeStimulus } from "../../modules/link/codec.js";
 import { LinkSession, PAIRING_MESSAGE, PAIRING_STACK, type StimulusSink } from "../../modules/link/session.js";
 import { Random } from "../../modules/common/random.js";
 import type { ParityData } from "./vectors.js";
@@ -24,14 +24,12 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
   const profile = loadProfile(data.profiles["default"], "default.json");
   for (const mode of [PAIRING_STACK, PAIRING_MESSAGE]) {
     const engine = new EmotionEngine(profile, catalog, wheel);
-    const m = newStimulusMessage();
-    // What Robot.receive does, without the panel.
+    // What Robot.apply does, without the panel.
     const sink: StimulusSink = {
-      receive(bytes, length, reply) {
-        const code = decodeStimulus(bytes, length, catalog.names.length, catalog.tags.length, m);
-        if (code !== 0) return encodeError(reply, code, m.errorAt);
+      stimulusCount: catalog.names.length,
+      tagCount: catalog.tags.length,
+      apply(m) {
         engine.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
-        return encodeAck(reply, m.stimulus);
       },
     };
     const session = new LinkSession(sink, { pairing: mode, passkeys: new Random(77 + mode) });

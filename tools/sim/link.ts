@@ -17,7 +17,7 @@ import { FRAME_BYTES } from "../../modules/common/geometry.js";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { FRAME_MS, type Robot } from "../../modules/app/robot.js";
+import type { Robot } from "../../modules/app/robot.js";
 import { CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import { STATE_BYTES } from "../../modules/link/codec.js";
@@ -26,6 +26,8 @@ import { DEFAULT_SEND_LIMITS, isLoopback, refuseUpgrade, sendDecision, TokenBuck
 import { LinkSessions, type ClientSession } from "./pairing.js";
 
 export const MSG_GLASS = 0xa0;
+/** Figures (type "stats") go out this often, in robot time. */
+export const STATS_EVERY_MS = 500;
 
 export interface LinkOptions extends OriginPolicy {
   /** Connections at once; more are refused with 503 (default 32). */
@@ -103,7 +105,9 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   const abuse = o.abuse ?? 5000;
   const { robot, host } = ctx;
   const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0, abusive: 0 };
-  const sessions = new LinkSessions(robot, host, now);
+  const sessions = new LinkSessions(robot, now);
+  // The runtime asks the sessions for the passkey to draw every frame, as it asks the BLE adapter on the board.
+  robot.attach(sessions);
   const clients = new Set<Client>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 
@@ -204,6 +208,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   let wall: number[] = [];
   let busWindow: { t: number; bytes: number; clocks: number }[] = [];
   const stateBytes = new Uint8Array(STATE_BYTES);
+  let lastStats = -1;
 
   const frame = (t: number) => {
     const w = now();
@@ -211,11 +216,12 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     while (wall.length > 1 && w - wall[0] > 1000) wall.shift();
     busWindow.push({ t, bytes: host.bus.counters.bytes, clocks: host.bus.counters.clocks });
     while (busWindow.length > 1 && t - busWindow[0].t > 1000) busWindow.shift();
-    sessions.frame(t);
     robot.state(stateBytes);
     glass = glassMessage(host);
     glassKey = Buffer.from(glass).toString("base64");
-    const statsDue = Math.floor(t / 500) !== Math.floor((t - FRAME_MS) / 500);
+    // Figures twice a second of robot time (and at once when the clock went back: a new robot).
+    const statsDue = lastStats < 0 || t - lastStats >= STATS_EVERY_MS || t < lastStats;
+    if (statsDue) lastStats = t;
     const stats = statsDue ? JSON.stringify(figures(t)) : "";
     for (const c of [...clients]) {
       if (!send(c, stateBytes, true)) continue;

@@ -10,12 +10,12 @@ import { createWriteStream, readFileSync, type WriteStream } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Robot, FRAME_MS } from "../../modules/app/robot.js";
+import { Robot } from "../../modules/app/robot.js";
 import { buildSync } from "esbuild";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { profileDocument } from "../engine/documents.js";
 import { BAND_NAMES } from "../faces/defaults.js";
-import { createSimHost, pollSenses, type SimHost } from "./host.js";
+import { createSimHost, tickAt, type SimHost } from "./host.js";
 import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
 import { shippedProfileNames } from "../lib/data.js";
 import { serveApp } from "../app/serve.js";
@@ -56,6 +56,8 @@ export interface Sim {
   time(): number;
   /** Stops (or restarts) the robot's clock; the server keeps answering. */
   pause(paused: boolean): void;
+  /** While paused: runs the runtime up to and including its next frame. */
+  step(): void;
   close(): Promise<void>;
 }
 
@@ -240,26 +242,29 @@ export async function startSim(o: SimOptions): Promise<Sim> {
 
   const link = attachLink(http, { robot, host, hello, hz: o.hz, events }, o.link);
 
-  // The clock: a frame every 33 ms of robot time, or longer when its bus traffic takes longer.
-  let clocksLastFrame = host.bus.counters.clocks;
+  // The clock: the runtime's tick every robot.tickMs of robot time, or longer when its bus traffic
+  // takes longer; the link publishes the glass and figures after each frame.
+  let clocksLastTick = host.bus.counters.clocks;
   let running = true;
   let timer: NodeJS.Timeout | undefined;
   // Wall-clock deadline of the next frame: timers fire late and in whole milliseconds, so each delay
   // is measured from the deadline, not from now, and --speed is kept on average.
   let nextWall = performance.now();
+  /** One tick of the runtime; true when it drew a frame. Returns how long it took in robot time (ms). */
+  const advance = (): { frame: boolean; ms: number } => {
+    t += robot.tickMs;
+    const frame = tickAt(robot, host, t);
+    if (frame) {
+      settle();
+      link.frame(t);
+    }
+    const clocks = host.bus.counters.clocks - clocksLastTick;
+    clocksLastTick = host.bus.counters.clocks;
+    return { frame, ms: Math.max(robot.tickMs, (clocks * 1000) / o.hz) };
+  };
   const tick = () => {
     if (!running) return;
-    pollSenses(robot, host, t, t + FRAME_MS); // touch pad and IMU at their own rate
-    t += FRAME_MS;
-    robot.frame(t);
-    settle();
-    const clocks = host.bus.counters.clocks - clocksLastFrame;
-    clocksLastFrame = host.bus.counters.clocks;
-    const busMs = (clocks * 1000) / o.hz;
-    const frameMs = Math.max(FRAME_MS, busMs);
-    link.frame(t);
-    robot.saveIfDue(t); // after the frame's work, as the board's own timer does
-    nextWall += frameMs / o.speed;
+    nextWall += advance().ms / o.speed;
     timer = setTimeout(tick, Math.max(0, nextWall - performance.now()));
   };
 
@@ -278,6 +283,9 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     host,
     link,
     time: () => t,
+    step: () => {
+      while (!advance().frame);
+    },
     pause: (paused: boolean) => {
       if (paused && timer) {
         clearTimeout(timer);
