@@ -5,6 +5,8 @@
  * in manifest.json (a test checks each platform's config has them all), so the manifest documents
  * what a maker can set. docs/config.md.
  */
+import type { SensorsConfig } from "../sensors/senses.js";
+
 export interface DisplayConfig {
   /** 7-bit I2C address: 0x3C (60, SA0 low) or 0x3D (61, SA0 high). */
   readonly address: number;
@@ -25,12 +27,8 @@ export interface ButtonConfig {
   readonly stimuli: readonly string[];
 }
 
-export interface SensorsConfig {
-  /** A TTP223-style touch pad's output: GPIO 0-48, or -1 for none; activeLow when it pulls low on touch. */
-  readonly touch: { readonly pin: number; readonly activeLow: boolean };
-  /** An MPU-6050 on the panel's I2C bus: address 104 (0x68) or 105 (0x69), or -1 for none; samples a second. */
-  readonly imu: { readonly address: number; readonly rate: number };
-}
+/** The sensors' own (modules/sensors/senses.ts): this schema checks and fills it. */
+export type { SensorsConfig };
 
 export interface Config {
   /** A shipped profile's name, or "" for the saved one (else "default"). */

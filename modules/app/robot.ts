@@ -8,6 +8,7 @@
  *   tick(now): sensors due at now (touch, IMU) -> stimuli
  *              each link's service(now) (STATE notifications) -> the passkey to show, or -1
  *              a frame when one is due: engine.step, reactions, the face or the passkey, the panel
+ *              EVENT messages for the stimuli that settled (what each did, a second later)
  *              the saved state when SAVE_EVERY_MS have passed
  *
  * Links (BLE, the simulator's WebSocket) hand over decoded, checked stimuli (apply()), never bytes.
@@ -21,7 +22,8 @@ import type { FaceSource } from "../face/faces.js";
 import type { Animator } from "../face/animator.js";
 import { halveRows } from "../face/raster.js";
 import { FRAME_BYTES } from "../common/geometry.js";
-import { encodeState, type StimulusMessage } from "../link/codec.js";
+import { encodeState, EVENT_BYTES, type StimulusMessage } from "../link/codec.js";
+import { EventTracker } from "./events.js";
 import { drawLevels } from "./levels-view.js";
 import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
@@ -41,6 +43,8 @@ export interface RobotHost extends BootInputs {
  */
 export interface RobotLink {
   service(now: number): number;
+  /** An EVENT message (modules/app/events.ts): what a stimulus did, for the peers' event logs. */
+  event?(bytes: Uint8Array, length: number): void;
 }
 
 /** The frame period both hosts aim for (about 30 fps). */
@@ -74,6 +78,11 @@ export class Robot {
   private readonly viewFrame = new Uint8Array(FRAME_BYTES);
   private readonly glassFrame = new Uint8Array(FRAME_BYTES);
   private readonly links: RobotLink[] = [];
+  private readonly events = new EventTracker();
+  private readonly eventBytes = new Uint8Array(EVENT_BYTES);
+  /** The emotions as of the last frame: "before" for a stimulus that lands now (the engine's readout already shows it). */
+  private readonly shownProbabilities: Int32Array;
+  private shownDominant: number;
   private lastFrame = -1;
   private nextFrame = 0;
   private lastSave = 0;
@@ -96,6 +105,8 @@ export class Robot {
     this.reactions = new Reactions(parts.behaviour, parts.animator);
     this.senses = parts.senses;
     this.tickMs = this.senses.imu && this.senses.periodMs < FRAME_MS ? this.senses.periodMs : FRAME_MS;
+    this.shownProbabilities = Int32Array.from(this.engine.state.probabilities);
+    this.shownDominant = this.engine.state.dominant;
   }
 
   /** Serves `link` from the next tick on (at start-up: nothing is allocated per tick). */
@@ -118,6 +129,15 @@ export class Robot {
     }
     this.passkey = passkey >= 0 && passkey <= 999999 ? passkey | 0 : -1;
     this.frame(now);
+    const state = this.engine.state;
+    for (let n = this.events.next(now, state, this.eventBytes); n > 0; n = this.events.next(now, state, this.eventBytes)) {
+      for (let i = 0; i < this.links.length; i++) {
+        const l = this.links[i];
+        if (l.event) l.event(this.eventBytes, n);
+      }
+    }
+    this.shownProbabilities.set(state.probabilities);
+    this.shownDominant = state.dominant;
     // The next slot from this one, not from now: ticks every 20 ms still give 30 frames a second;
     // a host that fell behind a whole frame starts again from now (no burst of catch-up frames).
     this.nextFrame = (this.nextFrame + FRAME_MS) | 0;
@@ -225,6 +245,7 @@ export class Robot {
     const now = this.lastFrame < 0 ? 0 : this.lastFrame;
     const g = direction >= 0 ? gazeOf(direction) : 0;
     const did = this.reactions.stimulus(stimulus, intensity, now, direction >= 0, g, 0);
+    this.events.start(now, stimulus, intensity, did, this.animator.reflexing, this.shownProbabilities, this.shownDominant);
     if (this.onStimulus) this.onStimulus(stimulus, intensity, did);
   }
 

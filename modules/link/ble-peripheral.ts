@@ -8,7 +8,8 @@
  *
  * - Command characteristic (writeAuthenticated + notify): NimBLE lets a write through only on a link
  *   encrypted with an authenticated (passkey) key; the build allows LE Secure Connections only
- *   (sdkconfig). Writes go to session.write(); the reply is notified back, exact length.
+ *   (sdkconfig). Writes go to session.write(); the reply is notified back, exact length; so are the
+ *   runtime's EVENT messages (event()).
  * - State characteristic (read + notify): STATE, 19 bytes, from an exact-length buffer.
  * - GAP name readable by anyone; advertising: flags + the 128-bit service UUID, name in the scan
  *   response. DisplayOnly, bonding, MITM: the passkey is service()'s result, drawn by the runtime.
@@ -22,7 +23,7 @@ import type { BleLinkOptions } from "./ble-api.js";
 
 export type { BleLinkOptions, BleRobot } from "./ble-api.js";
 import { ADVERTISING_FLAGS, COMMAND, GAP_NAME_UUID, GAP_SERVICE_UUID, NAME, SERVICE, STATE, propertyBits } from "./gatt.js";
-import { MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, STATE_BYTES } from "./codec.js";
+import { EVENT_BYTES, MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, STATE_BYTES } from "./codec.js";
 
 type ServerOptions = ConstructorParameters<typeof GATTServer>[0];
 type Connection = Parameters<NonNullable<ServerOptions["onConnect"]>>[0];
@@ -51,6 +52,8 @@ export class BleLink {
   private readonly reply2Bytes = new Uint8Array(this.reply2);
   private readonly reply3 = new ArrayBuffer(3);
   private readonly reply3Bytes = new Uint8Array(this.reply3);
+  private readonly eventBuffer = new ArrayBuffer(EVENT_BYTES);
+  private readonly eventBytes = new Uint8Array(this.eventBuffer);
 
   constructor(options: BleLinkOptions) {
     this.options = options;
@@ -220,6 +223,20 @@ export class BleLink {
       }
     }
     return s.overlay(now);
+  }
+
+  /**
+   * The runtime's EVENT (what a stimulus did, for the app's event log): notified on the command
+   * characteristic to a peer that subscribed to it, paired or not (the face is public too).
+   */
+  event(bytes: Uint8Array, length: number): void {
+    if (!this.peer || !this.commandChar || !this.commandSubscribed || length !== EVENT_BYTES) return;
+    for (let i = 0; i < length; i++) this.eventBytes[i] = bytes[i];
+    try {
+      this.peer.notify(this.commandChar, this.eventBuffer);
+    } catch (err) {
+      this.fail("notify", err);
+    }
   }
 
   private fillState(): void {

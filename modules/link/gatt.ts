@@ -5,7 +5,7 @@
  * checks it against the codec and the SDK's property bits, tests/link/ble-adapter.test.ts runs the
  * adapter on a stand-in GATT server.
  */
-import { COMMAND_UUID, DEVICE_NAME, MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, SERVICE_UUID, STATE_BYTES, STATE_UUID } from "./codec.js";
+import { COMMAND_UUID, DEVICE_NAME, EVENT_BYTES, MAX_MESSAGE_BYTES, SERVICE_UUID, STATE_BYTES, STATE_UUID } from "./codec.js";
 
 /** Property names of ECMA-419's `GATTServer.properties`. */
 export type PropertyName =
@@ -35,14 +35,14 @@ export interface CharacteristicSpec {
 /**
  * Command: writes only on an encrypted link with an authenticated (MITM) key: the stack refuses
  * everyone else with ATT "insufficient authentication" before the firmware sees the bytes, which is
- * also what makes a phone start pairing. Replies are notified on it (2 or 3 bytes).
+ * also what makes a phone start pairing. Replies (2 or 3 bytes) and EVENT messages are notified on it.
  * State: public, read and notify, always STATE_BYTES long.
  */
 export const COMMAND: CharacteristicSpec = Object.freeze({
   uuid: COMMAND_UUID,
   properties: Object.freeze(["writeAuthenticated", "notify"] as const),
   writeBytes: MAX_MESSAGE_BYTES,
-  valueBytes: REPLY_MAX_BYTES,
+  valueBytes: EVENT_BYTES,
   notifyMinBytes: 2,
 });
 

@@ -13,6 +13,7 @@ import {
   encodeDone,
   encodeError,
   encodeState,
+  EVENT_BYTES,
   MAX_MESSAGE_BYTES,
   MSG_FORGET,
   REPLY_MAX_BYTES,
@@ -55,7 +56,7 @@ describe("GATT table and codec", () => {
     expect(NAME).toBe(DEVICE_NAME);
   });
 
-  test("command: authenticated writes only, up to one message; replies notified, 2..3 bytes", () => {
+  test("command: authenticated writes only, up to one message; replies (2..3 bytes) and EVENTs notified", () => {
     const bits = propertyBits(SDK_PROPERTIES, COMMAND.properties);
     expect(bits & WRITE_AUTHEN).toBe(WRITE_AUTHEN);
     expect(bits & SDK_PROPERTIES.write).toBe(SDK_PROPERTIES.write);
@@ -69,7 +70,9 @@ describe("GATT table and codec", () => {
       expect(n).toBeGreaterThanOrEqual(COMMAND.notifyMinBytes);
       expect(n).toBeLessThanOrEqual(COMMAND.valueBytes);
     }
-    expect(COMMAND.valueBytes).toBe(REPLY_MAX_BYTES);
+    expect(REPLY_MAX_BYTES).toBeLessThanOrEqual(COMMAND.valueBytes);
+    expect(COMMAND.valueBytes).toBe(EVENT_BYTES);
+    expect(EVENT_BYTES).toBeLessThanOrEqual(20);
   });
 
   test("state: public read and notify, exactly STATE_BYTES, one default-MTU packet", () => {

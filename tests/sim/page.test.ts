@@ -33,7 +33,7 @@ describe("the simulator page explains itself", () => {
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
     page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
     await page.goto(sim.url);
-    await page.waitForFunction(() => (window as any).moodface?.ready && (window as any).moodface.model && (window as any).moodface.glass);
+    await page.waitForFunction(() => (window as any).moodfaceApp?.ready && (window as any).moodfaceApp.model && (window as any).moodfaceApp.glass);
   });
 
   afterAll(async () => {
@@ -43,7 +43,7 @@ describe("the simulator page explains itself", () => {
 
   test("emotion colours are conventional, by name, and none is a neuromodulator's", async () => {
     const c = await page.evaluate(() => {
-      const m = (window as any).moodface;
+      const m = (window as any).moodfaceApp;
       const sets = (chart: any) => Object.fromEntries(chart.data.datasets.map((d: any) => [d.label, d.borderColor]));
       return { colours: m.colours, probs: sets(m.charts.probabilities), levels: sets(m.charts.levels) };
     });
@@ -86,18 +86,18 @@ describe("the simulator page explains itself", () => {
     await pairPage(page, sim);
     await page.click('button[data-stimulus="gift"]');
     await page.waitForFunction(() => document.getElementById("emotion")!.textContent === "joy", undefined, { timeout: 10_000 });
-    await page.waitForFunction(() => (window as any).moodface.charts.probabilities.data.datasets[0].data.length > 8, undefined, { timeout: 20_000 });
-    expect(await page.textContent("#status")).toBe("profile default");
+    await page.waitForFunction(() => (window as any).moodfaceApp.charts.probabilities.data.datasets[0].data.length > 8, undefined, { timeout: 20_000 });
+    expect(await page.textContent("#status")).toBe("sent gift");
     await page.screenshot({ path: join(OUT, "simulator.png") });
   });
 
   test("on a phone the face stays in view while scrolling to the last button", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     await phone.goto(sim.url);
-    await phone.waitForFunction(() => (window as any).moodface?.ready);
+    await phone.waitForFunction(() => (window as any).moodfaceApp?.ready);
     await phone.locator("#stimuli button").last().scrollIntoViewIfNeeded();
     const r = await phone.evaluate(() => {
-      const p = document.getElementById("panel")!.getBoundingClientRect();
+      const p = document.getElementById("glass")!.getBoundingClientRect();
       return { top: p.top, bottom: p.bottom, scrolled: window.scrollY };
     });
     expect(r.scrolled).toBeGreaterThan(200);
@@ -122,9 +122,25 @@ describe("the simulator page explains itself", () => {
 
   test("when it is back the page reconnects unpaired and says to pair again", async () => {
     sim = await startSim({ port: Number(new URL(sim.url).port), framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: state, speed: 1, hz: 400000, seed: 1, quiet: true });
-    await page.waitForFunction(() => (window as any).moodface.ready && (window as any).moodface.connected);
+    await page.waitForFunction(() => (window as any).moodfaceApp.ready && (window as any).moodfaceApp.connected);
     expect(await page.textContent("#pair-text")).toBe("reconnected, so pair again: press Pair, then type the six digits the robot shows");
-    expect(await page.evaluate(() => (window as any).moodface.paired)).toBe(false);
+    // A new robot clock (a new epoch): the old series, markers and log are gone, nothing drawn back
+    // across the chart; the new points follow the new clock from 0.
+    await page.waitForFunction(() => (window as any).moodfaceApp.charts.probabilities.data.datasets[0].data.length > 2, undefined, { timeout: 10_000 });
+    const charts = await page.evaluate(() => {
+      const m = (window as any).moodfaceApp;
+      const xs = (c: any) => c.data.datasets.flatMap((d: any) => d.data.map((p: any) => p.x));
+      return { xs: [...xs(m.charts.levels), ...xs(m.charts.probabilities)], log: m.events.length, marks: m.marks.length, items: document.querySelectorAll("#event-log li").length };
+    });
+    const now = sim.time() / 1000;
+    expect(Math.max(...charts.xs)).toBeLessThanOrEqual(now + 0.5);
+    expect(Math.min(...charts.xs)).toBeLessThan(3);
+    const sorted = [...charts.xs];
+    expect(charts.xs.length).toBeGreaterThan(0);
+    expect({ log: charts.log, marks: charts.marks, items: charts.items }).toEqual({ log: 0, marks: 0, items: 0 });
+    expect(sorted.every((x) => x >= 0)).toBe(true);
+    await page.screenshot({ path: join(OUT, "sim-restarted.png") });
+    expect(await page.evaluate(() => (window as any).moodfaceApp.paired)).toBe(false);
     expect(await page.$$eval("#stimuli button", (bs) => bs.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
     expect(await page.isEnabled("#pair-start")).toBe(true);
     await pairPage(page, sim);

@@ -1,13 +1,46 @@
 /*
  * The robot over Web Bluetooth: the stimulus service (modules/link/gatt.ts, docs/ble.md). Writes go
  * to the command characteristic (writeAuthenticated: the first write makes the system pair, asking
- * for the passkey on the robot's screen); replies are notified on it; STATE is read and notified on
- * the state characteristic. If notifications stop (or never start), the state is read instead.
+ * for the passkey on the robot's screen); its notifications (replies, EVENTs) go to the reply
+ * handler; the state characteristic's values (notified or read) go to the state handler, and
+ * nothing else does. If notifications stop (or never start), the state is read instead.
  */
 import { COMMAND_UUID, SERVICE_UUID, STATE_UUID } from "../../../modules/link/codec.js";
 import type { Transport, TransportEvents } from "./transport.js";
 
 const POLL_MS = 500;
+
+/**
+ * A failed GATT operation in words, by the DOMException Web Bluetooth rejects with (its name; the
+ * ATT error, where the browser says it, in its message).
+ */
+export function explainGattError(e: unknown, doing: string): string {
+  const err = e as { name?: string; message?: string };
+  const m = err.message ?? String(e);
+  // Chromium's texts for the ATT errors of an unpaired link: "GATT operation not authorized.",
+  // "GATT Error: Not paired.", insufficient authentication or encryption.
+  const att = /authenticat|authoriz|encrypt|insufficient|not paired/i.test(m);
+  switch (err.name) {
+    case "SecurityError":
+      return att
+        ? `${doing}: the robot wants a paired, encrypted link: pair with the six digits it shows (${m})`
+        : `${doing}: the browser refused (${m}); this page must be on localhost or https`;
+    case "NotSupportedError":
+      return att ? `${doing}: not paired: pair with the six digits the robot shows, then try again (${m})` : `${doing}: the robot does not allow this (${m})`;
+    case "NetworkError":
+      return att ? `${doing}: not paired: pair with the six digits the robot shows, then try again (${m})` : `${doing}: the robot went out of reach or closed the link (${m}); it reconnects by itself`;
+    case "InvalidStateError":
+      return `${doing}: not connected to the robot (${m}); it reconnects by itself`;
+    case "InvalidModificationError":
+      return `${doing}: the message is too long for the robot (${m})`;
+    case "NotAllowedError":
+      return `${doing}: the system did not allow it (${m}); pairing may have been cancelled: try again and type the six digits the robot shows`;
+    case "NotFoundError":
+      return `${doing}: the robot has no stimulus service (${m}); is it a moodface?`;
+    default:
+      return att ? `${doing}: not paired: pair with the six digits the robot shows (${m})` : `${doing}: ${err.name ?? "error"}: ${m}`;
+  }
+}
 
 export class BluetoothTransport implements Transport {
   readonly kind = "bluetooth" as const;
@@ -34,9 +67,23 @@ export class BluetoothTransport implements Transport {
       device = await navigator.bluetooth.requestDevice({ filters: [{ services: [SERVICE_UUID] }] });
     } catch (e) {
       const err = e as DOMException;
-      throw new Error(err.name === "NotFoundError" ? "no robot chosen (is it switched on and nearby?)" : `Bluetooth: ${err.message}`);
+      throw new Error(err.name === "NotFoundError" ? "no robot chosen (is it switched on and nearby?)" : explainGattError(err, "Bluetooth"));
     }
     const t = new BluetoothTransport(device, on);
+    await t.open();
+    return t;
+  }
+
+  /**
+   * The robot this page used last, without a chooser, where the browser allows it
+   * (navigator.bluetooth.getDevices: Chrome with permissions persisted). Undefined when there is none.
+   */
+  static async reconnect(on: TransportEvents): Promise<BluetoothTransport | undefined> {
+    const bt = navigator.bluetooth as Bluetooth & { getDevices?: () => Promise<BluetoothDevice[]> };
+    if (!bt?.getDevices) return undefined;
+    const devices = await bt.getDevices();
+    if (devices.length === 0) return undefined;
+    const t = new BluetoothTransport(devices[0], on);
     await t.open();
     return t;
   }
@@ -44,14 +91,22 @@ export class BluetoothTransport implements Transport {
   private async open(): Promise<void> {
     const gatt = this.device.gatt;
     if (!gatt) throw new Error("this robot has no GATT server");
-    const server = await gatt.connect();
-    const service = await server.getPrimaryService(SERVICE_UUID);
-    this.command = await service.getCharacteristic(COMMAND_UUID);
-    this.state = await service.getCharacteristic(STATE_UUID);
-    this.command.addEventListener("characteristicvaluechanged", (e) => this.value(e));
+    try {
+      const server = await gatt.connect();
+      const service = await server.getPrimaryService(SERVICE_UUID);
+      this.command = await service.getCharacteristic(COMMAND_UUID);
+      this.state = await service.getCharacteristic(STATE_UUID);
+    } catch (e) {
+      throw new Error(explainGattError(e, "connecting"));
+    }
+    this.command.addEventListener("characteristicvaluechanged", (e) => {
+      const v = this.bytes(e);
+      if (v) this.on.reply(v);
+    });
     this.state.addEventListener("characteristicvaluechanged", (e) => {
       this.lastState = performance.now();
-      this.value(e);
+      const v = this.bytes(e);
+      if (v) this.on.state(v);
     });
     await this.command.startNotifications();
     await this.state.startNotifications();
@@ -62,15 +117,15 @@ export class BluetoothTransport implements Transport {
     this.on.up(this);
   }
 
-  private value(e: Event): void {
+  private bytes(e: Event): Uint8Array | undefined {
     const v = (e.target as BluetoothRemoteGATTCharacteristic).value;
-    if (v) this.on.message(new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
+    return v ? new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)) : undefined;
   }
 
   private dropped(): void {
     this.command = this.state = undefined;
     if (this.closed) return;
-    this.on.down("the robot went out of reach", true);
+    this.on.down("the robot went out of reach; reconnecting", true);
     const retry = (ms: number) =>
       setTimeout(() => {
         if (this.closed) return;
@@ -87,14 +142,15 @@ export class BluetoothTransport implements Transport {
     try {
       await this.command.writeValueWithResponse(bytes as Uint8Array<ArrayBuffer>);
     } catch (e) {
-      throw new Error(`the robot refused the write (${(e as Error).message}); pair with the six digits it shows, then try again`);
+      throw new Error(explainGattError(e, "the robot refused the write"));
     }
     await this.refresh().catch(() => undefined);
   }
 
   async refresh(): Promise<void> {
     if (!this.state) return;
-    // A read fires characteristicvaluechanged (Web Bluetooth spec), which delivers the value.
+    // A read fires characteristicvaluechanged on the state characteristic (Web Bluetooth spec),
+    // whose listener hands the value to the state handler.
     await this.state.readValue();
     this.lastState = performance.now();
   }
