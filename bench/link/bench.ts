@@ -68,12 +68,12 @@ export function linkBench(): LinkFigures {
   }
   const ns = Number(process.hrtime.bigint() - t0) / N;
   return {
-    notifications: session.notifications,
+    notifications: session.counters.notifications,
     seconds: SECONDS,
-    rateHz: session.notifications / SECONDS,
+    rateHz: session.counters.notifications / SECONDS,
     minGapMs: minGap,
     maxGapMs: maxGap,
-    framesPerNotification: frames / session.notifications,
+    framesPerNotification: frames / session.counters.notifications,
     eventsPerSecond: 1000 / CONN_INTERVAL_MS,
     nsPerFrame: ns,
     // A flooding writer: one write per connection event, each answered by a reply notification.

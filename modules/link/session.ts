@@ -82,11 +82,11 @@ export const ACT_FORGET_BONDS = 1;
  * against the sink's catalog sizes, answers ACK or ERROR itself, and hands over only a good one.
  */
 export interface StimulusSink {
+  /** Carries out a checked stimulus. The message is the session's, reused: read it, keep nothing. */
+  apply(m: StimulusMessage): void;
   /** Stimuli in the catalog, and tags in its vocabulary: what a STIMULUS may name. */
   readonly stimulusCount: number;
   readonly tagCount: number;
-  /** Carries out a checked stimulus. The message is the session's, reused: read it, keep nothing. */
-  apply(m: StimulusMessage): void;
 }
 
 /** Where PAIRING_MESSAGE sessions get passkeys from (any uniform 32-bit source; the simulator uses crypto). */
@@ -109,13 +109,11 @@ export class LinkSession {
   security = 0;
   /** The peer subscribed to STATE notifications. */
   subscribed = false;
-  /** Counters since construction: writes seen, carried out (ACK/DONE), refused as not paired, malformed. */
-  writes = 0;
-  accepted = 0;
-  refusedNotPaired = 0;
-  malformed = 0;
-  /** Notifications granted by notifyDue()/notified(). */
-  notifications = 0;
+  /**
+   * Counters since construction: writes seen, carried out (ACK/DONE), refused as not paired,
+   * malformed, and notifications granted by notifyDue()/notified().
+   */
+  readonly counters = { writes: 0, accepted: 0, refusedNotPaired: 0, malformed: 0, notifications: 0 };
   /** How the last write ended: 0 when it was carried out (ACK, DONE), else the ERR_* code it was answered with. */
   lastError = 0;
 
@@ -227,7 +225,7 @@ export class LinkSession {
     let slot = (this.lastNotify + NOTIFY_INTERVAL_MS) | 0;
     if (((now - slot) | 0) > NOTIFY_INTERVAL_MS >> 1) slot = (now - (NOTIFY_INTERVAL_MS >> 1)) | 0;
     this.lastNotify = slot;
-    this.notifications++;
+    this.counters.notifications++;
   }
 
   /** What the adapter must do now (ACT_* bits); reading clears them. */
@@ -244,7 +242,7 @@ export class LinkSession {
    * outcome leaves the robot and the bonds as they were.
    */
   write(bytes: Uint8Array, length: number, reply: Uint8Array, now: number): number {
-    this.writes++;
+    this.counters.writes++;
     const m = this.message;
     let code = checkEnvelope(length, m);
     if (code !== 0) return this.bad(reply, code, m.errorAt);
@@ -290,19 +288,19 @@ export class LinkSession {
   }
 
   private done(length: number): number {
-    this.accepted++;
+    this.counters.accepted++;
     this.lastError = 0;
     return length;
   }
 
   private notPaired(reply: Uint8Array): number {
-    this.refusedNotPaired++;
+    this.counters.refusedNotPaired++;
     this.lastError = ERR_NOT_PAIRED;
     return encodeError(reply, ERR_NOT_PAIRED, 0);
   }
 
   private bad(reply: Uint8Array, code: number, at: number): number {
-    this.malformed++;
+    this.counters.malformed++;
     this.lastError = code;
     return encodeError(reply, code, at);
   }

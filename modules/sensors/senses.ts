@@ -7,9 +7,9 @@
  * The same code runs on the board and in the simulator (virtual touch pin and virtual MPU-6050 on
  * the panel's virtual bus). Polling allocates nothing.
  */
-import type { PinSpecifier } from "../display/ssd1306.js";
-import MPU6050, { type I2CReaderClass } from "./mpu6050.js";
-import Touch, { type DigitalClass } from "./touch.js";
+import type { DigitalClass, I2CClass, PinSpecifier } from "../common/io.js";
+import MPU6050 from "./mpu6050.js";
+import Touch from "./touch.js";
 import { MotionDetector } from "./motion.js";
 import { MOTION_NONE, TOUCH_EVENT } from "./events.js";
 
@@ -29,7 +29,7 @@ export const IMU_GIVE_UP = 50;
 
 export interface SensesInputs {
   readonly config: SensorsConfig;
-  readonly i2c: { readonly io: I2CReaderClass; readonly data: PinSpecifier; readonly clock: PinSpecifier; readonly port?: number };
+  readonly i2c: { readonly io: I2CClass; readonly data: PinSpecifier; readonly clock: PinSpecifier; readonly port?: number };
   /** The bus's clock (the panel's config.display.hz). */
   readonly hz: number;
   readonly digital?: DigitalClass;

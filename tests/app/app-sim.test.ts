@@ -59,7 +59,7 @@ describe("stimulus app against the simulator", () => {
     expect(await page.textContent("#pair-text")).toContain("pair");
     expect(await page.$$eval("#stimuli button", (bs) => bs.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
     expect(await page.textContent("#versions")).toMatch(/^firmware \d+\.\d+\.\d+ · protocol 1$/);
-    expect(await page.textContent("#robot-name")).toBe("moodface (simulator)");
+    expect([await page.textContent("#robot-name"), await page.textContent("#robot-kind")]).toEqual(["moodface", "simulator"]);
     expect(EMOTIONS[sim.robot.engine.state.dominant]).toBe("calm");
   });
 

@@ -1,9 +1,9 @@
 /*
- * The app's explanation of a failed Web Bluetooth operation (tools/app/src/ble.ts), from the
+ * The app's explanation of a failed Web Bluetooth operation (tools/app/src/gatt-errors.ts), from the
  * DOMException name and Chromium's own texts for the ATT errors: pairing advice only where the
  * robot wants a paired link, and the browser's words kept in brackets.
  */
-import { explainGattError } from "../../tools/app/src/ble.js";
+import { explainGattError } from "../../tools/app/src/gatt-errors.js";
 
 const err = (name: string, message: string) => Object.assign(new Error(message), { name });
 

@@ -114,7 +114,7 @@ describe("link session (BLE: pairing by the stack)", () => {
     const m = stim();
     expect(rep(s.write(m, m.length, reply, 0))).toEqual([MSG_ERROR, ERR_NOT_PAIRED, 0]);
     expect(engineFingerprint(robot.engine)).toBe(before);
-    expect(s.refusedNotPaired).toBe(1);
+    expect(s.counters.refusedNotPaired).toBe(1);
   });
 
   test("only an encrypted, authenticated, bonded, LE Secure Connections link may write (all 16 combinations)", () => {
@@ -163,11 +163,11 @@ describe("link session (BLE: pairing by the stack)", () => {
       expect(n).toBe(3);
       expect(engineFingerprint(robot.engine)).toBe(before);
     }
-    expect(s.malformed).toBe(bad.length);
+    expect(s.counters.malformed).toBe(bad.length);
     const m = stim();
     expect(rep(s.write(m, m.length, reply, 0))).toEqual([MSG_ACK, gift]);
     expect(engineFingerprint(robot.engine)).not.toBe(before);
-    expect(s.accepted).toBe(1);
+    expect(s.counters.accepted).toBe(1);
   });
 
   test("empty, over-long and unknown messages are refused whoever sends them; PAIR messages are unknown over BLE", () => {

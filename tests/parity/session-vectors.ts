@@ -81,6 +81,6 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
         out(`session mode=${mode} event=${k} t=${now} hash=${h}`);
       }
     }
-    out(`session mode=${mode} writes=${session.writes} accepted=${session.accepted} notPaired=${session.refusedNotPaired} malformed=${session.malformed} notifications=${session.notifications} levels=${Array.from(engine.state.levels).join(",")}`);
+    out(`session mode=${mode} writes=${session.counters.writes} accepted=${session.counters.accepted} notPaired=${session.counters.refusedNotPaired} malformed=${session.counters.malformed} notifications=${session.counters.notifications} levels=${Array.from(engine.state.levels).join(",")}`);
   }
 }

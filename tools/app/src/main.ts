@@ -139,7 +139,8 @@ const events: TransportEvents = {
       charts.reset(CHANNELS, EMOTIONS, false);
       eventLog.clear();
       bleT0 = performance.now();
-      $("robot-name").textContent = t.label;
+      $("robot-name").textContent = t.label.replace(/ over Bluetooth$/, "");
+      $("robot-kind").textContent = "over Bluetooth";
       $("versions").textContent = `protocol ${PROTOCOL_VERSION}`;
       api.ready = true;
     }
@@ -316,7 +317,8 @@ function onHello(h: Hello): void {
     $("trace").textContent = "";
   }
   $("hz").textContent = `${h.hz / 1000} kHz`;
-  $("robot-name").textContent = `${h.name} (simulator)`;
+  $("robot-name").textContent = h.name;
+  $("robot-kind").textContent = "simulator";
   $("versions").textContent = `firmware ${h.firmware} · protocol ${h.protocol}`;
   $<HTMLSelectElement>("speed").value = String(h.speed);
   setPausedUi(h.paused);
@@ -529,7 +531,7 @@ $("tint").addEventListener("change", () => {
 
 buildControls();
 setPairing("unpaired", "connect first: a robot over Bluetooth, or a simulator");
-$("robot-name").textContent = "";
+$("robot-kind").textContent = "not connected";
 // On load: the simulator that served this page (or ?sim=), else the robot this browser used last,
 // where the browser allows that (getDevices).
 async function autoConnect(): Promise<void> {
