@@ -44,8 +44,9 @@ describe("the simulator page explains itself", () => {
   test("emotion colours are conventional, by name, and none is a neuromodulator's", async () => {
     const c = await page.evaluate(() => {
       const m = (window as any).moodfaceApp;
-      const sets = (chart: any) => Object.fromEntries(chart.data.datasets.map((d: any) => [d.label, d.borderColor]));
-      return { colours: m.colours, probs: sets(m.charts.probabilities), levels: sets(m.charts.levels) };
+      const sets = (series: any[]) => Object.fromEntries(series.map((d: any) => [d.label, d.colour]));
+      const s = m.series();
+      return { colours: m.colours, probs: sets(s.probabilities), levels: sets(s.levels) };
     });
     const e = c.colours.emotions as Record<string, string>;
     for (const [name, colour] of Object.entries(c.probs)) expect(colour).toBe(e[name]);
@@ -86,7 +87,7 @@ describe("the simulator page explains itself", () => {
     await pairPage(page, sim);
     await page.click('button[data-stimulus="gift"]');
     await page.waitForFunction(() => document.getElementById("emotion")!.textContent === "joy", undefined, { timeout: 10_000 });
-    await page.waitForFunction(() => (window as any).moodfaceApp.charts.probabilities.data.datasets[0].data.length > 8, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as any).moodfaceApp.series().probabilities[0].points.length > 8, undefined, { timeout: 20_000 });
     expect(await page.textContent("#status")).toBe("sent gift");
     await page.screenshot({ path: join(OUT, "simulator.png") });
   });
@@ -126,11 +127,12 @@ describe("the simulator page explains itself", () => {
     expect(await page.textContent("#pair-text")).toBe("reconnected, so pair again: press Pair, then type the six digits the robot shows");
     // A new robot clock (a new epoch): the old series, markers and log are gone, nothing drawn back
     // across the chart; the new points follow the new clock from 0.
-    await page.waitForFunction(() => (window as any).moodfaceApp.charts.probabilities.data.datasets[0].data.length > 2, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as any).moodfaceApp.series().probabilities[0].points.length > 2, undefined, { timeout: 10_000 });
     const charts = await page.evaluate(() => {
       const m = (window as any).moodfaceApp;
-      const xs = (c: any) => c.data.datasets.flatMap((d: any) => d.data.map((p: any) => p.x));
-      return { xs: [...xs(m.charts.levels), ...xs(m.charts.probabilities)], log: m.events.length, marks: m.marks.length, items: document.querySelectorAll("#event-log li").length };
+      const xs = (series: any[]) => series.flatMap((d: any) => d.points.map((p: any) => p.x));
+      const s = m.series();
+      return { xs: [...xs(s.levels), ...xs(s.probabilities)], log: m.events.length, marks: m.marks.length, items: document.querySelectorAll("#event-log li").length };
     });
     const now = sim.time() / 1000;
     expect(Math.max(...charts.xs)).toBeLessThanOrEqual(now + 0.5);

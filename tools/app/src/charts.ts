@@ -12,6 +12,11 @@ Chart.register(...registerables);
 export const HISTORY_S = 60;
 
 type Point = { x: number; y: number };
+export interface Series {
+  label: string;
+  colour: string;
+  points: Point[];
+}
 
 export class Charts {
   levels: Chart<"line"> | undefined;
@@ -79,6 +84,13 @@ export class Charts {
       chart.update("none");
     }
     this.points++;
+  }
+
+  /** What each chart shows now: per series its label, colour and points (the page's API for tests and exports). */
+  series(): { levels: Series[]; probabilities: Series[] } {
+    const of = (c: Chart<"line"> | undefined): Series[] =>
+      (c?.data.datasets ?? []).map((d) => ({ label: d.label ?? "", colour: String(d.borderColor ?? ""), points: (d.data as Point[]).map((p) => ({ x: p.x, y: p.y })) }));
+    return { levels: of(this.levels), probabilities: of(this.probabilities) };
   }
 
   /** The levels as CSV: time (s), then one column per series. */

@@ -85,7 +85,8 @@ const api = {
   events: eventLog.lines as readonly string[],
   marks: eventLog.marks,
   colours: { emotions: EMOTION_COLOURS, channels: CHANNEL_COLOURS },
-  charts: charts as { levels?: unknown; probabilities?: unknown },
+  /** What the charts show: per series its label, colour and points. */
+  series: () => charts.series(),
   get chartPoints() {
     return charts.points;
   },
