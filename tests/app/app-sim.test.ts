@@ -108,7 +108,7 @@ describe("stimulus app against the simulator", () => {
     await page.check('#tags input[data-tag="criticism"]');
     await page.click('button[data-stimulus="insult"]');
     await emotionShown("mad");
-    // The event log says what each stimulus did, in the simulator page's sentence (modules/emotion/describe.ts).
+    // The event log says what each stimulus did: the robot's EVENT in the one sentence (modules/app/events.ts).
     await page.waitForFunction(() => (window as any).moodfaceApp.events.some((l: string) => l.startsWith("insult")));
     const log: string[] = await page.evaluate(() => (window as any).moodfaceApp.events);
     expect(log.find((l) => l.startsWith("gift"))).toMatch(/^gift 0\.80: \w+ (rose|fell) to \d\.\d\d.*; hearts$/);

@@ -5,7 +5,7 @@
  * explanations, a visible disconnected state, the face in view on a phone, no 404 and no CSP
  * violation, pairing that ends with the connection (a reconnect says to pair again). Runs at 1x, as `npm start` does; its screenshot is the README's (test-output/simulator.png).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startSim, type Sim } from "../../tools/sim/server.js";
@@ -90,6 +90,48 @@ describe("the simulator page explains itself", () => {
     await page.waitForFunction(() => (window as any).moodfaceApp.series().probabilities[0].points.length > 8, undefined, { timeout: 20_000 });
     expect(await page.textContent("#status")).toBe("sent gift");
     await page.screenshot({ path: join(OUT, "simulator.png") });
+  });
+
+  test("the clock (pause, step, speed), the robot's trace, and the exports (CSV, PNG, GIF)", async () => {
+    // Pause: the robot's clock stops; Step: one frame of it; Run: it goes on.
+    await page.click("#pause");
+    await page.waitForFunction(() => (window as any).moodfaceApp.stats?.paused === true);
+    const t = sim.time();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sim.time()).toBe(t);
+    expect(await page.isEnabled("#step")).toBe(true);
+    await page.click("#step");
+    await page.waitForFunction((t0) => (window as any).moodfaceApp.stats.t > t0, t);
+    expect(sim.time() - t).toBeGreaterThan(0);
+    expect(sim.time() - t).toBeLessThanOrEqual(40);
+    await page.click("#pause");
+    await page.waitForFunction(() => (window as any).moodfaceApp.stats?.paused === false);
+    await page.selectOption("#speed", "2");
+    await page.waitForFunction(() => (window as any).moodfaceApp.stats?.speed === 2);
+    await page.selectOption("#speed", "1");
+    // The trace pane: the robot's own lines (its boot line went to the page with the first frames).
+    await page.click("#trace-box summary");
+    const trace = await page.textContent("#trace");
+    expect(trace).toMatch(/^moodface: profile default, \d+ stimuli, \d+ keyframes/m); // the boot line, from before the page came
+    expect(trace).toMatch(/^moodface: joy \(\w+\)$/m);
+    // Exports.
+    const save = async (id: string) => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.click(id)]);
+      return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+    };
+    const levels = await save("#export-levels");
+    const rows = levels.bytes.toString("utf8").trim().split("\n");
+    expect(levels.name).toBe("moodface-levels.csv");
+    expect(rows[0].split(",").slice(0, 3)).toEqual(["t_s", "dopamine", "dopamine_rest"]);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows[1].split(",").length).toBe(rows[0].split(",").length);
+    const log = await save("#export-log");
+    expect(log.bytes.toString("utf8")).toMatch(/^event\n"gift 0\.80: /);
+    const png = await save("#export-panel");
+    expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    const gif = await save("#export-gif");
+    expect(gif.bytes.subarray(0, 6).toString("latin1")).toBe("GIF89a");
+    expect([gif.bytes.readUInt16LE(6), gif.bytes.readUInt16LE(8)]).toEqual([256, 128]);
   });
 
   test("on a phone the face stays in view while scrolling to the last button", async () => {

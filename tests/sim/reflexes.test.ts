@@ -20,6 +20,7 @@ import Touch from "../../modules/sensors/touch.js";
 import MPU6050, { type MotionSample } from "../../modules/sensors/mpu6050.js";
 import { tempDir } from "../helpers/cli.js";
 import { pairPage } from "../helpers/passkey.js";
+import { FRAME_MS } from "../../modules/app/robot.js";
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -158,7 +159,8 @@ describe("reflexes and sleep on the simulator page", () => {
     await page.click('button[data-stimulus="night"]');
     const night = () => took.slice(before).find((e) => e.name === "night");
     let asleep: Uint8Array = new Uint8Array(0);
-    await frozenAt("asleep", () => night() !== undefined && sim.time() > night()!.t, (shown, mood) => {
+    // A frame drawn since: the runtime ticks every tickMs and draws on FRAME_MS slots.
+    await frozenAt("asleep", () => night() !== undefined && sim.time() >= night()!.t + FRAME_MS + sim.robot.tickMs, (shown, mood) => {
       expect(night()!.did).toBe(DID_SLEEP);
       expect(sim.robot.animator.asleep).toBe(true);
       expect(sim.robot.animator.reflexing).toBe(NO_REFLEX);

@@ -27,6 +27,8 @@ export { MSG_GLASS };
 /** The fastest --speed (and page speed) the clock keeps on a modest machine (one tick per timer callback), and the slowest. */
 export const MAX_SPEED = 20;
 export const MIN_SPEED = 0.05;
+/** Trace lines kept for pages that connect later, and sent at most per frame. */
+export const TRACE_KEPT = 200;
 
 export interface SimOptions {
   port: number;
@@ -108,8 +110,10 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       log = undefined;
     });
   }
-  // The robot's trace lines: to stderr (unless quiet) and to the page's trace pane.
+  // The robot's trace lines: to stderr (unless quiet) and to the page's trace pane (the last
+  // TRACE_KEPT in each hello, so a page that connects later sees the boot lines too).
   let traced: string[] = [];
+  const history: string[] = [];
   const host = createSimHost({
     framesFile: o.framesFile,
     stateFile: o.stateFile,
@@ -119,7 +123,9 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     onLogLine: log ? (line) => log?.write(line) : undefined,
     trace: (m) => {
       if (!o.quiet) process.stderr.write(m);
-      if (traced.length < 200) traced.push(m);
+      if (traced.length < TRACE_KEPT) traced.push(m);
+      history.push(m);
+      if (history.length > TRACE_KEPT) history.shift();
     },
   });
   const robot = new Robot(host);
@@ -162,6 +168,7 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       speed,
       paused: !running,
       packError: robot.packError,
+      trace: history,
     });
   };
 

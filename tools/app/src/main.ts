@@ -41,6 +41,7 @@ import type { Hello, Stats, Transport, TransportEvents } from "./transport.js";
 import { EventLog } from "./events.js";
 import { Charts } from "./charts.js";
 import { CHANNEL_COLOURS, EMOTION_COLOURS, FALLBACK_COLOUR, TINTS } from "./palette.js";
+import { panelGif } from "./gif.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 /** Charts from STATE (Bluetooth) at most this often. */
@@ -316,6 +317,7 @@ function onHello(h: Hello): void {
     eventLog.clear();
     api.trace.length = 0;
     $("trace").textContent = "";
+    onTrace(h.trace ?? []);
   }
   $("hz").textContent = `${h.hz / 1000} kHz`;
   $("robot-name").textContent = h.name;
@@ -501,6 +503,10 @@ $("export-log").addEventListener("click", () => {
   download("moodface-events.csv", new Blob([["event", ...rows].join("\n") + "\n"], { type: "text/csv" }));
 });
 $("export-panel").addEventListener("click", () => $<HTMLCanvasElement>("glass").toBlob((b) => b && download("moodface-panel.png", b), "image/png"));
+$("export-gif").addEventListener("click", () => {
+  if (recent.length === 0) return status("no frames of the panel yet");
+  download("moodface-panel.gif", new Blob([panelGif(recent, TINTS[tint]) as Uint8Array<ArrayBuffer>], { type: "image/gif" }));
+});
 
 // ---- the panel's glass -------------------------------------------------------------------------
 const glassCanvas = $<HTMLCanvasElement>("glass");
@@ -508,8 +514,14 @@ const glassCtx = glassCanvas.getContext("2d")!;
 const image = glassCtx.createImageData(WIDTH, HEIGHT);
 let tint = "blue";
 glassCanvas.classList.add("glow-blue");
+/** The panel's frames of the last GIF_MS (wall time), for "Last 3 s as GIF". */
+const GIF_MS = 3000;
+const recent: { at: number; glass: Uint8Array }[] = [];
 function drawGlass(bytes: Uint8Array, brightness: number): void {
   api.glass = bytes.slice();
+  const now = performance.now();
+  recent.push({ at: now, glass: api.glass });
+  while (recent.length && now - recent[0].at > GIF_MS) recent.shift();
   api.brightness = brightness;
   const [r, g, b] = TINTS[tint];
   const k = brightness / 255;

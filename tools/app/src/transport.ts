@@ -22,6 +22,8 @@ export interface Hello {
   speed: number;
   paused: boolean;
   packError: string;
+  /** The robot's latest trace lines, oldest first. */
+  trace: string[];
 }
 
 /** The simulator's figures, twice a second of robot time (docs/simulator.md). */
