@@ -16,4 +16,6 @@ module.exports = {
   // Sources import "./x.js" (the ESM spelling that Node, XS and Moddable all accept); jest wants "./x".
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testTimeout: 180000,
+  // The simulator serves the page from build/app: built once here, never by suites racing each other.
+  globalSetup: "<rootDir>/tests/helpers/build-page.mjs",
 };

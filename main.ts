@@ -1,8 +1,9 @@
 /*
- * moodface firmware entry point: hands the Moddable host's raw inputs to the boot stage
- * (modules/app/boot.ts) and runs the robot on the clock. Data files and frames.bin come from flash,
- * the saved state from Preference, the I2C bus (and the button's GPIO) from the board's host
- * provider: the real ones on the ESP32, the virtual panel and mcsim's button on lin.
+ * moodface firmware entry point, a thin adapter: hands the Moddable host's raw inputs to the boot
+ * stage (modules/app/boot.ts), attaches the BLE link and the button, and feeds the runtime
+ * (Robot.tick: sensors, link, frame, save) the clock. Data files and frames.bin come from flash, the
+ * saved state from Preference, the I2C bus (and the button's GPIO) from the board's host provider:
+ * the real ones on the ESP32, the virtual panel and mcsim's button on lin.
  */
 import Resource from "Resource";
 import Preference from "preference";
@@ -10,7 +11,7 @@ import Timer from "timer";
 import Time from "time";
 import config from "mc/config";
 import device from "embedded:provider/builtin";
-import { Robot, FRAME_MS, type RobotHost } from "app/robot";
+import { Robot, type RobotHost } from "app/robot";
 import { boot } from "app/boot";
 import { NativeDecoder } from "face/native-decoder";
 import { StateStore, preferenceStore } from "app/state-store";
@@ -41,7 +42,7 @@ const host: RobotHost = {
 const robot = new Robot(host, boot(host));
 // The phone's way in: the stimulus service over BLE, writes only from a passkey-paired phone
 // (docs/ble.md). On lin the manifest maps this to a stand-in that only says so.
-const ble = new BleLink({ robot, trace: (m) => trace(m) });
+robot.attach(new BleLink({ robot, trace: (m) => trace(m) }));
 
 // A push button to ground (config.button.pin; 0 is the DevKitC's BOOT button, mcsim's "Button" on
 // lin): each press gives the next of config.button.stimuli, the robot's way in before an app pairs.
@@ -66,19 +67,7 @@ if (robot.config.button.pin >= 0 && device.io.Digital) {
   });
 }
 
-// Time from the clock, not from counting callbacks: a late timer must not slow the ODE down
-// (Robot.frame clamps long gaps).
+// The one loop (sensors, BLE, frame, save), on time from the clock, not from counting callbacks: a
+// late timer must not slow the ODE down (Robot.frame clamps long gaps).
 const start = Time.ticks;
-Timer.repeat(() => {
-  const now = Time.ticks - start;
-  robot.showPasskey(ble.frame(now)); // -1 unless a phone is pairing
-  robot.frame(now);
-}, FRAME_MS);
-// Saving runs on its own timer, between frames, never inside a frame's budget.
-Timer.repeat(() => {
-  robot.saveIfDue(Time.ticks - start);
-}, 1000);
-
-// Touch and motion (config.sensors, docs/sensors.md): the IMU is read at its own rate on the same
-// clock; a touch is queued by its edge and handed over at the next poll.
-if (robot.senses.imu || robot.senses.touch) Timer.repeat(() => robot.poll(Time.ticks - start), robot.senses.imu ? robot.senses.periodMs : FRAME_MS);
+Timer.repeat(() => robot.tick(Time.ticks - start), robot.tickMs);

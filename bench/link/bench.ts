@@ -32,7 +32,7 @@ export interface LinkFigures {
 export function linkBench(): LinkFigures {
   const catalog = readCatalog();
   const engine = new EmotionEngine(readProfile("default"), catalog, readWheel(catalog));
-  const session = new LinkSession({ receive: () => 0 });
+  const session = new LinkSession({ stimulusCount: 0, tagCount: 0, apply: () => {} });
   session.connect(0);
   session.secured(SEC_PAIRED);
   session.subscribe(true, 0);
@@ -55,7 +55,7 @@ export function linkBench(): LinkFigures {
     }
   }
   // Cost of the throttle plus STATE encoding per frame (the adapter's frame() work, less the radio).
-  const timing = new LinkSession({ receive: () => 0 });
+  const timing = new LinkSession({ stimulusCount: 0, tagCount: 0, apply: () => {} });
   timing.connect(0);
   timing.subscribe(true, 0);
   const N = 2_000_000;
@@ -68,12 +68,12 @@ export function linkBench(): LinkFigures {
   }
   const ns = Number(process.hrtime.bigint() - t0) / N;
   return {
-    notifications: session.notifications,
+    notifications: session.counters.notifications,
     seconds: SECONDS,
-    rateHz: session.notifications / SECONDS,
+    rateHz: session.counters.notifications / SECONDS,
     minGapMs: minGap,
     maxGapMs: maxGap,
-    framesPerNotification: frames / session.notifications,
+    framesPerNotification: frames / session.counters.notifications,
     eventsPerSecond: 1000 / CONN_INTERVAL_MS,
     nsPerFrame: ns,
     // A flooding writer: one write per connection event, each answered by a reply notification.

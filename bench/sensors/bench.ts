@@ -2,15 +2,18 @@
  * The I2C bus with the IMU polled: the robot as the simulator runs it (the firmware's wiring, the
  * SSD1306 driver and the MPU-6050 driver on one virtual bus), a minute of robot time with a
  * stimulus every 5 s (transitions, reflexes) and a gesture every 7 s, at IMU rates 0 (no IMU), 50,
- * 100 and 200 samples a second. Bus time is split between the panel's writes and the IMU's
- * register-pointer writes and burst reads (counted before and after each poll).
+ * 100 and 200 samples a second, run by the runtime's own loop (Robot.tick every tickMs). Bus time
+ * is split between the panel's writes and the IMU's register-pointer writes and burst reads (each
+ * transaction to the IMU's address is metered as it goes by).
  */
 import { join } from "node:path";
-import { Robot, FRAME_MS } from "../../modules/app/robot.js";
-import { createSimHost } from "../../tools/sim/host.js";
+import { Robot } from "../../modules/app/robot.js";
+import { createSimHost, tickAt } from "../../tools/sim/host.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
-import { encodeStimulus } from "../../modules/link/codec.js";
+import { ONE } from "../../modules/emotion/fixed.js";
 import { GESTURES } from "../../modules/virtual/mpu6050.js";
+import { FAULT_NONE } from "../../modules/virtual/i2c.js";
+import { transactionClocks } from "../../modules/display/commands.js";
 
 const DURATION_MS = 60_000;
 const RATES = [0, 50, 100, 200];
@@ -41,36 +44,35 @@ function run(rate: number, hz: number): SensorRow {
   const robot = new Robot(host);
   const bus = host.bus;
   const imu = host.device.virtual.imu;
-  const msg = new Uint8Array(20);
-  const reply = new Uint8Array(4);
+  const imuAddress = robot.config.sensors.imu.address;
   let imuClocks = 0;
   let imuTransactions = 0;
   let panelClocks = 0;
   let worst = 0;
   let played = 0;
-  const period = rate ? Math.floor(1000 / rate) : Infinity;
-  let nextPoll = 0;
-  for (let t = 0, i = 0; t < DURATION_MS; t += FRAME_MS, i++) {
-    while (nextPoll <= t) {
-      if (imu) imu.time = nextPoll;
-      const c0 = bus.counters.clocks;
-      const n0 = bus.counters.transactions;
-      robot.poll(nextPoll);
-      imuClocks += bus.counters.clocks - c0;
-      imuTransactions += bus.counters.transactions - n0;
-      nextPoll += period;
+  // A meter on the bus, through its fault hook (which lets every transaction through): the IMU's
+  // transactions, as many clocks as the bus counts for them.
+  bus.fault = (address, _bytes, length) => {
+    if (address === imuAddress) {
+      imuClocks += transactionClocks(length);
+      imuTransactions++;
     }
-    // Frame counts, not times: frames are 33 ms apart.
-    if (i % 150 === 149) robot.receive(msg, encodeStimulus(msg, robot.engine.stimulusIndex(STIMULI[((i / 150) | 0) % STIMULI.length]), 220), reply);
+    return FAULT_NONE;
+  };
+  // Frame counts, not times: a stimulus every 150 frames (about 5 s), a gesture every 212 (about 7 s).
+  for (let t = 0, i = 0; t < DURATION_MS; t += robot.tickMs) {
+    const c0 = bus.counters.clocks;
+    const i0 = imuClocks;
+    if (!tickAt(robot, host, t)) continue;
+    const c = bus.counters.clocks - c0 - (imuClocks - i0);
+    panelClocks += c;
+    if (c > worst) worst = c;
+    i++;
+    if (i % 150 === 149) robot.sense(robot.engine.stimulusIndex(STIMULI[((i / 150) | 0) % STIMULI.length]), Math.round((220 / 255) * ONE));
     if (imu && i % 212 === 211) {
       imu.play(GESTURES[((i / 212) | 0) % GESTURES.length]);
       played++;
     }
-    const c0 = bus.counters.clocks;
-    robot.frame(t);
-    const c = bus.counters.clocks - c0;
-    panelClocks += c;
-    if (c > worst) worst = c;
   }
   return { rate, hz, samples: robot.senses.samples, events, played, panelClocks, imuClocks, imuTransactions, worstFrameClocks: worst };
 }

@@ -12,11 +12,12 @@ import { CHANNELS } from "../emotion/names.js";
 import type { EmotionState } from "../emotion/engine.js";
 import { NO_REFLEX, REFLEXES } from "../face/reflexes.js";
 import { SACCADE_MAX_X, type Animator } from "../face/animator.js";
+import { SENSOR_EVENTS } from "../sensors/events.js";
 
 export const BEHAVIOUR_FORMAT = "moodface-behaviour";
 export const BEHAVIOUR_VERSION = 1;
-/** Sensor events, in index order (modules/sensors). */
-export const SENSOR_EVENTS = Object.freeze(["touch", "pickup", "shake", "fall", "tilt"]);
+/** Sensor events, in index order: the sensors' list (modules/sensors/events.ts). */
+export { SENSOR_EVENTS };
 export const IDLE_MS_MIN = 10000;
 export const IDLE_MS_MAX = 86400000;
 export const LIST_MAX = 16;
@@ -131,14 +132,6 @@ export const DID_NOTHING = 0;
 export const DID_REFLEX = 1;
 export const DID_SLEEP = 2;
 export const DID_WAKE = 3;
-
-/** The face's reaction in words, for event logs: a reflex's name, "fell asleep", "woke up", or "". */
-export function reactionText(did: number, animator: Animator): string {
-  if (did === DID_REFLEX && animator.reflexing >= 0) return REFLEXES[animator.reflexing].replace("_", " ");
-  if (did === DID_SLEEP) return "fell asleep";
-  if (did === DID_WAKE) return animator.reflexing >= 0 ? `woke up with a ${REFLEXES[animator.reflexing].replace("_", " ")}` : "woke up";
-  return "";
-}
 
 /**
  * Plays the table on the animator: reflexes at a stimulus's onset, sleep on a sleep stimulus or

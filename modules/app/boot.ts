@@ -18,13 +18,12 @@ import { latentSize, openPack, type Pack } from "../pack/pack.js";
 import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
 import { Animator } from "../face/animator.js";
-import SSD1306, { type I2CClass } from "../display/ssd1306.js";
+import SSD1306 from "../display/ssd1306.js";
+import type { DigitalClass, I2CClass } from "../common/io.js";
 import { PROFILE_NAME, parseConfig, type Config } from "./config.js";
 import { decodeSaved } from "./saved.js";
 import { emptyBehaviour, loadBehaviour, type Behaviour } from "./behaviour.js";
 import { Senses } from "../sensors/senses.js";
-import type { I2CReaderClass } from "../sensors/mpu6050.js";
-import type { DigitalClass } from "../sensors/touch.js";
 
 /** What a host has before anything is checked. */
 export interface BootInputs {
@@ -142,7 +141,7 @@ export function boot(inputs: BootInputs): RobotParts {
   }
 
   // Touch and motion (config.sensors): absent ones are skipped with one trace line each.
-  const senses = new Senses({ config: config.sensors, i2c: { ...inputs.i2c, io: inputs.i2c.io as unknown as I2CReaderClass }, hz: d.hz, digital: inputs.digital, trace });
+  const senses = new Senses({ config: config.sensors, i2c: inputs.i2c, hz: d.hz, digital: inputs.digital, trace });
 
   trace(`moodface: profile ${engine.profile.name}, ${catalog.names.length} stimuli, ${faces.count} keyframes, transitions ${decoder ? "morph through the latent decoder" : "crossfade"}\n`);
   return { config, engine, faces, packError, decoderError, decoder, animator, display, buttonStimuli, behaviour, senses };

@@ -5,6 +5,9 @@
  * in manifest.json (a test checks each platform's config has them all), so the manifest documents
  * what a maker can set. docs/config.md.
  */
+import type { SensorsConfig } from "../sensors/senses.js";
+import { SSD1306_ADDRESSES, SSD1306_DEFAULTS, SSD1306_HEIGHTS, SSD1306_HZ_MAX, SSD1306_HZ_MIN } from "../display/ssd1306.js";
+
 export interface DisplayConfig {
   /** 7-bit I2C address: 0x3C (60, SA0 low) or 0x3D (61, SA0 high). */
   readonly address: number;
@@ -25,12 +28,8 @@ export interface ButtonConfig {
   readonly stimuli: readonly string[];
 }
 
-export interface SensorsConfig {
-  /** A TTP223-style touch pad's output: GPIO 0-48, or -1 for none; activeLow when it pulls low on touch. */
-  readonly touch: { readonly pin: number; readonly activeLow: boolean };
-  /** An MPU-6050 on the panel's I2C bus: address 104 (0x68) or 105 (0x69), or -1 for none; samples a second. */
-  readonly imu: { readonly address: number; readonly rate: number };
-}
+/** The sensors' own (modules/sensors/senses.ts): this schema checks and fills it. */
+export type { SensorsConfig };
 
 export interface Config {
   /** A shipped profile's name, or "" for the saved one (else "default"). */
@@ -43,10 +42,11 @@ export interface Config {
 }
 
 export const VIEWS = Object.freeze(["face", "levels"]);
-export const ADDRESSES = Object.freeze([0x3c, 0x3d]);
-export const HEIGHTS = Object.freeze([64, 32]);
-export const HZ_MIN = 10000;
-export const HZ_MAX = 1000000;
+// The panel's: the driver owns its defaults and what it accepts (modules/display/ssd1306.ts).
+export const ADDRESSES = SSD1306_ADDRESSES;
+export const HEIGHTS = SSD1306_HEIGHTS;
+export const HZ_MIN = SSD1306_HZ_MIN;
+export const HZ_MAX = SSD1306_HZ_MAX;
 export const IMU_ADDRESSES = Object.freeze([-1, 0x68, 0x69]);
 export const IMU_RATE_MIN = 10;
 export const IMU_RATE_MAX = 200;
@@ -56,7 +56,7 @@ export const PROFILE_NAME = /^[a-z0-9_-]{1,15}$/;
 export const DEFAULT_CONFIG: Config = Object.freeze({
   profile: "",
   view: "face",
-  display: Object.freeze({ address: 0x3c, hz: 400000, height: 64, flip: false, contrast: 0xcf }),
+  display: SSD1306_DEFAULTS,
   button: Object.freeze({ pin: -1, stimuli: Object.freeze(["praise"]) }),
   sensors: Object.freeze({ touch: Object.freeze({ pin: -1, activeLow: false }), imu: Object.freeze({ address: -1, rate: 50 }) }),
 });

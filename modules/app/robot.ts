@@ -1,8 +1,17 @@
 /*
- * The robot: the parts the boot stage (boot.ts) made ready, wired together, independent of where
- * it runs. main.ts gives it the Moddable host (flash, Preference, the board's I2C); the simulator a
- * Node host (files, a virtual bus). Both call frame() with their own clock, so the simulator runs
- * exactly the firmware's wiring.
+ * The robot's one runtime: the parts the boot stage (boot.ts) made ready, wired together, and the
+ * one loop that runs them, independent of where it runs. main.ts gives it the Moddable host (flash,
+ * Preference, the board's I2C, BLE); the simulator a Node host (files, a virtual bus, WebSocket
+ * clients). Both only call tick(now) every tickMs with their own clock, so the simulator runs
+ * exactly the firmware's loop:
+ *
+ *   tick(now): sensors due at now (touch, IMU) -> stimuli
+ *              each link's service(now) (STATE notifications) -> the passkey to show, or -1
+ *              a frame when one is due: engine.step, reactions, the face or the passkey, the panel
+ *              EVENT messages for the stimuli that settled (what each did, a second later)
+ *              the saved state when SAVE_EVERY_MS have passed
+ *
+ * Links (BLE, the simulator's WebSocket) hand over decoded, checked stimuli (apply()), never bytes.
  */
 import { EMOTIONS } from "../emotion/names.js";
 import { ONE } from "../emotion/fixed.js";
@@ -13,9 +22,10 @@ import type { FaceSource } from "../face/faces.js";
 import type { Animator } from "../face/animator.js";
 import { halveRows } from "../face/raster.js";
 import { FRAME_BYTES } from "../common/geometry.js";
-import { decodeStimulus, encodeAck, encodeDone, encodeError, encodeState, newStimulusMessage, profileName, ERR_PROFILE, MSG_PROFILE } from "../link/codec.js";
+import { encodeState, EVENT_BYTES, ERR_PROFILE, type StimulusMessage } from "../link/codec.js";
 import { loadProfile } from "../emotion/profile.js";
 import type { Json } from "../emotion/check.js";
+import { EventTracker } from "./events.js";
 import { drawLevels } from "./levels-view.js";
 import { drawPasskey } from "../face/passkey.js";
 import { boot, type BootInputs, type RobotParts } from "./boot.js";
@@ -26,6 +36,17 @@ import type { Senses } from "../sensors/senses.js";
 
 export interface RobotHost extends BootInputs {
   save(bytes: Uint8Array): void;
+}
+
+/**
+ * A transport the runtime serves every frame: the BLE adapter on the board, the simulator's
+ * WebSocket sessions. It sends what is due (STATE notifications) and says which passkey to draw full
+ * screen while a peer pairs (0..999999), or -1.
+ */
+export interface RobotLink {
+  service(now: number): number;
+  /** An EVENT message (modules/app/events.ts): what a stimulus did, for the peers' event logs. */
+  event?(bytes: Uint8Array, length: number): void;
 }
 
 /** The frame period both hosts aim for (about 30 fps). */
@@ -50,16 +71,22 @@ export class Robot {
   readonly reactions: Reactions;
   /** The touch pad and IMU (config.sensors); poll() reads them. */
   readonly senses: Senses;
-  /** What the last stimulus did to the face (behaviour.ts DID_*). */
-  lastReaction = 0;
+  /** How often hosts call tick() (ms): the frame period, or the IMU's when it is shorter. */
+  readonly tickMs: number;
   /** Called after every stimulus applied (link, button, sensors) with what the face did (DID_*): the simulator's event log. */
   onStimulus: ((stimulus: number, intensity: number, reaction: number) => void) | undefined;
   private readonly host: RobotHost;
   private readonly buttonStimuli: readonly number[];
   private readonly viewFrame = new Uint8Array(FRAME_BYTES);
   private readonly glassFrame = new Uint8Array(FRAME_BYTES);
-  private readonly message = newStimulusMessage();
+  private readonly links: RobotLink[] = [];
+  private readonly events = new EventTracker();
+  private readonly eventBytes = new Uint8Array(EVENT_BYTES);
+  /** The emotions as of the last frame: "before" for a stimulus that lands now (the engine's readout already shows it). */
+  private readonly shownProbabilities: Int32Array;
+  private shownDominant: number;
   private lastFrame = -1;
+  private nextFrame = 0;
   private lastSave = 0;
   private shown = -1;
   private displayErrors = 0;
@@ -79,13 +106,51 @@ export class Robot {
     this.buttonStimuli = parts.buttonStimuli;
     this.reactions = new Reactions(parts.behaviour, parts.animator);
     this.senses = parts.senses;
+    this.tickMs = this.senses.imu && this.senses.periodMs < FRAME_MS ? this.senses.periodMs : FRAME_MS;
+    this.shownProbabilities = Int32Array.from(this.engine.state.probabilities);
+    this.shownDominant = this.engine.state.dominant;
+  }
+
+  /** Serves `link` from the next tick on (at start-up: nothing is allocated per tick). */
+  attach(link: RobotLink): void {
+    this.links.push(link);
   }
 
   /**
-   * Reads the sensors due at `now` (the host's clock: main.ts and the simulator call it every
-   * senses.periodMs) and gives each sensor event its stimulus from the behaviour table.
+   * The one loop, called by the host every tickMs with its clock (ms): the sensors due, the links'
+   * service, a frame when FRAME_MS have passed since the last one's slot, and the save when due.
+   * Returns true when it drew a frame.
    */
-  poll(now: number): void {
+  tick(now: number): boolean {
+    this.poll(now);
+    if (this.lastFrame >= 0 && ((now - this.nextFrame) | 0) < 0) return false;
+    let passkey = -1;
+    for (let i = 0; i < this.links.length; i++) {
+      const p = this.links[i].service(now);
+      if (p >= 0) passkey = p;
+    }
+    this.passkey = passkey >= 0 && passkey <= 999999 ? passkey | 0 : -1;
+    this.frame(now);
+    const state = this.engine.state;
+    for (let n = this.events.next(now, state, this.eventBytes); n > 0; n = this.events.next(now, state, this.eventBytes)) {
+      for (let i = 0; i < this.links.length; i++) {
+        const l = this.links[i];
+        if (l.event) l.event(this.eventBytes, n);
+      }
+    }
+    this.shownProbabilities.set(state.probabilities);
+    this.shownDominant = state.dominant;
+    // The next slot from this one, not from now: ticks every 20 ms still give 30 frames a second;
+    // a host that fell behind a whole frame starts again from now (no burst of catch-up frames).
+    this.nextFrame = (this.nextFrame + FRAME_MS) | 0;
+    if (((now - this.nextFrame) | 0) >= 0) this.nextFrame = (now + FRAME_MS) | 0;
+    // After the frame's work: a flash write can take milliseconds, never inside a frame's budget.
+    this.saveIfDue(now);
+    return true;
+  }
+
+  /** Reads the sensors due at `now` and gives each sensor event its stimulus from the behaviour table. */
+  private poll(now: number): void {
     const t = this.reactions.table;
     for (let ev = this.senses.poll(now); ev >= 0; ev = this.senses.poll(now)) {
       const s = t.sensorStimulus[ev];
@@ -95,7 +160,10 @@ export class Robot {
     }
   }
 
-  /** Advances everything to time `now` (ms, the host's clock) and puts the frame on the panel. */
+  /**
+   * Advances everything to time `now` (ms, the host's clock) and puts the frame on the panel, with
+   * the passkey the links asked for at the last tick. tick() calls it; returns the frame drawn.
+   */
   frame(now: number): Uint8Array {
     if (this.lastFrame >= 0) {
       const dt = now - this.lastFrame;
@@ -132,63 +200,61 @@ export class Robot {
     return frame;
   }
 
-  /** Shows a pairing passkey (0..999999) full screen from the next frame on, or the face again (-1). */
-  showPasskey(passkey: number): void {
-    this.passkey = passkey >= 0 && passkey <= 999999 ? passkey | 0 : -1;
+  /** Saves the mood when SAVE_EVERY_MS have passed since the last save. */
+  private saveIfDue(now: number): void {
+    if (now - this.lastSave >= SAVE_EVERY_MS) this.save(now);
   }
 
-  /**
-   * Saves the mood when SAVE_EVERY_MS have passed since the last save; true when it saved. Hosts call
-   * it from their own slower timer, outside the frame's budget (a flash write can take milliseconds).
-   */
-  saveIfDue(now: number): boolean {
-    if (now - this.lastSave < SAVE_EVERY_MS) return false;
-    this.save(now);
-    return true;
-  }
-
-  /** Writes the saved state now (the store skips it when nothing changed). */
+  /** Writes the saved state now (the store skips it when nothing changed); hosts call it on the way out. */
   save(now: number): void {
     this.lastSave = now;
     this.host.save(encodeSaved(this.engine.profile.name, this.engine.state.levels));
   }
 
-  /**
-   * Handles one message from an app (BLE write or WebSocket). Writes the reply (ACK or ERROR) into
-   * `reply` and returns its length. A rejected message changes nothing.
-   */
-  receive(bytes: Uint8Array, length: number, reply: Uint8Array): number {
-    const m = this.message;
-    const e = this.engine;
-    const code = decodeStimulus(bytes, length, e.catalog.names.length, e.catalog.tags.length, m);
-    if (code !== 0) return encodeError(reply, code, m.errorAt);
-    e.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
+  /** Stimuli in the catalog and tags in its vocabulary: what a link's STIMULUS may name (link/session.ts checks). */
+  get stimulusCount(): number {
+    return this.engine.catalog.names.length;
+  }
+
+  get tagCount(): number {
+    return this.engine.catalog.tags.length;
+  }
+
+  /** A stimulus from an app, decoded and checked by its link's session (never bytes). */
+  apply(m: StimulusMessage): void {
+    this.engine.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
     this.react(m.stimulus, m.intensity, m.direction);
-    // The robot's own appraisal goes back with the ACK, so apps say why without guessing.
-    return encodeAck(reply, m.stimulus, e.state.served, e.state.violated);
+  }
+
+  /** The robot's appraisal of the stimulus applied last (EmotionState bits): the session puts it in the ACK. */
+  get served(): number {
+    return this.engine.state.served;
+  }
+
+  get violated(): number {
+    return this.engine.state.violated;
   }
 
   /**
    * A PROFILE message the session checked (paired peer, well-formed name): loads that profile from
    * the host's data files (the same files boot reads), switches to it keeping the current levels,
-   * and saves at once, so the choice survives a power cut. A name the robot has no valid profile for
-   * gets ERROR "unknown profile" (byte 3) and nothing changes. Not per frame: loading allocates.
+   * and saves at once, so the choice survives a power cut. Returns 0, or ERR_PROFILE when the robot
+   * has no valid profile of that name (nothing changes). Not per frame: loading allocates.
    */
-  switchProfile(bytes: Uint8Array, _length: number, reply: Uint8Array): number {
-    const name = profileName(bytes);
+  switchProfile(name: string): number {
     const text = this.host.text(`${name}.json`);
-    if (text === undefined) return encodeError(reply, ERR_PROFILE, 3);
+    if (text === undefined) return ERR_PROFILE;
     let profile;
     try {
       profile = loadProfile(JSON.parse(text) as Json, `${name}.json`);
     } catch (err) {
       this.host.trace(`moodface: profile "${name}" rejected: ${(err as Error).message}\n`);
-      return encodeError(reply, ERR_PROFILE, 3);
+      return ERR_PROFILE;
     }
     this.engine.setProfile(profile);
     this.save(this.lastFrame < 0 ? 0 : this.lastFrame);
     this.host.trace(`moodface: profile ${profile.name}\n`);
-    return encodeDone(reply, MSG_PROFILE);
+    return 0;
   }
 
   /** The button was pressed: the next of its stimuli, at full intensity. Returns its index, or -1 without a button. */
@@ -211,8 +277,9 @@ export class Robot {
   private react(stimulus: number, intensity: number, direction: number): void {
     const now = this.lastFrame < 0 ? 0 : this.lastFrame;
     const g = direction >= 0 ? gazeOf(direction) : 0;
-    this.lastReaction = this.reactions.stimulus(stimulus, intensity, now, direction >= 0, g, 0);
-    if (this.onStimulus) this.onStimulus(stimulus, intensity, this.lastReaction);
+    const did = this.reactions.stimulus(stimulus, intensity, now, direction >= 0, g, 0);
+    this.events.start(now, stimulus, intensity, did, this.animator.reflexing, this.shownProbabilities, this.shownDominant, this.engine.state.served, this.engine.state.violated);
+    if (this.onStimulus) this.onStimulus(stimulus, intensity, did);
   }
 
   /** The STATE notification for apps. */

@@ -9,10 +9,11 @@
  * overhead. The whole frame is always one of the candidates, so a plan never costs more than a full
  * frame. Allocation-free: all state is preallocated.
  */
-import { WIDTH } from "../common/geometry.js";
+import { PAGES, WIDTH } from "../common/geometry.js";
 import { transactionClocks } from "./commands.js";
 
-export const PAGES = 8;
+// The frame's geometry is common/geometry.ts's; these names are the planner's view of it.
+export { PAGES };
 export const COLUMNS = WIDTH;
 export const MASK_WORDS = 4;
 /** At most one window per column segment and page: 8 pages x 64 segments is the worst case. */

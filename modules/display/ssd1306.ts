@@ -9,19 +9,13 @@
  *
  * Allocation-free per frame. Uses only ECMAScript and the ECMA-419 I2C API.
  */
-import { WIDTH } from "../common/geometry.js";
+import { FRAME_BYTES, WIDTH } from "../common/geometry.js";
 import { ADDRESS_SA0_HIGH, ADDRESS_SA0_LOW, CMD, CONTROL_COMMAND_STREAM, CONTROL_DATA_STREAM, MAX_PARAMETERS, transactionClocks } from "./commands.js";
 import { COLUMNS, MASK_WORDS, PAGES, WindowPlanner } from "./planner.js";
 
-/** The ECMA-419 I2C class shape the driver needs (`device.io.I2C`). */
-export interface I2CInstance {
-  write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
-  /** ECMA-419 defines close(); the SDK's typings leave it out, so it is optional here. */
-  close?(): void;
-}
-/** A pin as the SDK's typings of ECMA-419 name it. */
-export type PinSpecifier = number;
-export type I2CClass = new (options: { data: PinSpecifier; clock: PinSpecifier; hz: number; address: number; port?: number }) => I2CInstance;
+import type { I2C, I2CClass, PinSpecifier } from "../common/io.js";
+
+export type { I2CClass, PinSpecifier };
 
 export interface SSD1306Options {
   /** Bus options, usually `{...device.I2C.default, io: device.io.I2C}` from the host provider. */
@@ -61,7 +55,18 @@ export interface DisplayStatus {
   clocks: number;
 }
 
-export const FRAME_BYTES = COLUMNS * PAGES;
+export { FRAME_BYTES };
+
+/**
+ * The driver's defaults and what it accepts (as a Moddable driver owns its MODDEF_SSD1306_* values):
+ * the boot stage's config schema (modules/app/config.ts) takes its defaults and its checks from here.
+ */
+export const SSD1306_ADDRESSES: readonly number[] = Object.freeze([ADDRESS_SA0_LOW, ADDRESS_SA0_HIGH]);
+export const SSD1306_HEIGHTS: readonly number[] = Object.freeze([64, 32]);
+/** The I2C clock: the datasheet allows 400 kHz; hobbyists run these panels up to 1 MHz. */
+export const SSD1306_HZ_MIN = 10000;
+export const SSD1306_HZ_MAX = 1000000;
+export const SSD1306_DEFAULTS = Object.freeze({ address: ADDRESS_SA0_LOW, hz: 400000, height: 64, flip: false, contrast: 0xcf });
 const FIRST_RETRY_MS = 20;
 const MAX_RETRY_MS = 1000;
 
@@ -76,7 +81,7 @@ export default class SSD1306 {
 
   private readonly options: SSD1306Options["display"];
   private readonly now: () => number;
-  private i2c: I2CInstance | undefined;
+  private i2c: I2C | undefined;
   private contrast: number;
   private flip: boolean;
   private invert: boolean;
@@ -100,19 +105,19 @@ export default class SSD1306 {
     const d = options?.display;
     if (!d || typeof d.io !== "function") throw new TypeError("SSD1306: options.display.io must be an I2C class (device.io.I2C)");
     if (d.data === undefined || d.clock === undefined) throw new TypeError("SSD1306: options.display needs data and clock pins");
-    const address = d.address ?? ADDRESS_SA0_LOW;
-    if (address !== ADDRESS_SA0_LOW && address !== ADDRESS_SA0_HIGH) throw new RangeError(`SSD1306: address must be 0x3c or 0x3d, not 0x${address.toString(16)}`);
-    const hz = d.hz ?? 400000;
-    if (!(hz >= 10000 && hz <= 1000000) || (hz | 0) !== hz) throw new RangeError(`SSD1306: hz must be a whole number from 10000 to 1000000, not ${hz}`);
+    const address = d.address ?? SSD1306_DEFAULTS.address;
+    if (!SSD1306_ADDRESSES.includes(address)) throw new RangeError(`SSD1306: address must be 0x3c or 0x3d, not 0x${address.toString(16)}`);
+    const hz = d.hz ?? SSD1306_DEFAULTS.hz;
+    if (!(hz >= SSD1306_HZ_MIN && hz <= SSD1306_HZ_MAX) || (hz | 0) !== hz) throw new RangeError(`SSD1306: hz must be a whole number from ${SSD1306_HZ_MIN} to ${SSD1306_HZ_MAX}, not ${hz}`);
     const width = options.width ?? WIDTH;
-    const height = options.height ?? 64;
+    const height = options.height ?? SSD1306_DEFAULTS.height;
     if (width !== WIDTH) throw new RangeError(`SSD1306: width must be ${WIDTH}, not ${width}`);
-    if (height !== 64 && height !== 32) throw new RangeError(`SSD1306: height must be 64 or 32, not ${height}`);
+    if (!SSD1306_HEIGHTS.includes(height)) throw new RangeError(`SSD1306: height must be 64 or 32, not ${height}`);
     this.width = width;
     this.height = height;
     this.address = address;
     this.hz = hz;
-    this.contrast = checkContrast(options.contrast ?? 0xcf);
+    this.contrast = checkContrast(options.contrast ?? SSD1306_DEFAULTS.contrast);
     this.flip = !!options.flip;
     this.invert = !!options.invert;
     this.options = d;
@@ -140,13 +145,6 @@ export default class SSD1306 {
     c[n++] = this.invert ? CMD.INVERSE : CMD.NORMAL;
     c[n++] = this.sleeping ? CMD.DISPLAY_OFF : CMD.DISPLAY_ON;
     this.sendCommands(n);
-  }
-
-  /** Rounds an invalid area out to whole pages (the panel's unit of writing). */
-  adaptInvalid(area: { x: number; y: number; width: number; height: number }): void {
-    const y1 = Math.min(this.height, ((area.y + area.height + 7) >> 3) << 3);
-    area.y = (area.y >> 3) << 3;
-    area.height = y1 - area.y;
   }
 
   /** ECMA-419 begin: the next send() calls fill this area, page row by page row. */

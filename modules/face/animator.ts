@@ -15,6 +15,7 @@
 import type { EmotionState } from "../emotion/engine.js";
 import { chooseKeyframe, type FaceSource } from "./faces.js";
 import { BAYER4, FRAME_BYTES, WIDTH } from "./raster.js";
+import { HEIGHT } from "../common/geometry.js";
 import { Random } from "../common/random.js";
 import type { LatentDecoder } from "./decoder.js";
 import { BLINK_FRAME_MS, BLINK_PERMILLE } from "./blink.js";
@@ -295,8 +296,8 @@ export class Animator {
       const maskLo = rowMask(d0, d1, 0);
       const maskHi = rowMask(d0, d1, 32);
       for (let x = x0; x <= x1; x++) {
-        const lo = f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
-        const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
+        const lo = lowRows(f, x);
+        const hi = highRows(f, x);
         let nlo = lo & ~maskLo;
         let nhi = hi & ~maskHi;
         for (let y = d0; y <= d1; y++) {
@@ -387,8 +388,8 @@ export class Animator {
       const maskHi = rowMask(y0, y1, 32);
       // Lift the eye out of the frame...
       for (let x = x0; x <= x1; x++) {
-        const lo = f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
-        const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
+        const lo = lowRows(f, x);
+        const hi = highRows(f, x);
         keepLo[x] = lo & maskLo;
         keepHi[x] = hi & maskHi;
         putColumn(f, x, lo & ~maskLo, hi & ~maskHi);
@@ -406,18 +407,7 @@ export class Animator {
           lo = (lo >>> -dy) | (hi << (32 + dy));
           hi = hi >>> -dy;
         }
-        if (lo !== 0) {
-          f[tx] |= lo & 0xff;
-          f[tx + WIDTH] |= (lo >>> 8) & 0xff;
-          f[tx + 2 * WIDTH] |= (lo >>> 16) & 0xff;
-          f[tx + 3 * WIDTH] |= lo >>> 24;
-        }
-        if (hi !== 0) {
-          f[tx + 512] |= hi & 0xff;
-          f[tx + 640] |= (hi >>> 8) & 0xff;
-          f[tx + 768] |= (hi >>> 16) & 0xff;
-          f[tx + 896] |= hi >>> 24;
-        }
+        if ((lo | hi) !== 0) putColumn(f, tx, lowRows(f, tx) | lo, highRows(f, tx) | hi);
       }
     }
   }
@@ -439,8 +429,8 @@ export class Animator {
       const maskHi = rowMask(y0, y1, 32);
       for (let y = y0; y <= y1; y++) dst[y] = cy + ((Math.imul(y - cy, h) + 128) >> 8);
       for (let x = x0; x <= x1; x++) {
-        const lo = f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
-        const hi = f[x + 512] | (f[x + 640] << 8) | (f[x + 768] << 16) | (f[x + 896] << 24);
+        const lo = lowRows(f, x);
+        const hi = highRows(f, x);
         let nlo = lo & ~maskLo;
         let nhi = hi & ~maskHi;
         for (let half = 0; half < 2; half++) {
@@ -472,16 +462,33 @@ export class Animator {
   }
 }
 
+/*
+ * A column of the page-packed frame as two int32 words: rows 0..31 (pages 0-3) and rows 32..63
+ * (pages 4-7), bit y on row y. The one place that knows how a column's bytes pack into words.
+ */
+/** Where the lower half's pages start: four pages down. */
+const HALF = 4 * WIDTH;
+
+/** Rows 0..31 of column x. */
+function lowRows(f: Uint8Array, x: number): number {
+  return f[x] | (f[x + WIDTH] << 8) | (f[x + 2 * WIDTH] << 16) | (f[x + 3 * WIDTH] << 24);
+}
+
+/** Rows 32..63 of column x. */
+function highRows(f: Uint8Array, x: number): number {
+  return lowRows(f, x + HALF);
+}
+
 /** Writes a column's two 32-row words back into the frame. */
 function putColumn(f: Uint8Array, x: number, lo: number, hi: number): void {
   f[x] = lo & 0xff;
   f[x + WIDTH] = (lo >>> 8) & 0xff;
   f[x + 2 * WIDTH] = (lo >>> 16) & 0xff;
   f[x + 3 * WIDTH] = lo >>> 24;
-  f[x + 512] = hi & 0xff;
-  f[x + 640] = (hi >>> 8) & 0xff;
-  f[x + 768] = (hi >>> 16) & 0xff;
-  f[x + 896] = hi >>> 24;
+  f[x + HALF] = hi & 0xff;
+  f[x + HALF + WIDTH] = (hi >>> 8) & 0xff;
+  f[x + HALF + 2 * WIDTH] = (hi >>> 16) & 0xff;
+  f[x + HALF + 3 * WIDTH] = hi >>> 24;
 }
 
 /** Bits y0..y1 of the 32-row half starting at `base`, as an int32 mask. */
@@ -498,5 +505,5 @@ function clampX(x: number): number {
 }
 
 function clampY(y: number): number {
-  return y < 0 ? 0 : y > 63 ? 63 : y;
+  return y < 0 ? 0 : y > HEIGHT - 1 ? HEIGHT - 1 : y;
 }

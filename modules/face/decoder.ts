@@ -1,7 +1,8 @@
 /*
  * The latent decoder as the animator sees it: a latent vector in, a 1024-byte page-packed frame out.
- * On the host simulator it is the C reference backend loaded as a Node addon; on the device it will
- * be the native host module (docs/decoder.md says what exists).
+ * On the host simulator it is the C reference backend loaded as a Node addon; on the device (and on
+ * lin) the XS host module, face/native-decoder.ts over native/decoder/xs_decoder.c, with the TFLM
+ * backend on the esp32 (docs/decoder.md).
  */
 export interface LatentDecoder {
   /** int8 values per latent. */

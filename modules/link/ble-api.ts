@@ -11,8 +11,6 @@ export interface BleRobot extends StimulusSink {
 export interface BleLinkOptions {
   robot: BleRobot;
   trace(message: string): void;
-  /** The passkey to show full screen changed: 0..999999 (six zero-padded digits), or -1 to hide it. */
-  onPasskey?(passkey: number): void;
   /** The public name (default "moodface"). */
   name?: string;
 }

@@ -3,15 +3,16 @@
  * (`embedded:io/bluetoothle/peripheral`, NimBLE) and the link session (./session.ts), which decides
  * everything. Why ECMA-419 and not BLEServer, and what the stack guarantees: docs/ble.md.
  *
- *   const ble = new BleLink({ robot, trace, onPasskey });   // once, after the robot
- *   every frame: const passkey = ble.frame(now);            // STATE notifications (10 Hz), overlay
+ *   robot.attach(new BleLink({ robot, trace }));   // once, after the robot
+ *   the runtime, every frame: ble.service(now)     // STATE notifications (10 Hz); the passkey to show
  *
  * - Command characteristic (writeAuthenticated + notify): NimBLE lets a write through only on a link
  *   encrypted with an authenticated (passkey) key; the build allows LE Secure Connections only
- *   (sdkconfig). Writes go to session.write(); the reply is notified back, exact length.
+ *   (sdkconfig). Writes go to session.write(); the reply is notified back, exact length; so are the
+ *   runtime's EVENT messages (event()).
  * - State characteristic (read + notify): STATE, 19 bytes, from an exact-length buffer.
  * - GAP name readable by anyone; advertising: flags + the 128-bit service UUID, name in the scan
- *   response. DisplayOnly, bonding, MITM: the passkey goes to onPasskey and frame()'s result.
+ *   response. DisplayOnly, bonding, MITM: the passkey is service()'s result, drawn by the runtime.
  * - One peer at a time; a second connection is closed. No exception leaves a BLE callback (on XS that
  *   aborts the VM): every callback body is in try/catch (no closures: nothing allocated per message).
  * On `lin` the manifest maps this module to modules/virtual/ble-peripheral.ts (no BLE there).
@@ -22,13 +23,11 @@ import type { BleLinkOptions } from "./ble-api.js";
 
 export type { BleLinkOptions, BleRobot } from "./ble-api.js";
 import { ADVERTISING_FLAGS, COMMAND, GAP_NAME_UUID, GAP_SERVICE_UUID, NAME, SERVICE, STATE, propertyBits } from "./gatt.js";
-import { MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, STATE_BYTES } from "./codec.js";
+import { EVENT_BYTES, MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, STATE_BYTES } from "./codec.js";
 
 type ServerOptions = ConstructorParameters<typeof GATTServer>[0];
 type Connection = Parameters<NonNullable<ServerOptions["onConnect"]>>[0];
 type Characteristic = NonNullable<ServerOptions["services"][number]["characteristics"]>[number];
-
-/** What the adapter needs from the robot: Robot satisfies it. */
 
 /** LE Secure Connections keys are 128-bit. */
 const SC_KEY_SIZE = 16;
@@ -44,7 +43,6 @@ export class BleLink {
   private stateChar: Characteristic | undefined;
   private commandSubscribed = false;
   private now = 0;
-  private shown = -1;
   private errors = 0;
   // Exact-length buffers: notify() sends the whole buffer it is given.
   private readonly stateBuffer = new ArrayBuffer(STATE_BYTES);
@@ -54,6 +52,8 @@ export class BleLink {
   private readonly reply2Bytes = new Uint8Array(this.reply2);
   private readonly reply3 = new ArrayBuffer(3);
   private readonly reply3Bytes = new Uint8Array(this.reply3);
+  private readonly eventBuffer = new ArrayBuffer(EVENT_BYTES);
+  private readonly eventBytes = new Uint8Array(this.eventBuffer);
 
   constructor(options: BleLinkOptions) {
     this.options = options;
@@ -206,10 +206,11 @@ export class BleLink {
   }
 
   /**
-   * Every frame: keeps the adapter's clock, sends a STATE notification when one is due (10 Hz at
-   * most, only while the peer subscribes) and returns the passkey to draw full screen, or -1.
+   * Every frame (the runtime's RobotLink): keeps the adapter's clock, sends a STATE notification
+   * when one is due (10 Hz at most, only while the peer subscribes) and returns the passkey to draw
+   * full screen, or -1.
    */
-  frame(now: number): number {
+  service(now: number): number {
     this.now = now;
     const s = this.session;
     if (this.peer && this.stateChar && s.notifyDue(now)) {
@@ -221,16 +222,21 @@ export class BleLink {
         this.fail("notify", err);
       }
     }
-    const p = s.overlay(now);
-    if (p !== this.shown) {
-      this.shown = p;
-      try {
-        if (this.options.onPasskey) this.options.onPasskey(p);
-      } catch (err) {
-        this.fail("passkey overlay", err);
-      }
+    return s.overlay(now);
+  }
+
+  /**
+   * The runtime's EVENT (what a stimulus did, for the app's event log): notified on the command
+   * characteristic to a peer that subscribed to it, paired or not (the face is public too).
+   */
+  event(bytes: Uint8Array, length: number): void {
+    if (!this.peer || !this.commandChar || !this.commandSubscribed || length !== EVENT_BYTES) return;
+    for (let i = 0; i < length; i++) this.eventBytes[i] = bytes[i];
+    try {
+      this.peer.notify(this.commandChar, this.eventBuffer);
+    } catch (err) {
+      this.fail("notify", err);
     }
-    return p;
   }
 
   private fillState(): void {

@@ -4,7 +4,8 @@
  *
  * App to robot: STIMULUS, FORGET (delete all bonds), PROFILE (switch personality), and on transports without link-layer pairing
  * (the simulator's WebSocket) PAIR_START / PAIR (passkey entry). Robot to app: ACK, DONE, ERROR
- * (naming the byte at fault) and STATE (the emotion state, sent as a notification). Decoding never
+ * (naming the byte at fault), STATE (the emotion state, sent as a notification) and EVENT (what a
+ * stimulus did, a second later, as the robot saw it: the facts of the event log's sentence). Decoding never
  * throws and never touches the robot's state: a message is fully checked first, then applied.
  * Who may send what is the session's business (modules/link/session.ts).
  */
@@ -40,11 +41,18 @@ export const MSG_ACK = 0x81;
 /** DONE `82 tt`: the command of type tt (FORGET, PAIR_START, PAIR) was carried out. */
 export const MSG_DONE = 0x82;
 export const MSG_STATE = 0x90;
+/** EVENT: what a stimulus did, EVENT_SETTLE_MS after it landed (notified on the command characteristic, sent to every WebSocket client). */
+export const MSG_EVENT = 0x91;
 export const MSG_ERROR = 0xff;
+/** GLASS (the simulator's WebSocket only): [0xa0, brightness, 1024 bytes of what its virtual panel shows, page-packed]. */
+export const MSG_GLASS = 0xa0;
 
 export const MAX_TAGS = 4;
 export const STATE_BYTES = 2 + CHANNEL_COUNT + EMOTION_COUNT + 3;
 export const MAX_MESSAGE_BYTES = 20;
+export const EVENT_BYTES = 19;
+/** EVENT's reflex byte when the face played none. */
+export const NO_REFLEX_BYTE = 255;
 export const FORGET_BYTES = 2;
 export const PAIR_START_BYTES = 2;
 export const PAIR_BYTES = 5;
@@ -124,13 +132,23 @@ export function encodeStimulus(out: Uint8Array, stimulus: number, intensity255: 
 }
 
 /**
- * Checks a STIMULUS message against the catalog sizes. Returns 0 and fills `m`, or an error code
- * with the index of the byte at fault in `m.errorAt` (the other fields are then meaningless).
+ * The one length check every message gets, before its type is looked at: 1 to MAX_MESSAGE_BYTES
+ * bytes (nothing longer than one BLE write is a message, whatever its first byte says). Returns 0,
+ * or ERR_EMPTY / ERR_LENGTH with the byte at fault in `m.errorAt`. The body decoders below
+ * (decodeStimulus, checkCommand) take a message that passed it.
+ */
+export function checkEnvelope(length: number, m: Fault): number {
+  if (length < 1) return fault(m, ERR_EMPTY, 0);
+  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
+  return 0;
+}
+
+/**
+ * Checks a STIMULUS message (its envelope checked by checkEnvelope) against the catalog sizes.
+ * Returns 0 and fills `m`, or an error code with the index of the byte at fault in `m.errorAt`
+ * (the other fields are then meaningless).
  */
 export function decodeStimulus(bytes: Uint8Array, length: number, stimulusCount: number, tagVocabulary: number, m: StimulusMessage): number {
-  if (length < 1) return fault(m, ERR_EMPTY, 0);
-  // Nothing longer than one BLE write is a message, whatever its first byte says.
-  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
   if (bytes[0] !== MSG_STIMULUS) return fault(m, ERR_UNKNOWN_TYPE, 0);
   if (length < 5) return fault(m, ERR_LENGTH, length);
   if (bytes[1] !== PROTOCOL_VERSION) return fault(m, ERR_VERSION, 1);
@@ -161,12 +179,11 @@ export function commandBytes(type: number): number {
 }
 
 /**
- * Checks a fixed-length command (FORGET, PAIR_START, PAIR): its length, its version and, for PAIR,
- * that the passkey is six digits. Returns 0, or an error code with the byte at fault in `m.errorAt`.
+ * Checks a fixed-length command (FORGET, PAIR_START, PAIR; its envelope checked by checkEnvelope):
+ * its length, its version and, for PAIR, that the passkey is six digits. Returns 0, or an error
+ * code with the byte at fault in `m.errorAt`.
  */
 export function checkCommand(bytes: Uint8Array, length: number, m: Fault): number {
-  if (length < 1) return fault(m, ERR_EMPTY, 0);
-  if (length > MAX_MESSAGE_BYTES) return fault(m, ERR_LENGTH, MAX_MESSAGE_BYTES);
   const want = commandBytes(bytes[0]);
   if (want === 0) return fault(m, ERR_UNKNOWN_TYPE, 0);
   if (length !== want) return fault(m, ERR_LENGTH, want);
@@ -315,9 +332,14 @@ export interface DecodedState {
   nuance: number;
 }
 
-/** For apps and tests: STATE back to numbers (levels and probabilities 0..1). */
+/**
+ * For apps and tests: STATE back to numbers (levels and probabilities 0..1). Anything that is not a
+ * STATE of this version, exactly STATE_BYTES long, with a dominant emotion that exists, is refused
+ * (undefined). The nuance word is an index into the wheel the app knows; the app checks it.
+ */
 export function decodeState(bytes: Uint8Array): DecodedState | undefined {
   if (bytes.length !== STATE_BYTES || bytes[0] !== MSG_STATE || bytes[1] !== PROTOCOL_VERSION) return undefined;
+  if (bytes[STATE_BYTES - 3] >= EMOTION_COUNT) return undefined;
   const levels: number[] = [];
   const probabilities: number[] = [];
   let k = 2;
@@ -326,8 +348,65 @@ export function decodeState(bytes: Uint8Array): DecodedState | undefined {
   return { levels, probabilities, dominant: bytes[k], intensity: bytes[k + 1] / 255, nuance: bytes[k + 2] };
 }
 
-/** Q8.24 0..ONE to 0..255, rounded. */
-function toByte(q: number): number {
+/** What an EVENT says (numbers as sent; probabilities 0..255 of 1). */
+export interface EventFacts {
+  stimulus: number;
+  /** 0..255 of full intensity. */
+  intensity: number;
+  /** What the face did: behaviour.ts DID_* (0 nothing, 1 a reflex, 2 fell asleep, 3 woke up). */
+  reaction: number;
+  /** The reflex played (face/reflexes.ts REFLEXES index), or NO_REFLEX_BYTE. */
+  reflex: number;
+  dominantBefore: number;
+  dominantAfter: number;
+  /** The emotion whose probability moved most, and its probability before and after (0..255). */
+  moved: number;
+  before: number;
+  after: number;
+  /** When the stimulus landed, on the robot's clock (ms since it started, wrapping at 2^32). */
+  at: number;
+  /** The robot's appraisal of the stimulus (EmotionState.served / .violated): bit p for PASSIONS[p]. */
+  served: number;
+  violated: number;
+}
+
+/**
+ * EVENT: [0x91, version, stimulus, intensity, reaction, reflex, dominant before, dominant after,
+ * moved emotion, its probability before, after, robot time of the stimulus (ms, 4 bytes big-endian),
+ * passions served (2 bytes big-endian), passions violated (2 bytes)]: 19 bytes.
+ */
+export function encodeEvent(out: Uint8Array, e: EventFacts): number {
+  out[0] = MSG_EVENT;
+  out[1] = PROTOCOL_VERSION;
+  out[2] = e.stimulus;
+  out[3] = e.intensity;
+  out[4] = e.reaction;
+  out[5] = e.reflex;
+  out[6] = e.dominantBefore;
+  out[7] = e.dominantAfter;
+  out[8] = e.moved;
+  out[9] = e.before;
+  out[10] = e.after;
+  out[11] = (e.at >>> 24) & 0xff;
+  out[12] = (e.at >>> 16) & 0xff;
+  out[13] = (e.at >>> 8) & 0xff;
+  out[14] = e.at & 0xff;
+  out[15] = (e.served >> 8) & 0xff;
+  out[16] = e.served & 0xff;
+  out[17] = (e.violated >> 8) & 0xff;
+  out[18] = e.violated & 0xff;
+  return EVENT_BYTES;
+}
+
+/** EVENT back to its facts, or undefined for anything else (wrong type, version or length, an emotion that does not exist). */
+export function decodeEvent(bytes: Uint8Array): EventFacts | undefined {
+  if (bytes.length !== EVENT_BYTES || bytes[0] !== MSG_EVENT || bytes[1] !== PROTOCOL_VERSION) return undefined;
+  if (bytes[6] >= EMOTION_COUNT || bytes[7] >= EMOTION_COUNT || bytes[8] >= EMOTION_COUNT) return undefined;
+  return { stimulus: bytes[2], intensity: bytes[3], reaction: bytes[4], reflex: bytes[5], dominantBefore: bytes[6], dominantAfter: bytes[7], moved: bytes[8], before: bytes[9], after: bytes[10], at: ((bytes[11] << 24) | (bytes[12] << 16) | (bytes[13] << 8) | bytes[14]) >>> 0, served: (bytes[15] << 8) | bytes[16], violated: (bytes[17] << 8) | bytes[18] };
+}
+
+/** Q8.24 0..ONE to 0..255, rounded (STATE's and EVENT's bytes). */
+export function toByte(q: number): number {
   const v = (Math.imul(q < 0 ? 0 : q > ONE ? ONE : q >> 8, 255) + 32768) >> 16;
   return v;
 }

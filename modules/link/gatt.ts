@@ -2,9 +2,10 @@
  * The stimulus service's GATT table as data (docs/ble.md), built from the codec's UUIDs and sizes.
  * The BLE adapter (modules/link/ble-peripheral.ts) turns it into the ECMA-419
  * `embedded:io/bluetoothle/peripheral` service table with propertyBits(); tests/link/gatt.test.ts
- * checks it against the codec and the SDK's property bits, so the two cannot drift.
+ * checks it against the codec and the SDK's property bits, tests/link/ble-adapter.test.ts runs the
+ * adapter on a stand-in GATT server.
  */
-import { COMMAND_UUID, DEVICE_NAME, MAX_MESSAGE_BYTES, REPLY_MAX_BYTES, SERVICE_UUID, STATE_BYTES, STATE_UUID } from "./codec.js";
+import { COMMAND_UUID, DEVICE_NAME, EVENT_BYTES, MAX_MESSAGE_BYTES, SERVICE_UUID, STATE_BYTES, STATE_UUID } from "./codec.js";
 
 /** Property names of ECMA-419's `GATTServer.properties`. */
 export type PropertyName =
@@ -34,14 +35,14 @@ export interface CharacteristicSpec {
 /**
  * Command: writes only on an encrypted link with an authenticated (MITM) key: the stack refuses
  * everyone else with ATT "insufficient authentication" before the firmware sees the bytes, which is
- * also what makes a phone start pairing. Replies are notified on it (2 or 3 bytes).
+ * also what makes a phone start pairing. Replies (2 or 3 bytes) and EVENT messages are notified on it.
  * State: public, read and notify, always STATE_BYTES long.
  */
 export const COMMAND: CharacteristicSpec = Object.freeze({
   uuid: COMMAND_UUID,
   properties: Object.freeze(["writeAuthenticated", "notify"] as const),
   writeBytes: MAX_MESSAGE_BYTES,
-  valueBytes: REPLY_MAX_BYTES,
+  valueBytes: EVENT_BYTES,
   notifyMinBytes: 2,
 });
 
@@ -62,16 +63,6 @@ export const NAME = DEVICE_NAME;
 
 /** LE General Discoverable, BR/EDR not supported. */
 export const ADVERTISING_FLAGS = 6;
-
-/** The advertising packet: flags and the 128-bit service UUID. The name goes in the scan response. */
-export function advertisingBytes(): number {
-  return 3 + 2 + 16;
-}
-
-/** The scan response: the complete local name. */
-export function scanResponseBytes(name: string = NAME): number {
-  return 2 + name.length;
-}
 
 /** ORs the bits of the named properties from the stack's table (GATTServer.properties). Throws on an unknown name. */
 export function propertyBits(table: Readonly<Record<string, number>>, names: readonly string[]): number {

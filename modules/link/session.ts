@@ -13,6 +13,7 @@
  *   stack accepted an authenticated-only  resumed()   (a bonded phone came back: no pairing, so no
  *   write before any secured() report                 onSecured on esp32; see docs/ble.md)
  *   peer wrote bytes                      write(bytes, length, reply, now) -> reply length, send it
+ *                                         (an authorised STIMULUS reaches the sink decoded: apply(m))
  *   peer (un)subscribed to STATE          subscribe(on, now)
  *   every frame                           notifyDue(now)? -> send STATE, notified(now)
  *                                         overlay(now) -> passkey to draw full screen, or -1
@@ -35,25 +36,25 @@
  */
 import {
   checkCommand,
+  checkEnvelope,
   checkProfile,
   decodePasskey,
+  decodeStimulus,
+  encodeAck,
   encodeDone,
   encodeError,
-  ERR_EMPTY,
-  ERR_LENGTH,
   ERR_NOT_PAIRED,
   ERR_PASSKEY,
   ERR_UNKNOWN_TYPE,
-  MAX_MESSAGE_BYTES,
-  MSG_ACK,
   MSG_FORGET,
   MSG_PAIR,
   MSG_PAIR_START,
   MSG_PROFILE,
-  MSG_DONE,
   MSG_STIMULUS,
   PASSKEY_LIMIT,
-  type Fault,
+  newStimulusMessage,
+  profileName,
+  type StimulusMessage,
 } from "./codec.js";
 
 /** Link security as the stack reports it (bit flags). */
@@ -79,15 +80,25 @@ export const PASSKEY_TIMEOUT_MS = 60000;
 /** takeActions() bits: what the adapter must do now. */
 export const ACT_FORGET_BONDS = 1;
 
-/** Where authorised STIMULUS messages go: Robot.receive (decodes, checks, applies, writes ACK/ERROR). */
+/**
+ * Where authorised STIMULUS messages go, decoded and checked (the Robot): the session decodes them
+ * against the sink's catalog sizes, answers ACK or ERROR itself, and hands over only a good one.
+ */
 export interface StimulusSink {
-  receive(bytes: Uint8Array, length: number, reply: Uint8Array): number;
+  /** Carries out a checked stimulus. The message is the session's, reused: read it, keep nothing. */
+  apply(m: StimulusMessage): void;
+  /** Stimuli in the catalog, and tags in its vocabulary: what a STIMULUS may name. */
+  readonly stimulusCount: number;
+  readonly tagCount: number;
+  /** The robot's appraisal of the stimulus applied last (EmotionState.served / .violated), for the ACK; none: a short ACK. */
+  readonly served?: number;
+  readonly violated?: number;
   /**
-   * An authorised PROFILE message that checkProfile accepted: Robot.switchProfile (loads the named
-   * profile, switches and saves, writes DONE; or ERROR "unknown profile" changing nothing). A sink
+   * An authorised PROFILE message that checkProfile accepted, as the profile's name: the Robot loads
+   * it, switches and saves, and returns 0; or ERR_PROFILE (no such profile), changing nothing. A sink
    * without it answers PROFILE as an unknown message type.
    */
-  switchProfile?(bytes: Uint8Array, length: number, reply: Uint8Array): number;
+  switchProfile?(name: string): number;
 }
 
 /** Where PAIRING_MESSAGE sessions get passkeys from (any uniform 32-bit source; the simulator uses crypto). */
@@ -110,17 +121,18 @@ export class LinkSession {
   security = 0;
   /** The peer subscribed to STATE notifications. */
   subscribed = false;
-  /** Counters since construction: writes seen, carried out (ACK/DONE), refused as not paired, malformed. */
-  writes = 0;
-  accepted = 0;
-  refusedNotPaired = 0;
-  malformed = 0;
-  /** Notifications granted by notifyDue()/notified(). */
-  notifications = 0;
+  /**
+   * Counters since construction: writes seen, carried out (ACK/DONE), refused as not paired,
+   * malformed, and notifications granted by notifyDue()/notified().
+   */
+  readonly counters = { writes: 0, accepted: 0, refusedNotPaired: 0, malformed: 0, notifications: 0 };
+  /** How the last write ended: 0 when it was carried out (ACK, DONE), else the ERR_* code it was answered with. */
+  lastError = 0;
 
   private readonly sink: StimulusSink;
   private readonly passkeys: PasskeySource | undefined;
-  private readonly fault: Fault = { errorAt: 0 };
+  /** The message being decoded (also the Fault of a failed check): reused, nothing allocated per write. */
+  private readonly message: StimulusMessage = newStimulusMessage();
   /** The passkey on show, or -1. */
   private passkey = -1;
   private passkeySince = 0;
@@ -192,6 +204,11 @@ export class LinkSession {
     this.passkey = -1;
   }
 
+  /** When the passkey on show began (the caller's clock), or -1 with none on show: of several peers pairing, the newest wins the panel. */
+  shownSince(now: number): number {
+    return this.overlay(now) >= 0 ? this.passkeySince : -1;
+  }
+
   /** The passkey to draw full screen now (0..999999, shown as six zero-padded digits), or -1. */
   overlay(now: number): number {
     if (this.passkey >= 0 && ((now - this.passkeySince) | 0) >= PASSKEY_TIMEOUT_MS) this.passkey = -1;
@@ -220,7 +237,7 @@ export class LinkSession {
     let slot = (this.lastNotify + NOTIFY_INTERVAL_MS) | 0;
     if (((now - slot) | 0) > NOTIFY_INTERVAL_MS >> 1) slot = (now - (NOTIFY_INTERVAL_MS >> 1)) | 0;
     this.lastNotify = slot;
-    this.notifications++;
+    this.counters.notifications++;
   }
 
   /** What the adapter must do now (ACT_* bits); reading clears them. */
@@ -232,53 +249,54 @@ export class LinkSession {
 
   /**
    * One message from the peer. Writes the reply (ACK, DONE or ERROR) into `reply` (at least 3 bytes)
-   * and returns its length. Only an authorised STIMULUS reaches the sink and only an authorised FORGET
-   * raises ACT_FORGET_BONDS; every other outcome leaves the robot and the bonds as they were.
+   * and returns its length; `lastError` says how it ended. Only an authorised, well-formed STIMULUS
+   * reaches the sink (decoded) and only an authorised FORGET raises ACT_FORGET_BONDS; every other
+   * outcome leaves the robot and the bonds as they were.
    */
   write(bytes: Uint8Array, length: number, reply: Uint8Array, now: number): number {
-    this.writes++;
-    if (length < 1) return this.bad(reply, ERR_EMPTY, 0);
-    if (length > MAX_MESSAGE_BYTES) return this.bad(reply, ERR_LENGTH, MAX_MESSAGE_BYTES);
+    this.counters.writes++;
+    const m = this.message;
+    let code = checkEnvelope(length, m);
+    if (code !== 0) return this.bad(reply, code, m.errorAt);
     const type = bytes[0];
     if (type === MSG_STIMULUS) {
       // Refused before it is decoded: an unpaired peer learns nothing about the catalog.
       if (!this.authorised) return this.notPaired(reply);
-      const n = this.sink.receive(bytes, length, reply);
-      if (n > 0 && reply[0] === MSG_ACK) this.accepted++;
-      else this.malformed++;
-      return n;
+      code = decodeStimulus(bytes, length, this.sink.stimulusCount, this.sink.tagCount, m);
+      if (code !== 0) return this.bad(reply, code, m.errorAt);
+      this.sink.apply(m);
+      // The robot's own appraisal goes back with the ACK, so apps say why without guessing.
+      return this.done(encodeAck(reply, m.stimulus, this.sink.served ?? 0, this.sink.violated ?? 0));
     }
     if (type === MSG_FORGET) {
       if (!this.authorised) return this.notPaired(reply);
-      const code = checkCommand(bytes, length, this.fault);
-      if (code !== 0) return this.bad(reply, code, this.fault.errorAt);
+      code = checkCommand(bytes, length, m);
+      if (code !== 0) return this.bad(reply, code, m.errorAt);
       this.actions |= ACT_FORGET_BONDS;
       // This peer's bond goes too: it must pair again to change anything.
       this.security &= ~SEC_BONDED;
-      this.accepted++;
-      return encodeDone(reply, MSG_FORGET);
+      return this.done(encodeDone(reply, MSG_FORGET));
     }
     if (type === MSG_PROFILE && this.sink.switchProfile) {
       if (!this.authorised) return this.notPaired(reply);
-      const code = checkProfile(bytes, length, this.fault);
-      if (code !== 0) return this.bad(reply, code, this.fault.errorAt);
-      const n = this.sink.switchProfile(bytes, length, reply);
-      if (n > 0 && reply[0] === MSG_DONE) this.accepted++;
-      else this.malformed++;
-      return n;
+      code = checkProfile(bytes, length, m);
+      if (code !== 0) return this.bad(reply, code, m.errorAt);
+      code = this.sink.switchProfile(profileName(bytes));
+      // The name is byte 3 on: an unknown profile is answered there.
+      if (code !== 0) return this.bad(reply, code, 3);
+      return this.done(encodeDone(reply, MSG_PROFILE));
     }
     if (this.pairing === PAIRING_MESSAGE && (type === MSG_PAIR_START || type === MSG_PAIR)) {
-      const code = checkCommand(bytes, length, this.fault);
+      code = checkCommand(bytes, length, m);
       if (code !== 0) {
         // A malformed passkey attempt still burns the passkey on show.
         if (type === MSG_PAIR) this.passkey = -1;
-        return this.bad(reply, code, this.fault.errorAt);
+        return this.bad(reply, code, m.errorAt);
       }
       if (type === MSG_PAIR_START) {
         this.passkey = ((this.passkeys!.next() >>> 0) % PASSKEY_LIMIT) | 0;
         this.passkeySince = now;
-        this.accepted++;
-        return encodeDone(reply, MSG_PAIR_START);
+        return this.done(encodeDone(reply, MSG_PAIR_START));
       }
       const shown = this.overlay(now);
       // One try per passkey: right or wrong, the passkey on show is spent.
@@ -286,19 +304,26 @@ export class LinkSession {
       if (shown < 0 || decodePasskey(bytes) !== shown) return this.bad(reply, ERR_PASSKEY, 2);
       this.security = SEC_PAIRED;
       this.reported = true;
-      this.accepted++;
-      return encodeDone(reply, MSG_PAIR);
+      return this.done(encodeDone(reply, MSG_PAIR));
     }
     return this.bad(reply, ERR_UNKNOWN_TYPE, 0);
   }
 
+  private done(length: number): number {
+    this.counters.accepted++;
+    this.lastError = 0;
+    return length;
+  }
+
   private notPaired(reply: Uint8Array): number {
-    this.refusedNotPaired++;
+    this.counters.refusedNotPaired++;
+    this.lastError = ERR_NOT_PAIRED;
     return encodeError(reply, ERR_NOT_PAIRED, 0);
   }
 
   private bad(reply: Uint8Array, code: number, at: number): number {
-    this.malformed++;
+    this.counters.malformed++;
+    this.lastError = code;
     return encodeError(reply, code, at);
   }
 }

@@ -14,13 +14,10 @@
  * After any event the detector is quiet for 1 s, so one shake is one stimulus.
  */
 import type { MotionSample } from "./mpu6050.js";
+import { MOTION_FALL, MOTION_NONE, MOTION_PICKUP, MOTION_SHAKE, MOTION_TILT } from "./events.js";
 
-export const MOTION_NONE = -1;
-/** Indices into SENSOR_EVENTS (modules/app/behaviour.ts): 1 pickup, 2 shake, 3 fall, 4 tilt. */
-export const MOTION_PICKUP = 1;
-export const MOTION_SHAKE = 2;
-export const MOTION_FALL = 3;
-export const MOTION_TILT = 4;
+// The gestures are sensor events (./events.ts, the one list); re-exported for the motion tests.
+export { MOTION_FALL, MOTION_NONE, MOTION_PICKUP, MOTION_SHAKE, MOTION_TILT };
 
 const FREE_FALL_MG = 350;
 const FALL_MS = 80;

@@ -11,18 +11,12 @@
  * write and one 14-byte burst read from ACCEL_XOUT_H (auto-increment): 2 transactions, 17 bytes
  * on the bus with the address bytes.
  */
-import type { PinSpecifier } from "../display/ssd1306.js";
+import type { I2C, I2CClass, PinSpecifier } from "../common/io.js";
 import { MPU6050_ADDRESS, REG, WHO_AM_I_VALUE } from "./mpu6050-registers.js";
 
-export interface I2CReader {
-  write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
-  read(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): unknown;
-  close?(): void;
-}
-export type I2CReaderClass = new (options: { data: PinSpecifier; clock: PinSpecifier; hz: number; address: number; port?: number }) => I2CReader;
 
 export interface MPU6050Options {
-  sensor: { io: I2CReaderClass; data: PinSpecifier; clock: PinSpecifier; address?: number; hz?: number; port?: number };
+  sensor: { io: I2CClass; data: PinSpecifier; clock: PinSpecifier; address?: number; hz?: number; port?: number };
 }
 
 /** The accelerometer's full scales (g) and the gyroscope's (dps), by their FS_SEL codes. */
@@ -50,7 +44,7 @@ export interface MPU6050Configuration {
 }
 
 export default class MPU6050 {
-  private readonly io: I2CReader;
+  private readonly io: I2C;
   private readonly command = new Uint8Array(2);
   /** The register pointer alone, and one byte to read into: no views made per sample. */
   private readonly pointer = new Uint8Array(1);

@@ -1,20 +1,27 @@
 /*
  * The robot's own senses: the touch pad and the IMU the config names (docs/sensors.md), opened on
  * the host's ECMA-419 classes, polled by the host's clock and turned into sensor events
- * (SENSOR_EVENTS in modules/app/behaviour.ts: touch, pickup, shake, fall, tilt); the behaviour
+ * (SENSOR_EVENTS in ./events.ts: touch, pickup, shake, fall, tilt); the behaviour
  * table maps each to a stimulus. A sensor the config leaves out is not opened; one that is
  * configured but does not answer is skipped with one trace line, and the robot runs without it.
  * The same code runs on the board and in the simulator (virtual touch pin and virtual MPU-6050 on
  * the panel's virtual bus). Polling allocates nothing.
  */
-import type { SensorsConfig } from "../app/config.js";
-import type { PinSpecifier } from "../display/ssd1306.js";
-import MPU6050, { type I2CReaderClass } from "./mpu6050.js";
-import Touch, { type DigitalClass } from "./touch.js";
-import { MotionDetector, MOTION_NONE } from "./motion.js";
+import type { DigitalClass, I2CClass, PinSpecifier } from "../common/io.js";
+import MPU6050 from "./mpu6050.js";
+import Touch from "./touch.js";
+import { MotionDetector } from "./motion.js";
+import { MOTION_NONE, TOUCH_EVENT } from "./events.js";
 
-/** Index of the touch event in SENSOR_EVENTS. */
-export const TOUCH_EVENT = 0;
+export { TOUCH_EVENT };
+
+/** What the config says of the sensors (config.sensors; modules/app/config.ts checks it). */
+export interface SensorsConfig {
+  /** A TTP223-style touch pad's output: GPIO 0-48, or -1 for none; activeLow when it pulls low on touch. */
+  readonly touch: { readonly pin: number; readonly activeLow: boolean };
+  /** An MPU-6050 on the panel's I2C bus: address 104 (0x68) or 105 (0x69), or -1 for none; samples a second. */
+  readonly imu: { readonly address: number; readonly rate: number };
+}
 /** The IMU's I2C clock: the MPU-6050's maximum, or the panel's bus speed when that is lower. */
 export const IMU_HZ_MAX = 400000;
 /** How many failed reads in a row before the IMU is given up (it may have come loose). */
@@ -22,7 +29,7 @@ export const IMU_GIVE_UP = 50;
 
 export interface SensesInputs {
   readonly config: SensorsConfig;
-  readonly i2c: { readonly io: I2CReaderClass; readonly data: PinSpecifier; readonly clock: PinSpecifier; readonly port?: number };
+  readonly i2c: { readonly io: I2CClass; readonly data: PinSpecifier; readonly clock: PinSpecifier; readonly port?: number };
   /** The bus's clock (the panel's config.display.hz). */
   readonly hz: number;
   readonly digital?: DigitalClass;

@@ -6,20 +6,9 @@
  * input's pull holds an unconnected pin at "untouched" (pull-down when active high, pull-up when
  * active low), so a missing pad is silent.
  */
-import type { PinSpecifier } from "../display/ssd1306.js";
+import type { DigitalClass, DigitalInput, PinSpecifier } from "../common/io.js";
 
-export interface DigitalInput {
-  read(): number;
-  close?(): void;
-}
-export interface DigitalClass {
-  new (options: { pin: PinSpecifier; mode: number; edge?: number; onReadable?: (this: DigitalInput) => void }): DigitalInput;
-  readonly Input: number;
-  readonly InputPullUp: number;
-  readonly InputPullDown?: number;
-  readonly Rising: number;
-  readonly Falling: number;
-}
+export type { DigitalClass };
 
 export interface TouchOptions {
   sensor: { io: DigitalClass; pin: PinSpecifier };

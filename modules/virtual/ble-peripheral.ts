@@ -21,8 +21,8 @@ export class BleLink {
     options.trace("moodface: no BLE on lin; the stimulus link is the simulator's WebSocket\n");
   }
 
-  /** Nothing to notify, no passkey to show. */
-  frame(_now: number): number {
+  /** The runtime's RobotLink: nothing to notify, no passkey to show. */
+  service(_now: number): number {
     return -1;
   }
 }

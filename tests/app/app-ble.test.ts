@@ -26,6 +26,7 @@ import { createServer, type Server } from "node:http";
 import { sendFile } from "../../tools/app/serve.js";
 import { tempDir } from "../helpers/cli.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
+import { pairedApp } from "../link/helpers.js";
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -51,7 +52,11 @@ describe("stimulus app over emulated Web Bluetooth", () => {
   let t = 0;
   const host = createSimHost({ framesFile: join(REPO_ROOT, "frames", "frames.bin"), config: {}, now: () => t, trace: () => {} });
   const robot = new Robot(host);
+  // The emulated peripheral stands in for the phone's bonded BLE link: its writes go through a paired session.
+  const app = pairedApp(robot);
   const writes: number[][] = [];
+  /** What the next reads of the state characteristic answer instead of the robot's STATE, and the next write's GATT error code. */
+  const fake: { reads: number[][]; writeCode: number } = { reads: [], writeCode: 0 };
   const handles: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -87,19 +92,21 @@ describe("stimulus app over emulated Web Bluetooth", () => {
     // Writes go into the robot; reads of the state characteristic get the robot's STATE.
     cdp.on("BluetoothEmulation.characteristicOperationReceived" as never, (async (e: { characteristicId: string; type: string; data?: string; writeType?: string }) => {
       if (e.type === "read") {
-        const state = new Uint8Array(STATE_BYTES);
+        let state = new Uint8Array(STATE_BYTES);
         robot.state(state);
+        if (e.characteristicId === handles[STATE_UUID] && fake.reads.length) state = Uint8Array.from(fake.reads.shift()!);
         await cdp.send("BluetoothEmulation.simulateCharacteristicOperationResponse" as never, { characteristicId: e.characteristicId, type: "read", code: 0, data: Buffer.from(state).toString("base64") } as never);
         return;
       }
       if (e.type === "write") {
         const bytes = new Uint8Array(Buffer.from(e.data ?? "", "base64"));
         writes.push(Array.from(bytes));
-        const reply = new Uint8Array(4);
-        robot.receive(bytes, bytes.length, reply);
+        const reply = app.write(bytes);
         // A few frames of robot time, so the engine moves on.
         for (let i = 0; i < 30; i++) robot.frame((t += 33));
-        await cdp.send("BluetoothEmulation.simulateCharacteristicOperationResponse" as never, { characteristicId: e.characteristicId, type: "write", code: reply[0] === MSG_ACK ? 0 : 1 } as never);
+        const code = fake.writeCode || (reply[0] === MSG_ACK ? 0 : 1);
+        fake.writeCode = 0;
+        await cdp.send("BluetoothEmulation.simulateCharacteristicOperationResponse" as never, { characteristicId: e.characteristicId, type: "write", code } as never);
         return;
       }
       await cdp.send("BluetoothEmulation.simulateCharacteristicOperationResponse" as never, { characteristicId: e.characteristicId, type: e.type, code: 0 } as never);
@@ -162,5 +169,33 @@ describe("stimulus app over emulated Web Bluetooth", () => {
     await page.waitForFunction(() => (window as any).moodfaceApp.connected, undefined, { timeout: 20_000 });
     const states = await page.evaluate(() => (window as any).moodfaceApp.states);
     await page.waitForFunction((n) => (window as any).moodfaceApp.states > n, states, { timeout: 20_000 });
+  });
+
+  test("the state characteristic's values go to the state parser only; out-of-range values are refused", async () => {
+    const before = await page.evaluate(() => ({ refused: (window as any).moodfaceApp.refused, emotion: document.getElementById("emotion")!.textContent }));
+    const bad = new Uint8Array(STATE_BYTES);
+    robot.state(bad);
+    bad[STATE_BYTES - 3] = 8; // no ninth emotion
+    // A DONE PAIR and an ERROR "not paired" read off the state characteristic, then a STATE naming no emotion.
+    fake.reads.push([0x82, 0x12], [0xff, 0x08, 0x00], Array.from(bad));
+    for (let i = 0; i < 3; i++) await page.evaluate(() => (document.getElementById("strength") as HTMLInputElement).dispatchEvent(new Event("input")));
+    await page.waitForFunction((n) => (window as any).moodfaceApp.refused >= n + 3, before.refused, { timeout: 20_000 });
+    const after = await page.evaluate(() => ({ paired: (window as any).moodfaceApp.paired, errors: (window as any).moodfaceApp.errors, emotion: document.getElementById("emotion")!.textContent, intensity: document.getElementById("intensity")!.textContent }));
+    expect(after.paired).toBe(false);
+    expect(after.errors).toEqual([]);
+    expect(after.emotion).not.toBe("?");
+    expect(after.intensity).toMatch(/^(mild|medium|strong)$/);
+  });
+
+  test("a failed write is explained from the browser's error, not with one sentence for all", async () => {
+    await page.waitForFunction(() => (window as any).moodfaceApp.connected, undefined, { timeout: 20_000 });
+    // Chromium's emulation reports every GATT error code as one NotSupportedError ("failed for unknown
+    // reason"); the mapping from each DOMException is tested in tests/app/gatt-errors.test.ts.
+    fake.writeCode = 0x80;
+    await page.click('button[data-stimulus="praise"]');
+    await page.waitForFunction(() => /^the robot refused the write: /.test(document.getElementById("status")!.textContent ?? ""), undefined, { timeout: 20_000 });
+    const said = (await page.textContent("#status"))!;
+    expect(said).toMatch(/\(GATT operation failed for unknown reason\.?\)$/);
+    expect(said).not.toMatch(/pair/); // not an authentication error: no advice to pair
   });
 });

@@ -11,6 +11,7 @@ import { encodeStimulus } from "../../modules/link/codec.js";
 import { createSimHost } from "../../tools/sim/host.js";
 import { DATA_DIR, REPO_ROOT, readJson } from "../../tools/lib/data.js";
 import { catalog, engineFor } from "../helpers/engine.js";
+import { pairedApp } from "../link/helpers.js";
 
 const base = readJson(join(DATA_DIR, "behaviour.json")) as Record<string, any>;
 const clone = (x: unknown) => JSON.parse(JSON.stringify(x));
@@ -121,12 +122,12 @@ describe("reactions", () => {
     const robot = new Robot(host);
     robot.frame(0);
     const msg = new Uint8Array(20);
-    const reply = new Uint8Array(4);
-    robot.receive(msg, encodeStimulus(msg, idx("trick"), 255, [], 192), reply);
+    const app = pairedApp(robot);
+    app.write(msg, encodeStimulus(msg, idx("trick"), 255, [], 192));
     expect(REFLEXES[robot.animator.reflexing]).toBe("double_take");
     for (let t = 33; t < 1000; t += 33) robot.frame(t);
     expect(robot.animator.gazeX).toBe(12);
-    robot.receive(msg, encodeStimulus(msg, idx("night"), 255), reply);
+    app.write(msg, encodeStimulus(msg, idx("night"), 255));
     robot.frame(1033);
     expect(robot.animator.asleep).toBe(true);
     robot.sense(idx("touch"), ONE);
@@ -144,7 +145,7 @@ describe("reactions", () => {
       robot.frame(0);
       expect(traces.filter((l) => l.includes("behaviour.json"))).toEqual([line]);
       const msg = new Uint8Array(20);
-      robot.receive(msg, encodeStimulus(msg, idx("hit"), 255), new Uint8Array(4));
+      pairedApp(robot).write(msg, encodeStimulus(msg, idx("hit"), 255));
       robot.frame(33);
       expect(robot.animator.reflexing).toBe(-1);
       expect(robot.engine.state.timeMs).toBeGreaterThan(0);

@@ -162,30 +162,32 @@ describe("time and traces", () => {
     expect(got.map((s) => robot.engine.catalog.names[s])).toEqual(["gift", "insult", "gift"]);
   });
 
-  test("a pairing passkey replaces the face on the panel until it is cleared", () => {
+  test("a link's passkey replaces the face on the panel until the link clears it", () => {
     const { robot, host } = start();
-    robot.frame(0);
+    const link = { passkey: -1, service: () => link.passkey };
+    robot.attach(link);
+    robot.tick(0);
     const face = Buffer.from(host.panel.glassFrame());
-    robot.showPasskey(42);
-    robot.frame(33);
+    link.passkey = 42;
+    robot.tick(33);
     const want = new Uint8Array(FRAME_BYTES);
     drawPasskey(want, 42);
-    expect(Buffer.from(robot.frame(66)).equals(Buffer.from(want))).toBe(true);
+    expect(Buffer.from(host.panel.glassFrame()).equals(Buffer.from(want))).toBe(true);
     expect(Buffer.from(host.panel.glassFrame()).equals(face)).toBe(false);
-    robot.showPasskey(-1);
-    robot.frame(99);
+    link.passkey = -1;
+    robot.tick(66);
     expect(Buffer.from(host.panel.glassFrame()).equals(Buffer.from(want))).toBe(false);
   });
 
-  test("frames never save; saveIfDue saves once SAVE_EVERY_MS have passed", () => {
+  test("frames never save; the runtime saves once SAVE_EVERY_MS have passed, then every SAVE_EVERY_MS", () => {
     const saves: number[] = [];
     const host = createSimHost({ framesFile: FRAMES, now: () => 0, trace: () => {} });
     const robot = new Robot({ ...host, save: () => saves.push(1) });
     for (let t = 0; t <= SAVE_EVERY_MS + 1000; t += 33) robot.frame(t);
     expect(saves).toEqual([]);
-    expect(robot.saveIfDue(SAVE_EVERY_MS - 1)).toBe(false);
-    expect(robot.saveIfDue(SAVE_EVERY_MS)).toBe(true);
-    expect(robot.saveIfDue(SAVE_EVERY_MS + 1000)).toBe(false);
+    for (let t = 0; t < SAVE_EVERY_MS; t += robot.tickMs) robot.tick(t);
+    expect(saves).toEqual([]);
+    for (let t = SAVE_EVERY_MS; t < 2 * SAVE_EVERY_MS; t += robot.tickMs) robot.tick(t);
     expect(saves).toEqual([1]);
   });
 });

@@ -9,6 +9,7 @@ import { ONE } from "../../modules/emotion/fixed.js";
 import { createSimHost } from "../../tools/sim/host.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { pairedApp } from "../link/helpers.js";
 
 function robot(config: ConfigOverrides = {}, framesFile = join(REPO_ROOT, "frames", "frames.bin"), stateFile?: string) {
   const traces: string[] = [];
@@ -25,9 +26,7 @@ describe("robot wiring", () => {
     const before = Buffer.from(host.panel.glassFrame());
     const msg = new Uint8Array(8);
     const n = encodeStimulus(msg, r.engine.stimulusIndex("gift"), 255);
-    const reply = new Uint8Array(4);
-    expect(r.receive(msg, n, reply)).toBe(2);
-    expect([reply[0], reply[1]]).toEqual([MSG_ACK, r.engine.stimulusIndex("gift")]);
+    expect(pairedApp(r).write(msg, n)).toEqual([MSG_ACK, r.engine.stimulusIndex("gift")]);
     for (let t = 33; t < 1000; t += 33) r.frame(t);
     expect(EMOTIONS[r.engine.state.dominant]).toBe("joy");
     expect(Buffer.from(host.panel.glassFrame()).equals(before)).toBe(false);
@@ -54,10 +53,9 @@ describe("robot wiring", () => {
       [new Array(30).fill(1), 3, 20],
     ];
     const before = snapshot(r);
-    const reply = new Uint8Array(4);
+    const app = pairedApp(r);
     for (const [bytes, code, at] of cases) {
-      const n = r.receive(Uint8Array.from(bytes), bytes.length, reply);
-      expect([bytes, n, reply[0], reply[1], reply[2]]).toEqual([bytes, 3, MSG_ERROR, code, at]);
+      expect([bytes, app.write(Uint8Array.from(bytes))]).toEqual([bytes, [MSG_ERROR, code, at]]);
       expect(snapshot(r)).toBe(before);
     }
   });

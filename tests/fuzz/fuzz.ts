@@ -4,7 +4,7 @@
  * message. Checks after every message: no exception escapes, the reply is what the codec and the
  * authorisation rules say it must be, every level stays in [0, K] (0..ONE of capacity), and the
  * engine is bit-identical unless the write was a valid STIMULUS from an authorised peer. Prints the
- * count. Most messages go through codec + session + robot.receive; the engine steps and the robot
+ * count. Most messages go through codec + session + robot.apply (decoded by the session); the engine steps and the robot
  * renders a frame now and then so the state keeps moving. Throws on the first violation, naming the
  * message (its index and bytes) so that the seed reproduces it.
  *

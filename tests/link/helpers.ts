@@ -2,6 +2,8 @@
  * of everything the emotion engine keeps (public state and private memory), to prove "nothing changed". */
 import { join } from "node:path";
 import { Robot } from "../../modules/app/robot.js";
+import { LinkSession, SEC_PAIRED, type StimulusSink } from "../../modules/link/session.js";
+import { REPLY_MAX_BYTES } from "../../modules/link/codec.js";
 import type { EmotionEngine } from "../../modules/emotion/engine.js";
 import { createSimHost } from "../../tools/sim/host.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
@@ -11,6 +13,18 @@ export function makeRobot(): Robot {
   const r = new Robot(host);
   r.frame(0);
   return r;
+}
+
+/**
+ * What an app's writes go through: a BLE-style session already paired with `robot`. write() returns
+ * the reply's bytes.
+ */
+export function pairedApp(robot: StimulusSink): { session: LinkSession; write(bytes: Uint8Array, length?: number): number[] } {
+  const session = new LinkSession(robot);
+  session.connect(0);
+  session.secured(SEC_PAIRED);
+  const reply = new Uint8Array(REPLY_MAX_BYTES);
+  return { session, write: (bytes, length = bytes.length) => Array.from(reply.subarray(0, session.write(bytes, length, reply, 0))) };
 }
 
 /** FNV-1a over every number and typed array the engine holds (own fields, one level deep into state). */

@@ -123,7 +123,7 @@ describe("session: PROFILE is for paired peers only", () => {
   });
 
   test("a sink without switchProfile answers PROFILE as an unknown type", () => {
-    const s = new LinkSession({ receive: () => 0 });
+    const s = new LinkSession({ stimulusCount: 1, tagCount: 0, apply: () => undefined });
     s.connect(0);
     s.secured(SEC_PAIRED);
     const reply = new Uint8Array(REPLY_MAX_BYTES);
@@ -174,7 +174,7 @@ describe("robot: a switched profile is saved with the state", () => {
     for (const name of ["nosuch", "stimuli", "wheel"]) {
       const n = encodeProfile(b, name);
       expect(checkProfile(b, n, { errorAt: 0 })).toBe(0);
-      expect(Array.from(reply.subarray(0, r.switchProfile(b, n, reply)))).toEqual([MSG_ERROR, ERR_PROFILE, 3]);
+      expect(r.switchProfile(profileName(b.subarray(0, n)))).toBe(ERR_PROFILE);
       expect(snapshot(r)).toBe(before);
     }
   });
@@ -195,7 +195,7 @@ describe("robot: a switched profile is saved with the state", () => {
     const reply = new Uint8Array(REPLY_MAX_BYTES);
     r.engine.stimulate(r.engine.stimulusIndex("loss"), 1 << 24);
     const n = encodeProfile(b, "inventor");
-    expect(r.switchProfile(b, n, reply)).toBe(2);
+    expect(r.switchProfile(profileName(b.subarray(0, n)))).toBe(0);
     const saved = decodeSaved(new Uint8Array(readFileSync(state)));
     expect(saved?.profile).toBe("inventor");
     expect(Array.from(saved!.levels)).toEqual(Array.from(r.engine.state.levels));

@@ -8,7 +8,7 @@ import { EmotionEngine } from "../../modules/emotion/engine.js";
 import { loadProfile } from "../../modules/emotion/profile.js";
 import { loadCatalog } from "../../modules/emotion/catalog.js";
 import { loadWheel } from "../../modules/emotion/wheel.js";
-import { decodeStimulus, encodeAck, encodeDone, encodeError, encodeForget, encodePair, encodePairStart, encodeProfile, encodeStimulus, newStimulusMessage, profileName, ERR_PROFILE, MSG_PROFILE } from "../../modules/link/codec.js";
+import { encodeForget, encodePair, encodePairStart, encodeProfile, encodeStimulus, ERR_PROFILE } from "../../modules/link/codec.js";
 import { LinkSession, PAIRING_MESSAGE, PAIRING_STACK, type StimulusSink } from "../../modules/link/session.js";
 import { Random } from "../../modules/common/random.js";
 import type { ParityData } from "./vectors.js";
@@ -24,21 +24,25 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
   const profile = loadProfile(data.profiles["default"], "default.json");
   for (const mode of [PAIRING_STACK, PAIRING_MESSAGE]) {
     const engine = new EmotionEngine(profile, catalog, wheel);
-    const m = newStimulusMessage();
-    // What Robot.receive does, without the panel.
+    // What Robot.apply does, without the panel.
     const sink: StimulusSink = {
-      receive(bytes, length, reply) {
-        const code = decodeStimulus(bytes, length, catalog.names.length, catalog.tags.length, m);
-        if (code !== 0) return encodeError(reply, code, m.errorAt);
+      stimulusCount: catalog.names.length,
+      tagCount: catalog.tags.length,
+      apply(m) {
         engine.stimulate(m.stimulus, m.intensity, m.tags, m.tagCount);
-        return encodeAck(reply, m.stimulus, engine.state.served, engine.state.violated);
+      },
+      get served() {
+        return engine.state.served;
+      },
+      get violated() {
+        return engine.state.violated;
       },
       // What Robot.switchProfile does, with the shipped profiles from the data module.
-      switchProfile(bytes, _length, reply) {
-        const doc = data.profiles[profileName(bytes)];
-        if (doc === undefined) return encodeError(reply, ERR_PROFILE, 3);
+      switchProfile(name) {
+        const doc = data.profiles[name];
+        if (doc === undefined) return ERR_PROFILE;
         engine.setProfile(loadProfile(doc, "profile.json"));
-        return encodeDone(reply, MSG_PROFILE);
+        return 0;
       },
     };
     const profileNames = Object.keys(data.profiles).sort().concat(["nosuch", "Bad"]);
@@ -92,6 +96,6 @@ export function runSessionVectors(data: ParityData, out: (line: string) => void,
         out(`session mode=${mode} event=${k} t=${now} hash=${h}`);
       }
     }
-    out(`session mode=${mode} profile=${engine.profile.name} writes=${session.writes} accepted=${session.accepted} notPaired=${session.refusedNotPaired} malformed=${session.malformed} notifications=${session.notifications} levels=${Array.from(engine.state.levels).join(",")}`);
+    out(`session mode=${mode} profile=${engine.profile.name} writes=${session.counters.writes} accepted=${session.counters.accepted} notPaired=${session.counters.refusedNotPaired} malformed=${session.counters.malformed} notifications=${session.counters.notifications} levels=${Array.from(engine.state.levels).join(",")}`);
   }
 }

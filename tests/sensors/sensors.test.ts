@@ -8,7 +8,7 @@ import { MotionDetector, MOTION_FALL, MOTION_NONE, MOTION_PICKUP, MOTION_SHAKE, 
 import { Robot } from "../../modules/app/robot.js";
 import { REFLEXES } from "../../modules/face/reflexes.js";
 import { parseConfig } from "../../modules/app/config.js";
-import { createSimHost, pollSenses } from "../../tools/sim/host.js";
+import { createSimHost, runFor } from "../../tools/sim/host.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 
 const pins = { data: 4, clock: 5 };
@@ -156,11 +156,7 @@ describe("sensors on the robot (the simulator's virtual board)", () => {
     expect(robot.senses.touch).toBeDefined();
     let t = 0;
     const step = (ms: number) => {
-      for (const end = t + ms; t < end; ) {
-        pollSenses(robot, host, t, t + 33);
-        t += 33;
-        robot.frame(t);
-      }
+      t = runFor(robot, host, t, t + ms);
     };
     step(1500);
     host.device.virtual.touch(true);
@@ -182,8 +178,7 @@ describe("sensors on the robot (the simulator's virtual board)", () => {
     const robot = new Robot(host);
     expect(robot.senses.imu).toBeUndefined();
     expect(traces.filter((l) => /IMU/.test(l))).toEqual(["moodface: no IMU at 0x68 (I2C NACK: no device at address 0x68); motion skipped\n"]);
-    pollSenses(robot, host, 0, 1000);
-    robot.frame(1000);
+    runFor(robot, host, 0, 1000);
     expect(traces.filter((l) => /IMU/.test(l)).length).toBe(1);
     const bare = sim({ sensors: { imu: { address: -1 }, touch: { pin: -1 } } });
     expect(bare.robot.senses.imu).toBeUndefined();

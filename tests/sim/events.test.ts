@@ -1,13 +1,16 @@
 /*
  * The simulator's event log and sensors over its real server: each stimulus (from the link or the
- * virtual sensors) comes back with the figures as an event with its sentence; POST /sense touches
- * the virtual pad and moves the virtual IMU, with the WebSocket's Host and Origin checks.
+ * virtual sensors) comes back a second later as the robot's own EVENT message, sent to every client,
+ * which reads as the one sentence (modules/app/events.ts); POST /sense touches the virtual pad and
+ * moves the virtual IMU, with the WebSocket's Host and Origin checks.
  */
 import { join } from "node:path";
 import WebSocket from "ws";
 import { chromium } from "playwright-core";
 import { startSim, type Sim } from "../../tools/sim/server.js";
-import { encodeStimulus } from "../../modules/link/codec.js";
+import { decodeEvent, encodeStimulus, MSG_EVENT } from "../../modules/link/codec.js";
+import { eventSentence } from "../../modules/app/events.js";
+import { EMOTIONS } from "../../modules/emotion/names.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
 import { pairSocket } from "../helpers/passkey.js";
@@ -20,10 +23,11 @@ describe("simulator: event log and sensors", () => {
   beforeAll(async () => {
     sim = await startSim({ port: 0, framesFile: join(REPO_ROOT, "frames", "frames.bin"), stateFile: join(tempDir(), "state.bin"), speed: 20, hz: 400000, seed: 1, quiet: true });
     ws = new WebSocket(sim.url.replace("http", "ws"));
-    ws.on("message", (d, isBinary) => {
-      if (isBinary) return;
-      const m = JSON.parse(String(d));
-      if (m.type === "stats") events.push(...m.events);
+    ws.on("message", (d: Buffer, isBinary) => {
+      if (!isBinary || d[0] !== MSG_EVENT) return;
+      const e = decodeEvent(new Uint8Array(d))!;
+      const stimulus = sim.robot.engine.catalog.names[e.stimulus];
+      events.push({ t: e.at, stimulus, text: eventSentence(e, stimulus, EMOTIONS) });
     });
     await new Promise((r) => ws.once("open", r));
     await pairSocket(ws, sim);
@@ -66,11 +70,11 @@ describe("simulator: event log and sensors", () => {
       page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
       page.on("pageerror", (e) => problems.push(e.message));
       await page.goto(sim.url);
-      await page.waitForFunction(() => (window as any).moodface?.ready);
+      await page.waitForFunction(() => (window as any).moodfaceApp?.ready);
       await page.click('#sensors button[data-sense="shake"]');
-      await page.waitForFunction(() => (window as any).moodfaceEvents.log.some((l: string) => l.startsWith("threat 0.70")), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (window as any).moodfaceApp.events.some((l: string) => l.startsWith("threat 0.70")), undefined, { timeout: 20_000 });
       expect(await page.locator("#event-log li").first().textContent()).toMatch(/^threat 0\.70: .*; startle$/);
-      expect(await page.evaluate(() => (window as any).moodfaceEvents.marks.some((m: any) => m.label === "threat"))).toBe(true);
+      expect(await page.evaluate(() => (window as any).moodfaceApp.marks.some((m: any) => m.label === "threat"))).toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

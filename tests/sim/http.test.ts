@@ -1,13 +1,12 @@
 /*
- * The simulator's HTTP side: HEAD is answered, the page carries CSP and X-Frame-Options, the favicon
- * exists, and the page's protocol comes from the firmware's codec (bundled), not from a copy.
+ * The simulator's HTTP side: HEAD is answered, the page (the app, tools/app) and its assets carry CSP
+ * and X-Frame-Options, the favicon exists, old /app/ links land on the page, and the clock controls
+ * refuse what they cannot do.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runInNewContext } from "node:vm";
-import * as codec from "../../modules/link/codec.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
-import { MSG_GLASS, startSim, type Sim } from "../../tools/sim/server.js";
+import { startSim, type Sim } from "../../tools/sim/server.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -36,6 +35,31 @@ describe("simulator HTTP", () => {
     }
     expect((await fetch(sim.url, { method: "POST" })).status).toBe(405);
     expect((await fetch(new URL("/nothing-here", sim.url))).status).toBe(404);
+    expect((await fetch(new URL("/../package.json", sim.url))).status).toBe(404);
+    // The page's own script, under the same headers.
+    const script = (await get.text()).match(/src="\.\/(assets\/[^"]+\.js)"/)![1];
+    const js = await fetch(new URL(script, sim.url));
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(js.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const old = await fetch(new URL("/app/", sim.url), { redirect: "manual" });
+    expect([old.status, old.headers.get("location")]).toEqual([308, "/"]);
+  });
+
+  test("/control: pause, step one frame while paused, speed within limits; other sites refused", async () => {
+    const post = (q: string, headers: Record<string, string> = {}) => fetch(new URL(`/control?${q}`, sim.url), { method: "POST", headers });
+    expect((await post("pause=1")).status).toBe(200);
+    const t = sim.time();
+    expect((await post("step=1")).status).toBe(200);
+    expect(sim.time()).toBeGreaterThan(t);
+    expect(sim.time() - t).toBeLessThanOrEqual(40);
+    expect((await post("speed=0")).status).toBe(400);
+    expect((await post("speed=2")).status).toBe(200);
+    expect((await post("pause=1", { origin: "http://evil.example" })).status).toBe(403);
+    expect((await fetch(new URL("/control?pause=1", sim.url))).status).toBe(405);
+    expect((await post("pause=0")).status).toBe(200);
+    expect((await post("step=1")).status).toBe(409);
+    sim.pause(true);
   });
 
   test("the favicon is served", async () => {
@@ -44,24 +68,6 @@ describe("simulator HTTP", () => {
       expect(r.status).toBe(200);
       expect(r.headers.get("content-type")).toBe("image/svg+xml");
     }
-    expect(readFileSync(join(REPO_ROOT, "tools/sim/web/index.html"), "utf8")).toContain('rel="icon" href="/favicon.svg"');
-  });
-
-  test("/codec.js is the firmware's codec: same constants, same encoder; the page retypes none", async () => {
-    const text = await (await fetch(new URL("/codec.js", sim.url))).text();
-    const context: Record<string, unknown> = {};
-    runInNewContext(text, context, { filename: "codec.js" });
-    const bundled = context.MoodfaceCodec as typeof codec & { MSG_GLASS: number };
-    for (const k of ["MSG_STIMULUS", "MSG_ACK", "MSG_STATE", "MSG_ERROR", "MAX_TAGS", "MAX_MESSAGE_BYTES", "PROTOCOL_VERSION"] as const) expect(bundled[k]).toBe(codec[k]);
-    expect(bundled.MSG_GLASS).toBe(MSG_GLASS);
-    expect([...bundled.ERROR_TEXT]).toEqual([...codec.ERROR_TEXT]);
-    const a = new Uint8Array(20);
-    const b = new Uint8Array(20);
-    expect(bundled.encodeStimulus(a, 5, 200, [1, 2])).toBe(codec.encodeStimulus(b, 5, 200, [1, 2]));
-    expect(a).toEqual(b);
-    const page = readFileSync(join(REPO_ROOT, "tools/sim/web/app.js"), "utf8");
-    expect(page).not.toMatch(/0x(01|81|90|ff|a0)\b/i);
-    expect(page).not.toContain("unknown message type");
   });
 
   test("/model.json: drivers of every emotion from the running profile, and what each tag does", async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { jest } from "@jest/globals";
 import WebSocket from "ws";
 import { startSim, type Sim, type SimOptions } from "../../tools/sim/server.js";
-import { exposureWarning, MSG_GLASS } from "../../tools/sim/link.js";
+import { exposureWarning, MSG_GLASS, STATS_EVERY_MS } from "../../tools/sim/link.js";
 import { refuseUpgrade, sendDecision, TokenBucket, DEFAULT_SEND_LIMITS, isLoopback } from "../../tools/sim/guard.js";
 import { readPasskey, PAIRING_BURST } from "../../tools/sim/pairing.js";
 import { drawPasskey } from "../../modules/face/passkey.js";
@@ -145,12 +145,8 @@ describe("the simulator's link", () => {
     await sim?.close();
   });
 
-  /** One robot frame by hand (the clock is paused): the link publishes state and glass. */
-  const frame = () => {
-    const t = sim.time() + 33;
-    sim.robot.frame(t);
-    sim.link.frame(t);
-  };
+  /** One robot frame by hand (the clock is paused): the runtime's next frame, then the link publishes state and glass. */
+  const frame = () => sim.step();
 
   const pair = async (c: Client) => {
     expect(Array.from(await c.call(msg(encodePairStart)))).toEqual([MSG_DONE, MSG_PAIR_START]);
@@ -273,17 +269,19 @@ describe("the simulator's link", () => {
   test("fps is counted in wall time, not robot time", async () => {
     const c = await connect();
     const stats = () => c.next((m) => typeof m === "string" && m.includes('"stats"')).then((m) => JSON.parse(m as string));
-    // Figures go out when robot time crosses a multiple of 500 ms.
-    let t = Math.ceil((sim.time() + 1000) / 500) * 500 + 100;
+    // Figures go out every 500 ms of robot time (STATS_EVERY_MS), and at once when the clock went back.
+    let t = 0;
+    let next = stats();
+    sim.link.frame(t);
+    await next;
     // Ten frames of robot time within 90 ms of wall time, then one a second later: 1 fps.
     for (let i = 0; i < 10; i++) {
       clock += 10;
       sim.link.frame((t += 33));
     }
     clock += 1000;
-    let next = stats();
-    t = Math.ceil(t / 500) * 500;
-    sim.link.frame(t);
+    next = stats();
+    sim.link.frame((t = STATS_EVERY_MS));
     expect((await next).fps).toBe(1);
     // Nine more frames 10 ms apart: 100 fps, whatever robot time says.
     for (let i = 0; i < 8; i++) {
@@ -292,7 +290,7 @@ describe("the simulator's link", () => {
     }
     clock += 10;
     next = stats();
-    sim.link.frame(Math.ceil(t / 500) * 500);
+    sim.link.frame(2 * STATS_EVERY_MS);
     expect((await next).fps).toBeCloseTo(100, 5);
   });
 });

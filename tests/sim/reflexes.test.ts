@@ -20,6 +20,7 @@ import Touch from "../../modules/sensors/touch.js";
 import MPU6050, { type MotionSample } from "../../modules/sensors/mpu6050.js";
 import { tempDir } from "../helpers/cli.js";
 import { pairPage } from "../helpers/passkey.js";
+import { FRAME_MS } from "../../modules/app/robot.js";
 
 const OUT = join(REPO_ROOT, "test-output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -55,7 +56,7 @@ describe("reflexes and sleep on the simulator page", () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     await page.goto(sim.url);
-    await page.waitForFunction(() => (window as any).moodface?.ready && (window as any).moodface.glass);
+    await page.waitForFunction(() => (window as any).moodfaceApp?.ready && (window as any).moodfaceApp.glass);
   });
 
   afterAll(async () => {
@@ -83,7 +84,7 @@ describe("reflexes and sleep on the simulator page", () => {
       const shown = sim.host.panel.glassFrame().slice();
       const mood = moodFace();
       await page.waitForFunction((want) => {
-        const g = (window as any).moodface.glass as Uint8Array | null;
+        const g = (window as any).moodfaceApp.glass as Uint8Array | null;
         return !!g && g.length === want.length && g.every((v, i) => v === want[i]);
       }, Array.from(shown));
       await page.locator(".bezel").screenshot({ path: join(OUT, `reflex-${name}.png`) });
@@ -158,7 +159,8 @@ describe("reflexes and sleep on the simulator page", () => {
     await page.click('button[data-stimulus="night"]');
     const night = () => took.slice(before).find((e) => e.name === "night");
     let asleep: Uint8Array = new Uint8Array(0);
-    await frozenAt("asleep", () => night() !== undefined && sim.time() > night()!.t, (shown, mood) => {
+    // A frame drawn since: the runtime ticks every tickMs and draws on FRAME_MS slots.
+    await frozenAt("asleep", () => night() !== undefined && sim.time() >= night()!.t + FRAME_MS + sim.robot.tickMs, (shown, mood) => {
       expect(night()!.did).toBe(DID_SLEEP);
       expect(sim.robot.animator.asleep).toBe(true);
       expect(sim.robot.animator.reflexing).toBe(NO_REFLEX);
@@ -177,8 +179,8 @@ describe("reflexes and sleep on the simulator page", () => {
       expect(topRow(shown)).toBeLessThan(topRow(mood));
     });
     // The page's event log says so too.
-    await page.waitForFunction(() => (window as any).moodfaceEvents.log.some((l: string) => /^touch 0\.60: .*; woke up with a startle$/.test(l)));
-    const log: string[] = await page.evaluate(() => (window as any).moodfaceEvents.log);
+    await page.waitForFunction(() => (window as any).moodfaceApp.events.some((l: string) => /^touch 0\.60: .*; woke up with a startle$/.test(l)));
+    const log: string[] = await page.evaluate(() => (window as any).moodfaceApp.events);
     expect(log.some((l) => /^night 0\.80: .*; fell asleep$/.test(l))).toBe(true);
   });
 

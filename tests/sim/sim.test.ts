@@ -40,7 +40,7 @@ describe("simulator", () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(sim.url);
-    await page.waitForFunction(() => (window as any).moodface?.ready && (window as any).moodface.glass);
+    await page.waitForFunction(() => (window as any).moodfaceApp?.ready && (window as any).moodfaceApp.glass);
   });
 
   afterAll(async () => {
@@ -48,9 +48,9 @@ describe("simulator", () => {
     await sim?.close();
   });
 
-  const glass = () => page.evaluate(() => Array.from((window as any).moodface.glass as Uint8Array));
+  const glass = () => page.evaluate(() => Array.from((window as any).moodfaceApp.glass as Uint8Array));
   const canvasPixels = () => page.evaluate(() => {
-    const c = document.getElementById("panel") as HTMLCanvasElement;
+    const c = document.getElementById("glass") as HTMLCanvasElement;
     return Array.from(c.getContext("2d")!.getImageData(0, 0, 128, 64).data.filter((_, i) => i % 4 === 2));
   });
   const emotionShown = (e: string) => page.waitForFunction((want) => document.getElementById("emotion")!.textContent === want, e, { timeout: 10_000 });
@@ -73,7 +73,7 @@ describe("simulator", () => {
     // Hold the clock: the digits stay on the glass, and any change in the robot would be the page's doing.
     sim.pause(true);
     const want = Array.from(sim.host.panel.glassFrame());
-    await page.waitForFunction((w) => JSON.stringify(Array.from((window as any).moodface.glass)) === JSON.stringify(w), want);
+    await page.waitForFunction((w) => JSON.stringify(Array.from((window as any).moodfaceApp.glass)) === JSON.stringify(w), want);
     expect(readPasskey(Uint8Array.from(await glass()))).toBe(digits);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("passkey");
     await page.screenshot({ path: join(OUT, "sim-passkey.png"), fullPage: true });
@@ -82,9 +82,9 @@ describe("simulator", () => {
     const before = snapshot(sim);
     await page.fill("#passkey", String((Number(digits) + 1) % 1_000_000).padStart(6, "0"));
     await page.click("#pair-send");
-    await page.waitForFunction((code) => (window as any).moodface.errors.includes(code), ERR_PASSKEY);
+    await page.waitForFunction((code) => (window as any).moodfaceApp.errors.includes(code), ERR_PASSKEY);
     expect(await page.textContent("#pair-text")).toBe("wrong passkey, and those digits are spent: press Pair for new ones, then type them");
-    expect(await page.evaluate(() => (window as any).moodface.paired)).toBe(false);
+    expect(await page.evaluate(() => (window as any).moodfaceApp.paired)).toBe(false);
     expect((await stimulusButtonsDisabled()).every(Boolean)).toBe(true);
     expect(await page.isVisible("#pair-start")).toBe(true);
     expect(snapshot(sim)).toBe(before);
@@ -119,7 +119,7 @@ describe("simulator", () => {
       expect(after).not.toEqual(pixelsBefore);
       await page.screenshot({ path: join(OUT, `sim-${emotion}.png`), fullPage: true });
     }
-    expect(await page.textContent("#nuance")).toMatch(/\w+/);
+    expect(await page.textContent("#word")).toMatch(/\w+/);
   });
 
   test("works with the keyboard alone", async () => {
@@ -137,10 +137,10 @@ describe("simulator", () => {
   test("readable on a phone: one column, nothing wider than the screen", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     await phone.goto(sim.url);
-    await phone.waitForFunction(() => (window as any).moodface?.ready);
+    await phone.waitForFunction(() => (window as any).moodfaceApp?.ready);
     const layout = await phone.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
-      panel: document.getElementById("panel")!.getBoundingClientRect().width,
+      panel: document.getElementById("glass")!.getBoundingClientRect().width,
       buttons: document.querySelectorAll("#stimuli button").length,
     }));
     expect(layout.scroll).toBeLessThanOrEqual(390);
@@ -188,7 +188,7 @@ describe("simulator", () => {
     const r = await moodfaceAsync(["stim", "gift", "--port", port]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`moodface: stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page http://127.0.0.1:${port}/ or the app http://127.0.0.1:${port}/app/\n`);
+    expect(r.stderr).toBe(`moodface: stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page http://127.0.0.1:${port}/\n`);
     // A wrong name is said before any pairing.
     const bad = await moodfaceAsync(["stim", "insullt", "--port", port]);
     expect(bad.status).toBe(1);
@@ -247,7 +247,7 @@ describe("simulator", () => {
   test("the recorded I2C log replayed into a fresh panel gives the image the page shows", async () => {
     sim.pause(true);
     const want = Array.from(sim.host.panel.glassFrame());
-    await page.waitForFunction((w) => JSON.stringify(Array.from((window as any).moodface.glass)) === JSON.stringify(w), want, { timeout: 5000 }).catch(() => undefined);
+    await page.waitForFunction((w) => JSON.stringify(Array.from((window as any).moodfaceApp.glass)) === JSON.stringify(w), want, { timeout: 5000 }).catch(() => undefined);
     const shown = await glass();
     await sim.close();
     const fresh = new VirtualSSD1306();

@@ -1,18 +1,20 @@
 /*
- * The simulator serves the stimulus app under /app/ (same origin, so the app's default WebSocket is
- * the simulator's own and passes its Origin check). The app is the static build in build/app
- * (`npm run build:app`); when it is missing or older than its sources, the first request to /app/
+ * The simulator serves the page (the app, tools/app) as its own, at / (same origin, so the page's
+ * WebSocket is the simulator's own and passes its Origin check). The page is the static build in
+ * build/app (`npm run build:app`); when it is missing or older than its sources, the first request
  * builds it (a few seconds), so `npm start` itself stays fast.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
 export const APP_OUT = join(ROOT, "build", "app");
-const SOURCES = [join(HERE, "src"), join(HERE, "index.html"), join(ROOT, "modules", "link"), join(ROOT, "modules", "emotion")];
+const SOURCES = [join(HERE, "src"), join(HERE, "public"), join(HERE, "index.html"), join(ROOT, "modules", "link"), join(ROOT, "modules", "emotion"), join(ROOT, "modules", "app")];
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -36,46 +38,51 @@ export function appStale(): boolean {
   return !existsSync(built) || statSync(built).mtimeMs < Math.max(...SOURCES.map(newest));
 }
 
-/** Builds the app into build/app with Vite (loaded only now: `npm start` does not pay for it). */
-export async function buildApp(): Promise<void> {
-  const { build } = await import("vite");
-  await build({ configFile: join(HERE, "vite.config.ts"), logLevel: "warn" });
+/**
+ * Builds the page into build/app with Vite, in a child process (`npm start` does not load Vite, and
+ * a build failure is its one line of stderr).
+ */
+export function buildApp(): Promise<void> {
+  const vite = join(dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js");
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [vite, "build", "--config", join(HERE, "vite.config.ts"), "--logLevel", "warn"], { cwd: ROOT }, (err, _out, stderr) => {
+      if (err) reject(new Error(stderr.trim().split("\n").find((l) => l.trim()) ?? err.message));
+      else resolve();
+    });
+  });
 }
 
 let building: Promise<void> | undefined;
 
-/** Answers a request for /app or /app/...; returns false for any other path. */
-export function serveApp(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-  if (path !== "/app" && !path.startsWith("/app/")) return false;
-  if (path === "/app") {
-    res.writeHead(308, { location: "/app/" });
-    res.end();
-    return true;
-  }
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    res.writeHead(405, { "content-type": "text/plain" });
-    res.end("method not allowed\n");
-    return true;
-  }
+/**
+ * Answers a GET or HEAD for a file of the page (`/` is its index.html) with `headers` added, after
+ * building it when stale; 404 for anything that is not in build/app.
+ */
+export function serveApp(req: IncomingMessage, res: ServerResponse, path: string, headers: Record<string, string> = {}): void {
   if (!building && appStale()) building = buildApp().finally(() => (building = undefined));
   void (building ?? Promise.resolve()).then(
-    () => sendFile(res, APP_OUT, path.slice("/app/".length) || "index.html"),
+    () => sendFile(res, APP_OUT, path === "/" ? "index.html" : path.slice(1), headers, req.method === "HEAD"),
     (e: Error) => {
-      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      res.end(`the stimulus app did not build: ${e.message.split("\n")[0]} (try npm run build:app)\n`);
+      res.writeHead(500, { ...headers, "content-type": "text/plain; charset=utf-8" });
+      res.end(`the page did not build: ${e.message.split("\n")[0]} (try npm run build:app)\n`);
     },
   );
-  return true;
 }
 
 /** Sends `rel` from the folder `root`, or 404 (nothing outside `root`). */
-export function sendFile(res: ServerResponse, root: string, rel: string): void {
-  const file = normalize(join(root, decodeURIComponent(rel)));
+export function sendFile(res: ServerResponse, root: string, rel: string, headers: Record<string, string> = {}, head = false): void {
+  let file: string;
+  try {
+    file = normalize(join(root, decodeURIComponent(rel)));
+  } catch {
+    file = "";
+  }
   if (!file.startsWith(root + sep) || !existsSync(file) || statSync(file).isDirectory()) {
-    res.writeHead(404, { "content-type": "text/plain" });
+    res.writeHead(404, { ...headers, "content-type": "text/plain; charset=utf-8" });
     res.end("not found\n");
     return;
   }
-  res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
-  res.end(readFileSync(file));
+  const body = readFileSync(file);
+  res.writeHead(200, { "cache-control": "no-cache", ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-length": String(body.length) });
+  res.end(head ? undefined : body);
 }

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { DataError } from "../../modules/emotion/check.js";
-import { REPO_ROOT, UsageError } from "../lib/data.js";
+import { packageVersion, REPO_ROOT, UsageError } from "../lib/data.js";
 import { reason } from "../lib/files.js";
 import { oneLine } from "../lib/text.js";
 import { addEngineCommands } from "./engine.js";
@@ -17,7 +17,7 @@ import { addI2cCommands } from "./i2c.js";
 import { addDecoderCommands } from "./decoder.js";
 
 export function version(): string {
-  return (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  return packageVersion();
 }
 
 export function buildProgram(): Command {

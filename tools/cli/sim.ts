@@ -12,10 +12,9 @@ import { openPack } from "../../modules/pack/pack.js";
 import { REPO_ROOT, shippedProfileNames, UsageError } from "../lib/data.js";
 import { checkOutputFile, reason } from "../lib/files.js";
 import { quote } from "../lib/text.js";
-import { startSim } from "../sim/server.js";
+import { MAX_SPEED, MIN_SPEED, startSim } from "../sim/server.js";
 
-/** The fastest --speed the simulator's clock keeps on a modest machine (one frame per timer tick). */
-export const MAX_SPEED = 20;
+export { MAX_SPEED };
 
 /** Creates the missing folders above `path`, one by one (recursive mkdir spins on paths like /proc/x). */
 function makeFolders(dir: string, option: string, file: string): void {
@@ -122,7 +121,7 @@ function checkFrames(file: string): void {
 
 function speed(v: string): number {
   const n = Number(v);
-  if (!(n >= 0.05 && n <= MAX_SPEED)) throw new InvalidArgumentError(`must be a number from 0.05 to ${MAX_SPEED} (faster than ${MAX_SPEED}x the clock cannot keep up), not ${quote(v)}`);
+  if (!(n >= MIN_SPEED && n <= MAX_SPEED)) throw new InvalidArgumentError(`must be a number from ${MIN_SPEED} to ${MAX_SPEED} (faster than ${MAX_SPEED}x the clock cannot keep up), not ${quote(v)}`);
   return n;
 }
 
@@ -311,7 +310,7 @@ export async function sendStimulus(url: string, name: string, intensity: number,
     const tagIndex = tags.map((t) => hello.tags.indexOf(t));
     const bad = tags.find((_, i) => tagIndex[i] < 0);
     if (bad !== undefined) throw new UsageError(`unknown tag ${quote(bad)} (tags: ${hello.tags.join(", ")})`);
-    if (!ask) throw new UsageError(`stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page ${page} or the app ${page}app/`);
+    if (!ask) throw new UsageError(`stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page ${page}`);
 
     const out = new Uint8Array(MAX_MESSAGE_BYTES);
     const started = await link.call(out.slice(0, encodePairStart(out)));

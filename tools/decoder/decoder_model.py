@@ -22,8 +22,10 @@ try:
 except ImportError:
     pass
 
+from geometry import HEIGHT, WIDTH  # noqa: E402  (generated from modules/common/geometry.ts)
+
 LATENT = 8
-H, W = 64, 128
+H, W = HEIGHT, WIDTH
 
 
 def decoder_layers():

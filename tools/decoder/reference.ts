@@ -10,7 +10,8 @@
 import { ByteBuffer } from "flatbuffers";
 import { checkModel } from "./native.js";
 
-const OPS: Record<number, string> = { 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D", 5: "DEPTH_TO_SPACE", 9: "FULLY_CONNECTED", 22: "RESHAPE", 97: "RESIZE_NEAREST_NEIGHBOR" };
+/** The TFLite builtin operators this reader knows, by code (the C reader's list: native/decoder/model.h MD_OPERATORS; tests/decoder/ops.test.ts keeps them equal). */
+export const OPS: Record<number, string> = { 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D", 5: "DEPTH_TO_SPACE", 9: "FULLY_CONNECTED", 22: "RESHAPE", 97: "RESIZE_NEAREST_NEIGHBOR" };
 
 interface Tensor {
   shape: number[];

@@ -76,3 +76,8 @@ export function createEngine(profile: string | Profile = "default"): EmotionEngi
   const catalog = readCatalog();
   return new EmotionEngine(p, catalog, readWheel(catalog));
 }
+
+/** The project's version (package.json): the firmware's, shown by `moodface --version` and the page. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}

@@ -56,18 +56,20 @@ function overlay(base: Record<string, unknown>, top: ConfigOverrides): Record<st
 }
 
 /**
- * Polls the robot's sensors through simulated time (from, to]: every senses.periodMs the virtual
- * IMU's clock is set and the robot reads it, as main.ts's sensor timer does on the board.
+ * One tick of the runtime at simulated time `t`, as the board's timer gives it: the virtual IMU's
+ * clock is set to `t` first (the real one simply lives in time). Returns true when it drew a frame.
  */
-export function pollSenses(robot: Robot, host: SimHost, from: number, to: number): void {
-  const period = robot.senses.periodMs;
+export function tickAt(robot: Robot, host: SimHost, t: number): boolean {
   const imu = host.device.virtual.imu;
-  let t = from - (from % period) + period;
-  if (!robot.senses.imu) t = to; // touch only: once, at the end
-  for (; t <= to; t += period) {
-    if (imu) imu.time = t;
-    robot.poll(t);
-  }
+  if (imu) imu.time = t;
+  return robot.tick(t);
+}
+
+/** Runs the runtime through simulated time (from, to], a tick every robot.tickMs. Returns the last tick's time. */
+export function runFor(robot: Robot, host: SimHost, from: number, to: number): number {
+  let t = from;
+  while (t + robot.tickMs <= to) tickAt(robot, host, (t += robot.tickMs));
+  return t;
 }
 
 export function createSimHost(o: SimHostOptions): SimHost {

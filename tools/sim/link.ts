@@ -17,15 +17,17 @@ import { FRAME_BYTES } from "../../modules/common/geometry.js";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { FRAME_MS, type Robot } from "../../modules/app/robot.js";
+import type { Robot } from "../../modules/app/robot.js";
 import { CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
-import { STATE_BYTES } from "../../modules/link/codec.js";
+import { MSG_GLASS, STATE_BYTES } from "../../modules/link/codec.js";
 import type { SimHost } from "./host.js";
 import { DEFAULT_SEND_LIMITS, isLoopback, refuseUpgrade, sendDecision, TokenBucket, type OriginPolicy, type SendLimits } from "./guard.js";
 import { LinkSessions, type ClientSession } from "./pairing.js";
 
-export const MSG_GLASS = 0xa0;
+export { MSG_GLASS };
+/** Figures (type "stats") go out this often, in robot time. */
+export const STATS_EVERY_MS = 500;
 
 export interface LinkOptions extends OriginPolicy {
   /** Connections at once; more are refused with 503 (default 32). */
@@ -65,8 +67,10 @@ export interface Link {
   readonly sessions: LinkSessions;
   /** Number of open clients. */
   clients(): number;
-  /** After each robot frame: robot time `t` (ms). Sends state, glass and figures to every client. */
+  /** After each robot frame: robot time `t` (ms). Sends state, glass, trace lines and (twice a second) figures to every client. */
   frame(t: number): void;
+  /** Sends the figures now (the clock was paused, stepped or sped up). */
+  publish(t: number): void;
   close(): Promise<void>;
 }
 
@@ -90,8 +94,10 @@ export interface LinkContext {
   hello: () => string;
   /** I2C bus speed, for the bus figures. */
   hz: number;
-  /** Stimulus events completed since the last call (the page's event log), sent with the figures. */
-  events?: () => unknown[];
+  /** The simulator's clock: its speed and whether it is paused (in the figures). */
+  clock?: () => { speed: number; paused: boolean };
+  /** The robot's trace lines since the last call (sent to every client). */
+  trace?: () => string[];
 }
 
 export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}): Link {
@@ -103,8 +109,17 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   const abuse = o.abuse ?? 5000;
   const { robot, host } = ctx;
   const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0, abusive: 0 };
-  const sessions = new LinkSessions(robot, host, now);
+  const sessions = new LinkSessions(robot, now);
   const clients = new Set<Client>();
+  // The runtime asks the sessions for the passkey to draw every frame, as it asks the BLE adapter on
+  // the board, and hands over its EVENT messages: every client gets them, watchers too (like the face).
+  robot.attach({
+    service: (t) => sessions.service(t),
+    event: (bytes, length) => {
+      const copy = bytes.slice(0, length);
+      for (const c of [...clients]) send(c, copy, false);
+    },
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 
   const refuse = (socket: Duplex, status: number, text: string) => {
@@ -204,6 +219,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   let wall: number[] = [];
   let busWindow: { t: number; bytes: number; clocks: number }[] = [];
   const stateBytes = new Uint8Array(STATE_BYTES);
+  let lastStats = -1;
 
   const frame = (t: number) => {
     const w = now();
@@ -211,21 +227,30 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     while (wall.length > 1 && w - wall[0] > 1000) wall.shift();
     busWindow.push({ t, bytes: host.bus.counters.bytes, clocks: host.bus.counters.clocks });
     while (busWindow.length > 1 && t - busWindow[0].t > 1000) busWindow.shift();
-    sessions.frame(t);
     robot.state(stateBytes);
     glass = glassMessage(host);
     glassKey = Buffer.from(glass).toString("base64");
-    const statsDue = Math.floor(t / 500) !== Math.floor((t - FRAME_MS) / 500);
+    // Figures twice a second of robot time (and at once when the clock went back: a new robot).
+    const statsDue = lastStats < 0 || t - lastStats >= STATS_EVERY_MS || t < lastStats;
+    if (statsDue) lastStats = t;
     const stats = statsDue ? JSON.stringify(figures(t)) : "";
+    const lines = ctx.trace ? ctx.trace() : [];
+    const trace = lines.length ? JSON.stringify({ type: "trace", lines }) : "";
     for (const c of [...clients]) {
       if (!send(c, stateBytes, true)) continue;
       sendGlass(c);
+      if (trace) send(c, trace, false);
       if (statsDue) send(c, stats, true);
     }
   };
 
+  const publish = (t: number) => {
+    const stats = JSON.stringify(figures(t));
+    for (const c of [...clients]) send(c, stats, true);
+  };
+
   const figures = (t: number) => {
-    const first = busWindow[0];
+    const first = busWindow[0] ?? { t, bytes: host.bus.counters.bytes, clocks: host.bus.counters.clocks };
     const span = Math.max(1, t - first.t);
     const wallSpan = wall.length > 1 ? wall[wall.length - 1] - wall[0] : 0;
     const s = robot.engine.state;
@@ -244,7 +269,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
       core: CORES[s.core],
       display: robot.display.status,
       link: { clients: clients.size, ...counters },
-      events: ctx.events ? ctx.events() : [],
+      ...(ctx.clock ? ctx.clock() : { speed: 1, paused: false }),
     };
   };
 
@@ -253,6 +278,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     sessions,
     clients: () => clients.size,
     frame,
+    publish,
     close: async () => {
       http.off("upgrade", onUpgrade);
       for (const c of [...clients]) {

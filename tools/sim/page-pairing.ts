@@ -25,7 +25,7 @@ export function passkeyOnPanel(sim: Sim): Promise<string> {
 }
 
 /**
- * Pairs the simulator page (tools/sim/web) as a person does: Pair, read the digits off the panel,
+ * Pairs the simulator's page (the app, tools/app) as a person does: Pair, read the digits off the panel,
  * type them, Send. Resolves once the page says it is paired.
  */
 export async function pairPage(page: Page, sim: Sim): Promise<void> {
@@ -33,5 +33,5 @@ export async function pairPage(page: Page, sim: Sim): Promise<void> {
   await page.waitForSelector("#pair-form:not([hidden])");
   await page.fill("#passkey", await passkeyOnPanel(sim));
   await page.click("#pair-send");
-  await page.waitForFunction(() => (window as unknown as { moodface: { paired: boolean } }).moodface.paired);
+  await page.waitForFunction(() => (window as unknown as { moodfaceApp: { paired: boolean } }).moodfaceApp.paired);
 }

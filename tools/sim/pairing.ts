@@ -1,26 +1,21 @@
 /*
  * The simulator's sessions: one modules/link/session.ts LinkSession per WebSocket client, in
  * PAIRING_MESSAGE mode (a WebSocket has no link-layer pairing, so PAIR_START / PAIR messages stand in
- * for the BLE security manager), and the passkey on the robot's panel while a client pairs.
- *
- * The passkey overlay is the robot's own drawing (modules/face/passkey.ts). Until Robot.frame takes an
- * overlay itself, the link puts it through the robot's frame path: the animator's frame is replaced
- * by the passkey frame just before the SSD1306 driver sends it, so the digits reach the virtual
- * panel over the virtual bus like any other frame.
+ * for the BLE security manager). Together they are one RobotLink of the runtime, as the BLE adapter
+ * is on the board: service() gives the runtime the passkey of the newest pairing under way, and the
+ * runtime draws it full screen (modules/face/passkey.ts) in place of the face, so the digits reach
+ * the virtual panel over the virtual bus like any other frame.
  */
 import { randomInt } from "node:crypto";
-import type { Robot } from "../../modules/app/robot.js";
-import { LinkSession, PAIRING_MESSAGE } from "../../modules/link/session.js";
-import { encodeError, ERR_PASSKEY, MSG_PAIR, MSG_PAIR_START, MSG_STIMULUS, ERR_NOT_PAIRED, MSG_ERROR } from "../../modules/link/codec.js";
-import type { SimHost } from "./host.js";
-import { drawDigit, drawPasskey, DIGIT_GAP, DIGIT_H, DIGIT_W, DIGITS_X, DIGITS_Y, PASSKEY_DIGITS } from "../../modules/face/passkey.js";
+import type { RobotLink } from "../../modules/app/robot.js";
+import { LinkSession, PAIRING_MESSAGE, type StimulusSink } from "../../modules/link/session.js";
+import { encodeError, ERR_PASSKEY, MSG_PAIR, MSG_PAIR_START, MSG_STIMULUS, ERR_NOT_PAIRED } from "../../modules/link/codec.js";
+import { drawDigit, DIGIT_GAP, DIGIT_H, DIGIT_W, DIGITS_X, DIGITS_Y, PASSKEY_DIGITS } from "../../modules/face/passkey.js";
 import { TokenBucket } from "./guard.js";
 import { FRAME_BYTES, WIDTH } from "../../modules/common/geometry.js";
 
 export interface ClientSession {
   readonly session: LinkSession;
-  /** When this client last asked for a passkey (wall ms), for the newest-wins overlay. */
-  pairStarted: number;
 }
 
 export interface ReceiveResult {
@@ -33,29 +28,19 @@ export interface ReceiveResult {
 export const PAIRING_RATE = 1;
 export const PAIRING_BURST = 5;
 
-export class LinkSessions {
+export class LinkSessions implements RobotLink {
   private readonly open_ = new Set<ClientSession>();
-  private readonly frameBuffer = new Uint8Array(FRAME_BYTES);
   private readonly pairingBucket: TokenBucket;
   /** Passkey attempts refused over the pairing rate. */
   pairingThrottled = 0;
-  private readonly robot: { receive: Robot["receive"] };
+  private readonly robot: StimulusSink;
   private readonly now: () => number;
 
-  constructor(robot: Robot, _host: SimHost, now: () => number = () => performance.now()) {
+  /** `now`: the wall clock (ms) the sessions run on, a person types the passkey in wall time. */
+  constructor(robot: StimulusSink, now: () => number = () => performance.now()) {
     this.robot = robot;
     this.now = now;
     this.pairingBucket = new TokenBucket(PAIRING_RATE, PAIRING_BURST, now());
-    // The passkey goes through the robot's frame path (see the file comment).
-    const animator = robot.animator;
-    const update = animator.update.bind(animator);
-    animator.update = (t, s) => {
-      const frame = update(t, s);
-      const passkey = this.overlay();
-      if (passkey < 0) return frame;
-      drawPasskey(this.frameBuffer, passkey);
-      return this.frameBuffer;
-    };
   }
 
   private ms(): number {
@@ -65,7 +50,7 @@ export class LinkSessions {
   open(): ClientSession {
     const session = new LinkSession(this.robot, { pairing: PAIRING_MESSAGE, passkeys: { next: () => randomInt(0, 1000000) } });
     session.connect(this.ms());
-    const c: ClientSession = { session, pairStarted: -1 };
+    const c: ClientSession = { session };
     this.open_.add(c);
     return c;
   }
@@ -86,8 +71,7 @@ export class LinkSessions {
       return { length: encodeError(reply, ERR_PASSKEY, 0), unpaired: false };
     }
     const n = c.session.write(bytes, length, reply, now);
-    if (type === MSG_PAIR_START && n > 0 && reply[0] !== MSG_ERROR) c.pairStarted = now;
-    return { length: n, unpaired: type === MSG_STIMULUS && reply[0] === MSG_ERROR && reply[1] === ERR_NOT_PAIRED };
+    return { length: n, unpaired: type === MSG_STIMULUS && c.session.lastError === ERR_NOT_PAIRED };
   }
 
   /** Clients open now. */
@@ -98,20 +82,22 @@ export class LinkSessions {
   /** The passkey to show: the newest pairing under way, or -1. */
   overlay(): number {
     const now = this.ms();
-    let best: ClientSession | undefined;
+    let since = -1;
     let passkey = -1;
     for (const c of this.open_) {
-      const p = c.session.overlay(now);
-      if (p >= 0 && (!best || c.pairStarted > best.pairStarted)) {
-        best = c;
-        passkey = p;
+      const s = c.session.shownSince(now);
+      if (s >= 0 && (passkey < 0 || s >= since)) {
+        since = s;
+        passkey = c.session.overlay(now);
       }
     }
     return passkey;
   }
 
-  /** Each frame (robot time, unused: sessions run on the wall clock a person types in). */
-  frame(_t: number): void {}
+  /** The runtime's RobotLink, every frame: the passkey to draw (robot time unused: sessions run on the wall clock a person types in). */
+  service(_now: number): number {
+    return this.overlay();
+  }
 }
 
 /**

@@ -60,7 +60,7 @@ async function main(out: string): Promise<void> {
     };
     const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     await page.goto(sim.url);
-    await page.waitForFunction(() => (window as any).moodface?.ready && (window as any).moodface.glass);
+    await page.waitForFunction(() => (window as any).moodfaceApp?.ready && (window as any).moodfaceApp.glass);
     await pairPage(page, sim);
     const a = sim.robot.animator;
     for (const s of SHOTS) {
@@ -72,7 +72,7 @@ async function main(out: string): Promise<void> {
       sim.pause(true);
       const glass = Array.from(sim.host.panel.glassFrame());
       await page.waitForFunction((want) => {
-        const g = (window as any).moodface.glass as Uint8Array | null;
+        const g = (window as any).moodfaceApp.glass as Uint8Array | null;
         return !!g && g.every((v, i) => v === want[i]);
       }, glass);
       shots.push(await page.locator(".bezel").screenshot());

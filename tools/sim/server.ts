@@ -1,35 +1,34 @@
 /*
- * `moodface sim`: the whole device on this machine. The robot (modules/app/robot.ts, the firmware's
- * own wiring) runs on a simulated clock with a virtual SSD1306 on a virtual I2C bus; a frame takes
- * 33 ms or as long as its bus traffic takes at the bus speed, whichever is longer. An HTTP server
- * serves the page (tools/sim/web) and a WebSocket carries the stimulus protocol (the same codec as
- * BLE) plus the glass and figures for the page (docs/protocol.md).
+ * `moodface sim`: the whole device on this machine, a thin adapter around the robot's one runtime
+ * (modules/app/robot.ts, Robot.tick, as main.ts runs it on the board). It feeds the runtime a
+ * simulated clock, the virtual buses (a virtual SSD1306 and MPU-6050 on a virtual I2C bus, a
+ * virtual touch pin) and the WebSocket clients as its link; a tick takes robot.tickMs or as long as
+ * its bus traffic takes at the bus speed, whichever is longer. The HTTP server serves the page (the
+ * app, tools/app, built into build/app), the WebSocket carries the stimulus protocol (the same codec
+ * as BLE) plus the glass, figures and trace lines for the page (docs/protocol.md), and POST /sense
+ * and /control move the virtual sensors and the clock (pause, step, speed).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createWriteStream, readFileSync, type WriteStream } from "node:fs";
-import { dirname, join } from "node:path";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Robot, FRAME_MS } from "../../modules/app/robot.js";
-import { buildSync } from "esbuild";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { Robot } from "../../modules/app/robot.js";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
+import { DEVICE_NAME, PROTOCOL_VERSION } from "../../modules/link/codec.js";
 import { profileDocument } from "../engine/documents.js";
 import { BAND_NAMES } from "../faces/defaults.js";
-import { createSimHost, pollSenses, type SimHost } from "./host.js";
+import { createSimHost, tickAt, type SimHost } from "./host.js";
 import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
-import { shippedProfileNames } from "../lib/data.js";
+import { packageVersion, shippedProfileNames } from "../lib/data.js";
 import { serveApp } from "../app/serve.js";
-import { ONE } from "../../modules/emotion/fixed.js";
-import { describeEvent } from "../../modules/emotion/describe.js";
-import { reactionText } from "../../modules/app/behaviour.js";
 import { refuseUpgrade } from "./guard.js";
 
 import { MSG_GLASS } from "./link.js";
 export { MSG_GLASS };
-/** An event's sentence compares the emotions just before it with this much later (robot time). */
-export const EVENT_SETTLE_MS = 1000;
-const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), "web");
-const require = createRequire(import.meta.url);
+/** The fastest --speed (and page speed) the clock keeps on a modest machine (one tick per timer callback), and the slowest. */
+export const MAX_SPEED = 20;
+export const MIN_SPEED = 0.05;
+/** Trace lines kept for pages that connect later, and sent at most per frame. */
+export const TRACE_KEPT = 200;
 
 export interface SimOptions {
   port: number;
@@ -56,49 +55,23 @@ export interface Sim {
   time(): number;
   /** Stops (or restarts) the robot's clock; the server keeps answering. */
   pause(paused: boolean): void;
+  /** While paused: runs the runtime up to and including its next frame. */
+  step(): void;
+  /** Robot time per wall time (MIN_SPEED..MAX_SPEED). */
+  setSpeed(speed: number): void;
   close(): Promise<void>;
 }
-
-/** Files of the page, served from tools/sim/web (read on each request, so edits show on reload). */
-const STATIC: Record<string, [string, string]> = {
-  "/": ["index.html", "text/html; charset=utf-8"],
-  "/index.html": ["index.html", "text/html; charset=utf-8"],
-  "/app.js": ["app.js", "text/javascript; charset=utf-8"],
-  "/events.js": ["events.js", "text/javascript; charset=utf-8"],
-  "/style.css": ["style.css", "text/css; charset=utf-8"],
-  "/favicon.svg": ["favicon.svg", "image/svg+xml"],
-  "/favicon.ico": ["favicon.svg", "image/svg+xml"],
-};
 
 /** Headers on every answer: the page runs only its own scripts and is never framed. */
 function securityHeaders(req: IncomingMessage): Record<string, string> {
   const host = /^[\w.:[\]-]+$/.test(req.headers.host ?? "") ? req.headers.host : "127.0.0.1";
   return {
-    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${host}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws://${host}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
   };
-}
-
-/**
- * The page's one copy of the protocol: modules/link/codec.ts (and this server's GLASS type), bundled
- * by esbuild into a script that sets `window.MoodfaceCodec`. Nothing in tools/sim/web retypes them.
- */
-export function codecBundle(): string {
-  const codec = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "modules", "link", "codec.ts");
-  const eventMarks = join(dirname(fileURLToPath(import.meta.url)), "..", "app", "src", "event-marks.ts");
-  const r = buildSync({
-    stdin: { contents: `export * from ${JSON.stringify(codec)};\nexport { eventMarksPlugin } from ${JSON.stringify(eventMarks)};\nexport const MSG_GLASS = ${MSG_GLASS};\n`, resolveDir: dirname(codec), loader: "ts" },
-    bundle: true,
-    format: "iife",
-    globalName: "MoodfaceCodec",
-    target: "es2020",
-    write: false,
-    logLevel: "silent",
-  });
-  return r.outputFiles[0].text;
 }
 
 /**
@@ -126,6 +99,7 @@ export function modelDocument(robot: Robot): unknown {
 
 export async function startSim(o: SimOptions): Promise<Sim> {
   let t = 0;
+  let speed = o.speed;
   let log: WriteStream | undefined;
   if (o.i2cLog) {
     const path = o.i2cLog;
@@ -136,6 +110,10 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       log = undefined;
     });
   }
+  // The robot's trace lines: to stderr (unless quiet) and to the page's trace pane (the last
+  // TRACE_KEPT in each hello, so a page that connects later sees the boot lines too).
+  let traced: string[] = [];
+  const history: string[] = [];
   const host = createSimHost({
     framesFile: o.framesFile,
     stateFile: o.stateFile,
@@ -143,13 +121,18 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     seed: o.seed,
     now: () => t,
     onLogLine: log ? (line) => log?.write(line) : undefined,
-    trace: o.quiet ? () => {} : undefined,
+    trace: (m) => {
+      if (!o.quiet) process.stderr.write(m);
+      if (traced.length < TRACE_KEPT) traced.push(m);
+      history.push(m);
+      if (history.length > TRACE_KEPT) history.shift();
+    },
   });
   const robot = new Robot(host);
-  // chart.js does not export its UMD build; find the package root through its main entry.
-  const chartJs = readFileSync(join(dirname(require.resolve("chart.js")), "chart.umd.js"));
+  // A new epoch each start: the page's charts and log start again with the robot's clock.
+  const epoch = randomBytes(6).toString("hex");
+  let running = true;
 
-  const codecJs = codecBundle();
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     const headers = securityHeaders(req);
@@ -158,25 +141,21 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       res.end(req.method === "HEAD" ? undefined : body);
     };
     if (path === "/sense") return sense(req, send);
+    if (path === "/control") return control(req, send);
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain; charset=utf-8", "only GET and HEAD\n", { allow: "GET, HEAD" });
-    if (serveApp(req, res, path)) return;
-    if (path === "/vendor/chart.umd.js") return send(200, "text/javascript; charset=utf-8", chartJs);
-    if (path === "/codec.js") return send(200, "text/javascript; charset=utf-8", codecJs);
     if (path === "/model.json") return send(200, "application/json; charset=utf-8", JSON.stringify(modelDocument(robot)));
-    const file = STATIC[path];
-    if (!file) return send(404, "text/plain; charset=utf-8", "not found\n");
-    let body: Buffer;
-    try {
-      body = readFileSync(join(WEB_DIR, file[0]));
-    } catch {
-      return send(404, "text/plain; charset=utf-8", "not found\n");
-    }
-    send(200, file[1], body);
+    // The page used to be at /app/: old links land on the one page.
+    if (path === "/app" || path.startsWith("/app/")) return send(308, "text/plain; charset=utf-8", "moved to /\n", { location: "/" });
+    serveApp(req, res, path === "/favicon.ico" ? "/favicon.svg" : path, headers);
   });
   const hello = () => {
     const e = robot.engine;
     return JSON.stringify({
       type: "hello",
+      name: DEVICE_NAME,
+      firmware: packageVersion(),
+      protocol: PROTOCOL_VERSION,
+      epoch,
       profile: e.profile.name,
       profiles: shippedProfileNames(),
       channels: e.profile.channels.map((c) => ({ name: c.name, K: c.K, M: c.M, rest: c.rest })),
@@ -186,39 +165,11 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       stimuli: e.catalog.names.map((n, i) => ({ name: n, description: e.catalog.descriptions[i] })),
       tags: [...e.catalog.tags],
       hz: o.hz,
-      speed: o.speed,
+      speed,
+      paused: !running,
       packError: robot.packError,
+      trace: history,
     });
-  };
-
-  // The event log (docs/simulator.md): each stimulus, and what it did a second later, in the
-  // sentence the web app also uses (modules/emotion/describe.ts).
-  const pending: { t: number; stimulus: string; intensity: number; before: number[]; dominant: number; reaction: string; served: number; violated: number }[] = [];
-  let completed: { t: number; stimulus: string; text: string }[] = [];
-  robot.onStimulus = (s, intensity, did) => {
-    if (pending.length >= 32) pending.shift();
-    const e = robot.engine;
-    // "Before" is the last frame's state: the engine's readout already shows the stimulus.
-    pending.push({ t, stimulus: e.catalog.names[s], intensity: intensity / ONE, before: lastProbabilities.slice(), dominant: lastDominant, reaction: reactionText(did, robot.animator), served: e.state.served, violated: e.state.violated });
-  };
-  let lastProbabilities = Array.from(robot.engine.state.probabilities, (q) => q / ONE);
-  let lastDominant = robot.engine.state.dominant;
-  const settle = () => {
-    const e = robot.engine;
-    lastProbabilities = Array.from(e.state.probabilities, (q) => q / ONE);
-    lastDominant = e.state.dominant;
-    while (pending.length && t - pending[0].t >= EVENT_SETTLE_MS) {
-      const p = pending.shift()!;
-      const after = Array.from(e.state.probabilities, (q) => q / ONE);
-      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: e.state.dominant, served: p.served, violated: p.violated, reaction: p.reaction });
-      completed.push({ t: p.t, stimulus: p.stimulus, text });
-      if (completed.length > 32) completed.shift();
-    }
-  };
-  const events = () => {
-    const out = completed;
-    completed = [];
-    return out;
   };
 
   // The page's touch and motion buttons: a finger on the virtual touch pad, a gesture for the
@@ -233,33 +184,66 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       v.touch(true);
       v.touch(false);
     } else if (what !== "touch" && v.imu && robot.senses.imu && v.imu.play(what)) {
-      // plays against the IMU's clock from its next poll
+      // plays against the IMU's clock from its next tick
     } else return send(404, "text/plain; charset=utf-8", `no sensor for "${what.slice(0, 20)}" (config.sensors)\n`);
     send(200, "text/plain; charset=utf-8", "ok\n");
   };
 
-  const link = attachLink(http, { robot, host, hello, hz: o.hz, events }, o.link);
+  // The page's clock controls: pause=1|0, step=1 (paused only), speed=factor. Same checks as /sense.
+  const control = (req: IncomingMessage, send: (status: number, type: string, body: string) => void) => {
+    if (req.method !== "POST") return send(405, "text/plain; charset=utf-8", "POST /control?pause=1|0, ?step=1 or ?speed=factor\n");
+    const refused = refuseUpgrade(req.headers, o.link);
+    if (refused) return send(403, "text/plain; charset=utf-8", `${refused}\n`);
+    const q = new URL(req.url ?? "/", "http://x").searchParams;
+    if (q.has("pause")) sim.pause(q.get("pause") === "1");
+    else if (q.has("step")) {
+      if (running) return send(409, "text/plain; charset=utf-8", "step works while paused: pause first\n");
+      sim.step();
+    } else if (q.has("speed")) {
+      const v = Number(q.get("speed"));
+      if (!(v >= MIN_SPEED && v <= MAX_SPEED)) return send(400, "text/plain; charset=utf-8", `speed: ${String(q.get("speed")).slice(0, 20)} is not allowed; use ${MIN_SPEED} to ${MAX_SPEED}\n`);
+      sim.setSpeed(v);
+    } else return send(400, "text/plain; charset=utf-8", "POST /control?pause=1|0, ?step=1 or ?speed=factor\n");
+    link.publish(t);
+    send(200, "text/plain; charset=utf-8", "ok\n");
+  };
 
-  // The clock: a frame every 33 ms of robot time, or longer when its bus traffic takes longer.
-  let clocksLastFrame = host.bus.counters.clocks;
-  let running = true;
+  const link = attachLink(
+    http,
+    {
+      robot,
+      host,
+      hello,
+      hz: o.hz,
+      clock: () => ({ speed, paused: !running }),
+      trace: () => {
+        const out = traced;
+        traced = [];
+        return out;
+      },
+    },
+    o.link,
+  );
+
+  // The clock: the runtime's tick every robot.tickMs of robot time, or longer when its bus traffic
+  // takes longer; the link publishes the glass and figures after each frame.
+  let clocksLastTick = host.bus.counters.clocks;
   let timer: NodeJS.Timeout | undefined;
-  // Wall-clock deadline of the next frame: timers fire late and in whole milliseconds, so each delay
-  // is measured from the deadline, not from now, and --speed is kept on average.
+  // Wall-clock deadline of the next tick: timers fire late and in whole milliseconds, so each delay
+  // is measured from the deadline, not from now, and the speed is kept on average.
   let nextWall = performance.now();
+  /** One tick of the runtime; whether it drew a frame, and how long it took in robot time (ms). */
+  const advance = (): { frame: boolean; ms: number } => {
+    t += robot.tickMs;
+    const frame = tickAt(robot, host, t);
+    if (frame) link.frame(t);
+    const clocks = host.bus.counters.clocks - clocksLastTick;
+    clocksLastTick = host.bus.counters.clocks;
+    return { frame, ms: Math.max(robot.tickMs, (clocks * 1000) / o.hz) };
+  };
   const tick = () => {
     if (!running) return;
-    pollSenses(robot, host, t, t + FRAME_MS); // touch pad and IMU at their own rate
-    t += FRAME_MS;
-    robot.frame(t);
-    settle();
-    const clocks = host.bus.counters.clocks - clocksLastFrame;
-    clocksLastFrame = host.bus.counters.clocks;
-    const busMs = (clocks * 1000) / o.hz;
-    const frameMs = Math.max(FRAME_MS, busMs);
-    link.frame(t);
-    robot.saveIfDue(t); // after the frame's work, as the board's own timer does
-    nextWall += frameMs / o.speed;
+    nextWall += advance().ms / speed;
     timer = setTimeout(tick, Math.max(0, nextWall - performance.now()));
   };
 
@@ -272,15 +256,15 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   tick();
-  return {
+  const sim: Sim = {
     url: `http://${o.host ?? "127.0.0.1"}:${port}/`,
     robot,
     host,
     link,
     time: () => t,
     pause: (paused: boolean) => {
-      if (paused && timer) {
-        clearTimeout(timer);
+      if (paused && running) {
+        if (timer) clearTimeout(timer);
         timer = undefined;
         running = false;
       } else if (!paused && !running) {
@@ -288,6 +272,13 @@ export async function startSim(o: SimOptions): Promise<Sim> {
         nextWall = performance.now();
         tick();
       }
+    },
+    step: () => {
+      while (!advance().frame);
+    },
+    setSpeed: (v: number) => {
+      speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, v));
+      nextWall = performance.now();
     },
     close: async () => {
       running = false;
@@ -298,4 +289,5 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       if (log) await new Promise<void>((r) => log!.end(() => r()));
     },
   };
+  return sim;
 }

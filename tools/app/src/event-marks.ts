@@ -1,7 +1,6 @@
 /*
  * A Chart.js plugin that draws a dashed, labelled vertical line at each event's time on every
- * chart. One definition for the stimulus web app (imported) and the simulator page (bundled with
- * the codec into /codec.js by tools/sim/server.ts, as window.MoodfaceCodec.eventMarksPlugin).
+ * chart (the page's event log, events.ts).
  */
 export interface EventMark {
   t: number;

@@ -1,73 +1,51 @@
 /*
- * The web app's event log: each stimulus the robot acknowledged, a second later, in the sentence
- * the simulator page shows too (modules/emotion/describe.ts), with the passions the robot says it
- * touched (its ACK's appraisal: "the lie hurt: integrity"), the reflex the behaviour table gives it, and a dashed marker on the charts at the moment it landed.
+ * The page's event log: the robot's own EVENT messages (modules/app/events.ts: what each stimulus
+ * did, a second later, as the robot saw it) in the one sentence every client writes from them, and
+ * a dashed marker on the charts where each stimulus landed. Nothing is predicted here.
  */
 import { Chart } from "chart.js";
-import { eventMarksPlugin } from "./event-marks.js";
-import { describeEvent } from "../../../modules/emotion/describe.js";
+import { eventMarksPlugin, type EventMark } from "./event-marks.js";
+import { decodeEvent, type EventFacts } from "../../../modules/link/codec.js";
+import { eventSentence } from "../../../modules/app/events.js";
 import { EMOTIONS } from "../../../modules/emotion/names.js";
-import { REFLEXES } from "../../../modules/face/reflexes.js";
-import type { Behaviour } from "../../../modules/app/behaviour.js";
 
-export const SETTLE_MS = 1000;
 const LOG_MAX = 8;
 const MARK_MAX = 64;
 
-interface Pending {
-  at: number;
-  stimulus: string;
-  index: number;
-  intensity: number;
-  before: number[];
-  dominant: number;
-  served: number;
-  violated: number;
-}
-
 export class EventLog {
+  /** The sentences, oldest first (the newest LOG_MAX). */
   readonly lines: string[] = [];
-  private readonly marks: { t: number; label: string }[] = [];
-  private readonly pending: Pending[] = [];
-  private probabilities: number[] = [];
-  private dominant = -1;
+  readonly marks: EventMark[] = [];
 
-  constructor(
-    private readonly list: HTMLElement | null,
-    private readonly behaviour: Behaviour | undefined,
-  ) {
-    const marks = this.marks;
-    Chart.register(eventMarksPlugin(marks) as never);
+  constructor(private readonly list: HTMLElement | null) {
+    Chart.register(eventMarksPlugin(this.marks) as never);
   }
 
   /**
-   * The robot acknowledged stimulus `index` (`name`) sent at `intensity` (0..1); `now` in ms, `chartT`
-   * the charts' x; `served` / `violated`: the robot's own appraisal from the ACK (codec decodeAck).
+   * An EVENT message; `names` is the catalog's stimulus names, `chartT` maps the robot time of the
+   * stimulus (s) to the charts' x. Returns the sentence, or undefined for a malformed EVENT (refused).
    */
-  applied(index: number, name: string, intensity: number, now: number, chartT: number, served = 0, violated = 0): void {
-    this.marks.push({ t: chartT, label: name });
+  add(bytes: Uint8Array, names: readonly string[], chartT: (e: EventFacts) => number): string | undefined {
+    const e = decodeEvent(bytes);
+    if (!e || e.stimulus >= names.length) return undefined;
+    const text = eventSentence(e, names[e.stimulus], EMOTIONS);
+    this.marks.push({ t: chartT(e), label: names[e.stimulus] });
     if (this.marks.length > MARK_MAX) this.marks.shift();
-    this.pending.push({ at: now, stimulus: name, index, intensity, before: this.probabilities.slice(), dominant: this.dominant, served, violated });
+    this.lines.push(text);
+    if (this.lines.length > LOG_MAX) this.lines.shift();
+    if (this.list) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      this.list.prepend(li);
+      while (this.list.children.length > LOG_MAX) this.list.lastElementChild!.remove();
+    }
+    return text;
   }
 
-  /** Each STATE: completes the events a second old. */
-  state(probabilities: readonly number[], dominant: number, now: number): void {
-    this.probabilities = probabilities.slice();
-    this.dominant = dominant;
-    while (this.pending.length && now - this.pending[0].at >= SETTLE_MS) {
-      const p = this.pending.shift()!;
-      if (p.before.length === 0) continue;
-      const b = this.behaviour;
-      const r = b && p.index < b.reflexOf.length && p.intensity * 16777216 >= b.reflexMin[p.index] ? b.reflexOf[p.index] : -1;
-      const text = describeEvent({ stimulus: p.stimulus, intensity: p.intensity, before: p.before, after: probabilities, emotions: EMOTIONS, dominantBefore: p.dominant, dominantAfter: dominant, served: p.served, violated: p.violated, reaction: r >= 0 ? REFLEXES[r].replace("_", " ") : "" });
-      this.lines.push(text);
-      if (this.lines.length > LOG_MAX) this.lines.shift();
-      if (this.list) {
-        const li = document.createElement("li");
-        li.textContent = text;
-        this.list.prepend(li);
-        while (this.list.children.length > LOG_MAX) this.list.lastElementChild!.remove();
-      }
-    }
+  /** A new robot (a new clock): nothing of the old one stays. */
+  clear(): void {
+    this.lines.length = 0;
+    this.marks.length = 0;
+    this.list?.replaceChildren();
   }
 }

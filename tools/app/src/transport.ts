@@ -1,29 +1,60 @@
 /*
  * One interface for both ways to the robot: Web Bluetooth (ble.ts) and a simulator's WebSocket
- * (ws.ts). Both carry the same codec messages (modules/link/codec.ts); the simulator also sends its
- * panel's glass and a catalog (hello).
+ * (ws.ts). Both carry the same codec messages (modules/link/codec.ts), each kind to its own handler:
+ * STATE to state(), the command channel's replies and EVENTs to reply(). The simulator also sends its
+ * panel's glass, a hello (catalog, clock epoch, versions) and figures (robot time, levels, bus).
  */
 export interface Hello {
+  /** The robot's name, firmware version and protocol version. */
+  name: string;
+  firmware: string;
+  protocol: number;
+  /** Changes whenever the simulator (re)starts: its clock starts again from 0. */
+  epoch: string;
   profile: string;
-  /** The profiles the simulator has (shipped names). */
-  profiles?: string[];
+  profiles: string[];
   emotions: string[];
   words: string[];
   stimuli: { name: string; description: string }[];
   tags: string[];
-  channels: { name: string }[];
+  channels: { name: string; K: number; M: number; rest: number }[];
+  hz: number;
+  speed: number;
+  paused: boolean;
+  packError: string;
+  /** The robot's latest trace lines, oldest first. */
+  trace: string[];
+}
+
+/** The simulator's figures, twice a second of robot time (docs/simulator.md). */
+export interface Stats {
+  t: number;
+  fps: number;
+  busBytesPerSecond: number;
+  busUtilisation: number;
+  levels: number[];
+  probabilities: number[];
+  display: { online: boolean; lastError: string };
+  speed: number;
+  paused: boolean;
 }
 
 export interface TransportEvents {
-  /** A protocol message from the robot: ACK, DONE, ERROR or STATE. */
-  message(bytes: Uint8Array): void;
+  /** A STATE message (the state characteristic, or STATE on the WebSocket). */
+  state(bytes: Uint8Array): void;
+  /** A reply or EVENT (the command characteristic, or those types on the WebSocket). */
+  reply(bytes: Uint8Array): void;
   /** The link came up (again). */
   up(t: Transport): void;
   /** The link went down; `retrying` when the transport is reconnecting by itself. */
   down(reason: string, retrying: boolean): void;
-  /** Simulator only: its catalog, and what its panel's glass shows (page-packed 128x64). */
+  /** Simulator only: its catalog, what its panel's glass shows (page-packed 128x64), its figures, its trace lines. */
   hello?(h: Hello): void;
   glass?(bytes: Uint8Array, brightness: number): void;
+  stats?(s: Stats): void;
+  trace?(lines: string[]): void;
+  /** A line for people about something the simulator said (a refused text message...). */
+  note?(text: string): void;
 }
 
 export interface Transport {

@@ -1,7 +1,6 @@
 /* The simulator over its WebSocket (docs/protocol.md, docs/simulator.md), reconnecting on drop. */
-import type { Transport, TransportEvents } from "./transport.js";
-
-const MSG_GLASS = 0xa0;
+import { MSG_GLASS, MSG_STATE } from "../../../modules/link/codec.js";
+import type { Hello, Stats, Transport, TransportEvents } from "./transport.js";
 
 export class SimulatorTransport implements Transport {
   readonly kind = "simulator" as const;
@@ -12,7 +11,7 @@ export class SimulatorTransport implements Transport {
   private retryMs = 500;
 
   private constructor(
-    private readonly url: string,
+    readonly url: string,
     private readonly on: TransportEvents,
   ) {
     this.label = `simulator at ${url}`;
@@ -22,6 +21,11 @@ export class SimulatorTransport implements Transport {
   static connect(url: string, on: TransportEvents): Promise<SimulatorTransport> {
     const t = new SimulatorTransport(url, on);
     return t.open(true).then(() => t);
+  }
+
+  /** The simulator's HTTP address (for /sense, /model.json, /control): the WebSocket's, over http. */
+  get httpUrl(): string {
+    return this.url.replace(/^ws/, "http");
   }
 
   private open(first: boolean): Promise<void> {
@@ -44,13 +48,22 @@ export class SimulatorTransport implements Transport {
       };
       ws.onmessage = (ev) => {
         if (typeof ev.data === "string") {
-          const m = JSON.parse(ev.data) as { type: string };
-          if (m.type === "hello") this.on.hello?.(m as never);
+          let m: { type?: string; message?: string; lines?: string[] };
+          try {
+            m = JSON.parse(ev.data) as typeof m;
+          } catch {
+            return;
+          }
+          if (m.type === "hello") this.on.hello?.(m as unknown as Hello);
+          else if (m.type === "stats") this.on.stats?.(m as unknown as Stats);
+          else if (m.type === "trace" && Array.isArray(m.lines)) this.on.trace?.(m.lines);
+          else if (m.type === "error" && typeof m.message === "string") this.on.note?.(m.message);
           return;
         }
         const b = new Uint8Array(ev.data as ArrayBuffer);
         if (b[0] === MSG_GLASS) this.on.glass?.(b.subarray(2), b[1]);
-        else this.on.message(b);
+        else if (b[0] === MSG_STATE) this.on.state(b);
+        else this.on.reply(b);
       };
       ws.onclose = () => {
         this.ws = undefined;
@@ -59,9 +72,9 @@ export class SimulatorTransport implements Transport {
           return;
         }
         if (this.closed) return;
-        this.on.down("the simulator went away", true);
+        this.on.down("the simulator is not running (start it with npm start); retrying", true);
         setTimeout(() => void this.open(false).catch(() => undefined), this.retryMs);
-        this.retryMs = Math.min(this.retryMs * 2, 5000);
+        this.retryMs = Math.min(this.retryMs * 2, 1000);
       };
     });
   }
