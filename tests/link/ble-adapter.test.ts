@@ -13,6 +13,9 @@ import {
   encodeForget,
   encodeStimulus,
   decodeState,
+  decodeEvent,
+  EVENT_BYTES,
+  MSG_EVENT,
   MSG_ACK,
   MSG_DONE,
   MSG_ERROR,
@@ -157,6 +160,12 @@ describe("the BLE adapter on a stand-in GATT server", () => {
     expect(phone.sent.at(-1)).toEqual({ uuid: COMMAND.uuid, bytes: [MSG_ACK, gift], byteLength: 2 });
     call(command, "onWrite", msg.slice(0, encodeStimulus(msg, gift, 255, [250])).buffer, phone);
     expect(phone.sent.at(-1)).toEqual({ uuid: COMMAND.uuid, bytes: [MSG_ERROR, ERR_TAG, 5], byteLength: 3 });
+    // A second later the runtime's EVENT for that gift is notified on the command characteristic, exactly its length.
+    const events = () => phone.sent.filter((s) => s.uuid === COMMAND.uuid && s.bytes[0] === MSG_EVENT);
+    for (const end = t + 1500; t < end; t += robot.tickMs) robot.tick(t);
+    expect(events()).toHaveLength(1);
+    expect(events()[0].byteLength).toBe(EVENT_BYTES);
+    expect(decodeEvent(Uint8Array.from(events()[0].bytes))).toMatchObject({ stimulus: gift, intensity: 255 });
     // FORGET: NimBLE's bonds cleared through the native call.
     call(command, "onWrite", msg.slice(0, encodeForget(msg)).buffer, phone);
     expect(phone.sent.at(-1)!.bytes).toEqual([MSG_DONE, MSG_FORGET]);
