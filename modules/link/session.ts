@@ -204,7 +204,7 @@ export class LinkSession {
     this.passkey = -1;
   }
 
-  /** When the passkey on show began (the caller's clock), or -1 with none on show: of several peers pairing, the newest wins the panel. */
+  /** When the passkey on show began (the caller's clock), or -1 with none on show: of several peers pairing, the first keeps the panel. */
   shownSince(now: number): number {
     return this.overlay(now) >= 0 ? this.passkeySince : -1;
   }
@@ -294,8 +294,12 @@ export class LinkSession {
         return this.bad(reply, code, m.errorAt);
       }
       if (type === MSG_PAIR_START) {
-        this.passkey = ((this.passkeys!.next() >>> 0) % PASSKEY_LIMIT) | 0;
-        this.passkeySince = now;
+        // One passkey per peer at a time: asking again while it is on show keeps it (same digits,
+        // same expiry), so a peer repeating PAIR_START cannot flood the panel with new passkeys.
+        if (this.overlay(now) < 0) {
+          this.passkey = ((this.passkeys!.next() >>> 0) % PASSKEY_LIMIT) | 0;
+          this.passkeySince = now;
+        }
         return this.done(encodeDone(reply, MSG_PAIR_START));
       }
       const shown = this.overlay(now);

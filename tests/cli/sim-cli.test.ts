@@ -9,6 +9,9 @@ import { startSim } from "../../tools/sim/server.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { moodfaceAsync, moodfaceRunning, stop, tempDir } from "../helpers/cli.js";
 
+import { encodeFlash } from "../../tools/sim/flash-file.js";
+import { encodeRecord, KEY_A } from "../../modules/app/state-store.js";
+
 const URL_LINE = /moodface simulator: (http:\/\/\S+)/;
 
 describe("moodface sim", () => {
@@ -27,7 +30,8 @@ describe("moodface sim", () => {
   test("a profile name from the state file is never used as a path", async () => {
     const dir = tempDir();
     const state = join(dir, "state.bin");
-    writeFileSync(state, encodeSaved("../../../package", new Int32Array(6)));
+    // Whole and CRC-checked, as the simulator writes it (the board's A/B store over its flash file).
+    writeFileSync(state, encodeFlash(new Map([[KEY_A, encodeRecord(1, encodeSaved("../../../package", new Int32Array(6)))]])));
     const run = await moodfaceRunning(["sim", "--port", "0", "--state", state], URL_LINE);
     expect(run.match).toBeTruthy();
     expect(run.stderr()).toContain('names the profile "../../../package", which is not shipped; kept a copy');

@@ -31,3 +31,21 @@ export async function pairSocket(ws: WebSocket, sim: Sim): Promise<void> {
   ws.send(out.slice(0, encodePair(out, Number(await passkeyOnPanel(sim)))));
   await paired;
 }
+
+const cookies = new WeakMap<Sim, Promise<string>>();
+
+/**
+ * The headers of the person at the simulator's terminal: the one-time token in sim.tokenUrl spent for
+ * the page's cookie (once per simulator; later calls reuse it), for POST /sense and /control.
+ */
+export function terminalHeaders(sim: Sim): Promise<Record<string, string>> {
+  let c = cookies.get(sim);
+  if (!c) {
+    c = fetch(sim.tokenUrl, { redirect: "manual" }).then((r) => {
+      if (r.status !== 303) throw new Error(`the token URL answered ${r.status}`);
+      return r.headers.get("set-cookie")!.split(";")[0];
+    });
+    cookies.set(sim, c);
+  }
+  return c.then((cookie) => ({ cookie }));
+}

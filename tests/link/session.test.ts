@@ -356,6 +356,20 @@ describe("link session (WebSocket: pairing by message)", () => {
     expect(s.authorised).toBe(false);
   });
 
+  test("PAIR_START again while a passkey is on show keeps it: same digits, same expiry (no storm of passkeys)", () => {
+    const s = new LinkSession(robot, { pairing: PAIRING_MESSAGE, passkeys: new Random(7) });
+    s.connect(0);
+    const n = encodePairStart(buf);
+    expect(rep(s.write(buf, n, reply, 10))).toEqual([MSG_DONE, MSG_PAIR_START]);
+    const shown = s.overlay(10);
+    for (let t = 20; t < 2000; t += 50) expect(rep(s.write(buf, n, reply, t))).toEqual([MSG_DONE, MSG_PAIR_START]);
+    expect(s.overlay(2000)).toBe(shown);
+    expect(s.shownSince(2000)).toBe(10);
+    // Past its expiry a new one is drawn.
+    s.write(buf, n, reply, 10 + PASSKEY_TIMEOUT_MS);
+    expect(s.shownSince(10 + PASSKEY_TIMEOUT_MS)).toBe(10 + PASSKEY_TIMEOUT_MS);
+  });
+
   test("a malformed or late PAIR spends the passkey", () => {
     const s = new LinkSession(spy(), { pairing: PAIRING_MESSAGE, passkeys: new Random(9) });
     s.connect(0);

@@ -13,7 +13,7 @@ import { eventSentence } from "../../modules/app/events.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
-import { pairSocket } from "../helpers/passkey.js";
+import { pairPage, pairSocket, terminalHeaders } from "../helpers/passkey.js";
 
 describe("simulator: event log and sensors", () => {
   let sim: Sim;
@@ -53,11 +53,11 @@ describe("simulator: event log and sensors", () => {
   });
 
   test("POST /sense: touch and a drop reach the robot through its drivers and show as events", async () => {
-    const touch = await fetch(sim.url + "sense?what=touch", { method: "POST" });
+    const touch = await fetch(sim.url + "sense?what=touch", { method: "POST", headers: await terminalHeaders(sim) });
     expect(touch.status).toBe(200);
     expect(await until(() => events.some((e) => e.stimulus === "touch"))).toBe(true);
     expect(events.find((e) => e.stimulus === "touch")!.text).toMatch(/^touch 0\.60: .*; giggle$/);
-    expect((await fetch(sim.url + "sense?what=drop", { method: "POST" })).status).toBe(200);
+    expect((await fetch(sim.url + "sense?what=drop", { method: "POST", headers: await terminalHeaders(sim) })).status).toBe(200);
     expect(await until(() => events.some((e) => e.stimulus === "hit" && e.text.startsWith("hit 1.00")))).toBe(true);
     expect(sim.robot.senses.samples).toBeGreaterThan(0);
   });
@@ -71,6 +71,8 @@ describe("simulator: event log and sensors", () => {
       page.on("pageerror", (e) => problems.push(e.message));
       await page.goto(sim.url);
       await page.waitForFunction(() => (window as any).moodfaceApp?.ready);
+      // The sensor buttons change the robot: the page pairs first (an unpaired page's POST gets 401).
+      await pairPage(page, sim);
       await page.click('#sensors button[data-sense="shake"]');
       await page.waitForFunction(() => (window as any).moodfaceApp.events.some((l: string) => l.startsWith("threat 0.70")), undefined, { timeout: 20_000 });
       expect(await page.locator("#event-log li").first().textContent()).toMatch(/^threat 0\.70: .*; startle$/);
@@ -83,8 +85,11 @@ describe("simulator: event log and sensors", () => {
 
   test("/sense refuses other methods, unknown gestures and pages from other sites", async () => {
     expect((await fetch(sim.url + "sense?what=touch")).status).toBe(405);
-    expect((await fetch(sim.url + "sense?what=spin", { method: "POST" })).status).toBe(404);
-    const foreign = await fetch(sim.url + "sense?what=touch", { method: "POST", headers: { origin: "http://evil.example" } });
+    expect((await fetch(sim.url + "sense?what=spin", { method: "POST", headers: await terminalHeaders(sim) })).status).toBe(404);
+    // Without the terminal's cookie or a paired client's key: refused, 4xx, nothing touched.
+    expect((await fetch(sim.url + "sense?what=touch", { method: "POST" })).status).toBe(401);
+    expect((await fetch(sim.url + "sense?what=touch", { method: "POST", headers: { "x-moodface-key": "guess" } })).status).toBe(401);
+    const foreign = await fetch(sim.url + "sense?what=touch", { method: "POST", headers: { ...(await terminalHeaders(sim)), origin: "http://evil.example" } });
     expect(foreign.status).toBe(403);
   });
 });

@@ -9,6 +9,7 @@ import { EMOTIONS } from "../../modules/emotion/names.js";
 import { startSim, type Sim } from "../../tools/sim/server.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { terminalHeaders } from "../helpers/passkey.js";
 
 describe("simulator HTTP", () => {
   let sim: Sim;
@@ -47,7 +48,10 @@ describe("simulator HTTP", () => {
   });
 
   test("/control: pause, step one frame while paused, speed within limits; other sites refused", async () => {
-    const post = (q: string, headers: Record<string, string> = {}) => fetch(new URL(`/control?${q}`, sim.url), { method: "POST", headers });
+    const auth = await terminalHeaders(sim);
+    const post = (q: string, headers: Record<string, string> = {}) => fetch(new URL(`/control?${q}`, sim.url), { method: "POST", headers: { ...auth, ...headers } });
+    // Not paired (no cookie from the token, no session key): 401, the clock untouched.
+    expect((await fetch(new URL("/control?pause=1", sim.url), { method: "POST" })).status).toBe(401);
     expect((await post("pause=1")).status).toBe(200);
     const t = sim.time();
     expect((await post("step=1")).status).toBe(200);

@@ -194,13 +194,36 @@ describe("the simulator's link", () => {
     expect(snapshot(sim)).toBe(before);
   });
 
-  test("passkey guessing is throttled across clients", async () => {
+  test("passkey attempts are throttled per client: one client's storm leaves another's pairing alone", async () => {
     const a = await connect();
     const b = await connect();
     const replies: number[] = [];
-    for (let i = 0; i < PAIRING_BURST + 3; i++) replies.push((await (i % 2 ? a : b).call(msg(encodePairStart)))[0]);
+    // 100 ms apart: within the message rate (10 a second here), far over the pairing rate (1 a second).
+    for (let i = 0; i < PAIRING_BURST + 3; i++) {
+      clock += 100;
+      replies.push((await a.call(msg(encodePairStart)))[0]);
+    }
     expect(replies.filter((r) => r === MSG_DONE)).toHaveLength(PAIRING_BURST);
     expect(replies.filter((r) => r === MSG_ERROR)).toHaveLength(3);
+    // b has its own budget: its passkey is drawn and its digits pair it.
+    const digits = await pair(b);
+    expect(Array.from(await b.call(msg((x) => encodePair(x, Number(digits)))))).toEqual([MSG_DONE, MSG_PAIR]);
+  });
+
+  test("when full, the unpaired client idle longest makes room; paired clients are never evicted", async () => {
+    const idle = [await connect(), await connect(), await connect(), await connect()];
+    await expect(connect()).rejects.toThrow("HTTP 503"); // none idle long enough yet
+    clock += 6000;
+    const evicted = sim.link.counters.evicted;
+    const fresh = await connect();
+    expect(sim.link.counters.evicted).toBe(evicted + 1);
+    // Pair everyone left: then nobody is evicted and a fifth is refused.
+    for (const c of [...idle.slice(1), fresh]) {
+      const d = await pair(c);
+      expect((await c.call(msg((x) => encodePair(x, Number(d)))))[0]).toBe(MSG_DONE);
+    }
+    clock += 6000;
+    await expect(connect()).rejects.toThrow("HTTP 503");
   });
 
   test("a page from another origin, or a foreign Host name, cannot open the socket", async () => {

@@ -19,7 +19,7 @@ import { MPU6050_ADDRESS, REG } from "../../modules/sensors/mpu6050-registers.js
 import Touch from "../../modules/sensors/touch.js";
 import MPU6050, { type MotionSample } from "../../modules/sensors/mpu6050.js";
 import { tempDir } from "../helpers/cli.js";
-import { pairPage } from "../helpers/passkey.js";
+import { pairPage, terminalHeaders } from "../helpers/passkey.js";
 import { FRAME_MS } from "../../modules/app/robot.js";
 
 const OUT = join(REPO_ROOT, "test-output");
@@ -187,7 +187,7 @@ describe("reflexes and sleep on the simulator page", () => {
   test("with the touch driver closed, the page's touch no longer reaches the robot", async () => {
     sim.robot.senses.touch!.close();
     const from = took.length;
-    const res = await page.evaluate(() => fetch("/sense?what=touch", { method: "POST" }).then((r) => r.status));
+    const res = (await fetch(new URL("/sense?what=touch", sim.url), { method: "POST", headers: await terminalHeaders(sim) })).status;
     expect(res).toBe(200);
     const t = sim.time();
     while (sim.time() < t + 1000) await new Promise((r) => setTimeout(r, 20));

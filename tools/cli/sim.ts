@@ -2,12 +2,14 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { createServer as createNetServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { whole } from "../lib/options.js";
 import WebSocket from "ws";
 import { closest, distance } from "fastest-levenshtein";
 import { encodePair, encodePairStart, encodeStimulus, ERR_PASSKEY, ERROR_TEXT, MAX_MESSAGE_BYTES, MSG_ACK, MSG_DONE, MSG_ERROR } from "../../modules/link/codec.js";
 import { decodeSaved } from "../../modules/app/saved.js";
+import { openStateFile } from "../sim/flash-file.js";
 import { openPack } from "../../modules/pack/pack.js";
 import { REPO_ROOT, shippedProfileNames, UsageError } from "../lib/data.js";
 import { checkOutputFile, reason } from "../lib/files.js";
@@ -81,13 +83,15 @@ export function prepareState(file: string): void {
     }
   }
   if (!st) return;
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    readFileSync(file);
   } catch (e) {
     throw new UsageError(`--state ${file}: cannot read: ${reason(e)}`);
   }
-  const saved = bytes.length <= 64 ? decodeSaved(new Uint8Array(bytes)) : undefined;
+  // Read as the simulator will: the board's A/B store with CRC over the flash file (tools/sim/flash-file.ts).
+  const why: string[] = [];
+  const payload = openStateFile(file, (m) => why.push(m)).load();
+  const saved = payload ? decodeSaved(payload) : undefined;
   const problem = !saved ? "not a saved state (docs/formats/saved-state.md)" : !shippedProfileNames().includes(saved.profile) ? `names the profile ${quote(saved.profile)}, which is not shipped` : "";
   if (!problem) return;
   const kept = `${file}.corrupt`;
@@ -119,6 +123,28 @@ function checkFrames(file: string): void {
 }
 
 
+/** One line for a port or address the simulator cannot listen on. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): UsageError {
+  return new UsageError(
+    e.code === "EADDRINUSE"
+      ? `--port ${port}: port ${port} is in use (another simulator?): try --port 0 for any free port`
+      : e.code === "EACCES"
+        ? `--port ${port}: not allowed to listen there (ports below 1024 need root): try --port 0`
+        : e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND" || e.code === "EAI_AGAIN"
+          ? `--host ${host}: no such address on this machine`
+          : `--host ${host} --port ${port}: ${e.message}`,
+  );
+}
+
+/** Listens on host:port for a moment and lets go: the port is free and the address is this machine's. */
+export async function checkListen(host: string, port: number): Promise<void> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", (e: NodeJS.ErrnoException) => reject(listenError(e, host, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 function speed(v: string): number {
   const n = Number(v);
   if (!(n >= MIN_SPEED && n <= MAX_SPEED)) throw new InvalidArgumentError(`must be a number from ${MIN_SPEED} to ${MAX_SPEED} (faster than ${MAX_SPEED}x the clock cannot keep up), not ${quote(v)}`);
@@ -139,6 +165,8 @@ export function addSimCommands(program: Command): void {
     .option("--state <file>", "where the robot remembers its mood across runs", join(REPO_ROOT, "build", "sim-state.bin"))
     .option("--seed <n>", "seed for blinks and saccades", whole("--seed", 0, 0x7fffffff), 1)
     .action(async (o: { port: number; host: string; profile?: string; frames: string; speed: number; hz: number; i2cLog?: string; state: string; seed: number }) => {
+      // Port and address first, before anything boots: one line, nothing else printed.
+      await checkListen(o.host, o.port);
       if (o.profile !== undefined && !shippedProfileNames().includes(o.profile)) throw new UsageError(`--profile: unknown profile ${quote(o.profile)}; shipped profiles are ${shippedProfileNames().join(", ")}`);
       checkFrames(o.frames);
       prepareState(o.state);
@@ -151,9 +179,7 @@ export function addSimCommands(program: Command): void {
         }
       }
       const sim = await startSim({ port: o.port, host: o.host, profile: o.profile, framesFile: o.frames, stateFile: o.state, speed: o.speed, hz: o.hz, i2cLog: o.i2cLog, seed: o.seed }).catch((e: NodeJS.ErrnoException) => {
-        throw new UsageError(
-          e.code === "EADDRINUSE" ? `--port ${o.port}: port ${o.port} is in use (another simulator?): try --port 0 for any free port` : e.code === "EACCES" ? `--port ${o.port}: not allowed to listen there (ports below 1024 need root): try --port 0` : e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND" ? `--host ${o.host}: no such address on this machine` : `${e.message}`,
-        );
+        throw listenError(e, o.host, o.port);
       });
       // Ctrl-C and kill stop it cleanly (state saved, log closed); set before the URL goes out.
       const stopped = new Promise<void>((resolve) => {
@@ -165,7 +191,8 @@ export function addSimCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
       });
-      process.stdout.write(`moodface simulator: ${sim.url}\n`);
+      // The token pairs the first browser that opens it (docs/protocol.md, threat model): it is the terminal's key.
+      process.stdout.write(`moodface simulator: ${sim.tokenUrl}\n  (open this URL to drive the robot; it pairs one browser, once; others watch at ${sim.url} and pair with a passkey printed here)\n`);
       // Say so if this machine cannot keep --speed (checked once, after a few seconds of running).
       const started = { wall: performance.now(), robot: sim.time() };
       const check = setTimeout(() => {

@@ -2,13 +2,13 @@
  * The simulator's host for the robot: the same raw inputs main.ts hands the boot stage on the
  * board, from this machine. The config is the manifest's (merged for lin, as mcconfig merges it)
  * with the command line's overrides on top; data files and frames.bin come from disk; the saved
- * state from a file (written atomically); the hardware is the virtual provider the lin build uses
+ * state through the board's A/B store with CRC, over a file standing in for its flash; the hardware is the virtual provider the lin build uses
  * (a virtual SSD1306 at the configured address on a virtual I2C bus, virtual GPIO inputs), and
  * every I2C transaction can be logged (docs/formats/i2c-log.md).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { openStateFile } from "./flash-file.js";
 import type { Robot, RobotHost } from "../../modules/app/robot.js";
 import { parseConfig } from "../../modules/app/config.js";
 import { createVirtualDevice, type VirtualDevice } from "../../modules/virtual/provider.js";
@@ -89,6 +89,8 @@ export function createSimHost(o: SimHostOptions): SimHost {
     }
     return undefined;
   };
+  const trace = (m: string) => (o.trace ?? ((s: string) => process.stderr.write(s)))(m);
+  const store = o.stateFile ? openStateFile(o.stateFile, trace) : undefined;
   return {
     device,
     bus,
@@ -106,11 +108,12 @@ export function createSimHost(o: SimHostOptions): SimHost {
       const p = dataFile(name);
       return p ? readFileSync(p, "utf8") : undefined;
     },
-    load: () => (o.stateFile && existsSync(o.stateFile) ? new Uint8Array(readFileSync(o.stateFile)) : undefined),
+    // The board's A/B store with CRC over a file standing in for its flash (tools/sim/flash-file.ts).
+    load: () => store?.load(),
     save: (bytes) => {
-      if (o.stateFile) writeFileAtomic.sync(o.stateFile, Buffer.from(bytes));
+      store?.save(bytes);
     },
-    trace: (m) => (o.trace ?? ((s: string) => process.stderr.write(s)))(m),
+    trace,
     // Latent size 0: the decoder reports the model's own, and the boot stage checks it against the pack's.
     openDecoder: o.noDecoder ? undefined : (model) => hostDecoder(model, 0),
   };

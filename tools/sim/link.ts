@@ -2,9 +2,13 @@
  * The simulator's link: the stimulus protocol over a WebSocket, under the rules the robot's BLE
  * service follows (docs/simulator.md, "The link"):
  *
- * - each client has its own session (modules/link/session.ts): it must pair with the passkey the
- *   virtual panel shows before its writes change anything; unpaired watchers get the glass, the
- *   state and the figures, and every write from them is answered ERROR "not paired";
+ * - each client has its own session (modules/link/session.ts): it must pair (the terminal's one-time
+ *   token, or the passkey of its own PAIR_START, printed on the terminal and shown on the panel)
+ *   before its writes change anything; unpaired watchers get the state, the figures and the glass
+ *   except while the panel shows a passkey (docs/protocol.md, threat model), and every write from
+ *   them is answered ERROR "not paired";
+ * - a paired client gets a session key ({"type":"session"}) that authorises its POST /sense and
+ *   /control; an unpaired idle client is evicted to make room, and each address has a cap;
  * - the upgrade is refused for a foreign Host (DNS rebinding) or a foreign page Origin, and beyond
  *   `maxClients` connections;
  * - the frame loop wins: each client's messages go through a token bucket; over the rate they are
@@ -23,15 +27,22 @@ import { ONE } from "../../modules/emotion/fixed.js";
 import { MSG_GLASS, STATE_BYTES } from "../../modules/link/codec.js";
 import type { SimHost } from "./host.js";
 import { DEFAULT_SEND_LIMITS, isLoopback, refuseUpgrade, sendDecision, TokenBucket, type OriginPolicy, type SendLimits } from "./guard.js";
-import { LinkSessions, type ClientSession } from "./pairing.js";
+import { LinkSessions, readPasskey, type ClientSession } from "./pairing.js";
+import { randomBytes } from "node:crypto";
 
 export { MSG_GLASS };
 /** Figures (type "stats") go out this often, in robot time. */
 export const STATS_EVERY_MS = 500;
+/** Frames without a passkey before unpaired clients get the glass again. */
+export const CLEAN_FRAMES = 2;
 
 export interface LinkOptions extends OriginPolicy {
-  /** Connections at once; more are refused with 503 (default 32). */
+  /** Connections at once (default 32); when full, the unpaired client idle longest makes room, else 503. */
   maxClients?: number;
+  /** Connections at once from one address (default 16); same eviction, else 503. */
+  maxPerAddress?: number;
+  /** An unpaired client that sent nothing for this long (wall ms) may be evicted to make room (default 5,000). */
+  idleMs?: number;
   /** Messages a second per client, and how many may come at once (defaults 60 and 30: BLE's pace). */
   rate?: number;
   burst?: number;
@@ -60,6 +71,10 @@ export interface LinkCounters {
   unpaired: number;
   /** Clients disconnected for sending far over their rate (also counted in disconnected). */
   abusive: number;
+  /** Unpaired idle clients closed to make room for a new one (also counted in disconnected). */
+  evicted: number;
+  /** Glass frames not sent to unpaired clients because the panel showed (or had just shown) a passkey. */
+  withheld: number;
 }
 
 export interface Link {
@@ -67,6 +82,8 @@ export interface Link {
   readonly sessions: LinkSessions;
   /** Number of open clients. */
   clients(): number;
+  /** Whether `key` is the session key of a paired client that is still connected. */
+  keyAuthorised(key: string): boolean;
   /** After each robot frame: robot time `t` (ms). Sends state, glass, trace lines and (twice a second) figures to every client. */
   frame(t: number): void;
   /** Sends the figures now (the clock was paused, stepped or sped up). */
@@ -82,6 +99,10 @@ interface Client {
   since: number | undefined;
   /** The glass key the client last got. */
   glass: string;
+  /** When it last sent a message, or connected (wall ms). */
+  active: number;
+  /** Its session key once paired (HTTP writes), or "". */
+  key: string;
   /** Drops in the current one-second window, and when it began. */
   drops: number;
   dropsSince: number;
@@ -98,6 +119,10 @@ export interface LinkContext {
   clock?: () => { speed: number; paused: boolean };
   /** The robot's trace lines since the last call (sent to every client). */
   trace?: () => string[];
+  /** Whether an upgrade request carries the terminal's token or its cookie: that client is paired from the start. */
+  authorise?: (req: IncomingMessage) => boolean;
+  /** A new passkey for client `id`: the terminal prints it. */
+  onPasskey?: (id: number, address: string, digits: string) => void;
 }
 
 export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}): Link {
@@ -108,8 +133,11 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   const burst = o.burst ?? 30;
   const abuse = o.abuse ?? 5000;
   const { robot, host } = ctx;
-  const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0, abusive: 0 };
+  const maxPerAddress = o.maxPerAddress ?? 16;
+  const idleMs = o.idleMs ?? 5000;
+  const counters: LinkCounters = { accepted: 0, refused: 0, disconnected: 0, received: 0, dropped: 0, coalesced: 0, unpaired: 0, abusive: 0, evicted: 0, withheld: 0 };
   const sessions = new LinkSessions(robot, now);
+  sessions.onPasskey = ctx.onPasskey;
   const clients = new Set<Client>();
   // The runtime asks the sessions for the passkey to draw every frame, as it asks the BLE adapter on
   // the board, and hands over its EVENT messages: every client gets them, watchers too (like the face).
@@ -130,10 +158,29 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     socket.on("error", () => socket.destroy());
     const why = refuseUpgrade({ host: req.headers.host, origin: req.headers.origin }, o);
     if (why) return refuse(socket, 403, `Forbidden: ${why}`);
-    if (clients.size >= maxClients) return refuse(socket, 503, `Service Unavailable: ${maxClients} clients already connected`);
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    const address = req.socket.remoteAddress ?? "";
+    if (clients.size >= maxClients && !evictIdle(() => true)) return refuse(socket, 503, `Service Unavailable: ${maxClients} clients already connected`);
+    if (countFrom(address) >= maxPerAddress && !evictIdle((c) => c.session.address === address)) return refuse(socket, 503, `Service Unavailable: ${maxPerAddress} clients already connected from ${address}`);
+    const authorised = ctx.authorise ? ctx.authorise(req) : false;
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, address, authorised));
   };
   http.on("upgrade", onUpgrade);
+
+  const countFrom = (address: string) => {
+    let n = 0;
+    for (const c of clients) if (c.session.address === address) n++;
+    return n;
+  };
+  /** Closes the unpaired client (of those `which` picks) that has been silent longest, if for idleMs; whether one went. */
+  const evictIdle = (which: (c: Client) => boolean): boolean => {
+    const t = now();
+    let idlest: Client | undefined;
+    for (const c of clients) if (!c.session.session.authorised && which(c) && t - c.active >= idleMs && (!idlest || c.active < idlest.active)) idlest = c;
+    if (!idlest) return false;
+    counters.evicted++;
+    disconnect(idlest);
+    return true;
+  };
 
   const drop = (c: Client) => {
     if (!clients.delete(c)) return;
@@ -166,19 +213,28 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
   };
 
   const reply = new Uint8Array(8);
-  const onConnection = (ws: WebSocket) => {
-    const c: Client = { ws, session: sessions.open(), bucket: new TokenBucket(rate, burst, now()), since: undefined, glass: "", drops: 0, dropsSince: now() };
+  /** A paired client's key for its HTTP writes (POST /sense, /control), sent once it is paired. */
+  const grantKey = (c: Client) => {
+    c.key = randomBytes(24).toString("base64url");
+    send(c, JSON.stringify({ type: "session", client: c.session.id, key: c.key }), false);
+  };
+  const onConnection = (ws: WebSocket, address: string, authorised: boolean) => {
+    const c: Client = { ws, session: sessions.open(address, authorised), bucket: new TokenBucket(rate, burst, now()), since: undefined, glass: "", drops: 0, dropsSince: now(), active: now(), key: "" };
     clients.add(c);
     counters.accepted++;
     ws.on("close", () => drop(c));
     ws.on("error", () => disconnect(c));
     send(c, ctx.hello(), false);
+    // Its number, so that a person can tell which passkey on the terminal is theirs.
+    send(c, JSON.stringify({ type: "client", client: c.session.id }), false);
+    if (authorised) grantKey(c);
     sendGlass(c);
     ws.on("message", (data, isBinary) => {
       // What was already parsed after a disconnect still arrives: ignore it.
       if (!clients.has(c)) return;
       counters.received++;
       const t = now();
+      c.active = t;
       if (!c.bucket.take(t)) {
         // Over the rate: drop it (a drop costs far less than a frame), and cut off a client far over.
         counters.dropped++;
@@ -201,13 +257,22 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
       const r = sessions.receive(c.session, bytes, bytes.length, reply);
       if (r.unpaired) counters.unpaired++;
       send(c, reply.slice(0, r.length), false);
+      if (r.paired) grantKey(c);
     });
   };
 
   let glassKey = "";
   let glass: Uint8Array = glassMessage(host);
+  // Frames since the panel last showed a passkey: unpaired clients get the glass only from the
+  // second clean one on (a frame on its way over the bus may still hold digits), so the digits
+  // reach only the terminal and paired clients. Starts clean: the boot frames show no passkey.
+  let cleanFrames = CLEAN_FRAMES;
   const sendGlass = (c: Client) => {
     if (c.glass === glassKey && glassKey !== "") return;
+    if (cleanFrames < CLEAN_FRAMES && !c.session.session.authorised) {
+      counters.withheld++;
+      return;
+    }
     if (c.ws.bufferedAmount > limits.softBytes) {
       counters.coalesced++;
       return;
@@ -230,6 +295,8 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     robot.state(stateBytes);
     glass = glassMessage(host);
     glassKey = Buffer.from(glass).toString("base64");
+    if (sessions.overlay() >= 0 || readPasskey(glass.subarray(2)) !== undefined) cleanFrames = 0;
+    else if (cleanFrames < CLEAN_FRAMES) cleanFrames++;
     // Figures twice a second of robot time (and at once when the clock went back: a new robot).
     const statsDue = lastStats < 0 || t - lastStats >= STATS_EVERY_MS || t < lastStats;
     if (statsDue) lastStats = t;
@@ -277,6 +344,11 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
     counters,
     sessions,
     clients: () => clients.size,
+    keyAuthorised: (key: string) => {
+      if (!key) return false;
+      for (const c of clients) if (c.key === key && c.session.session.authorised) return true;
+      return false;
+    },
     frame,
     publish,
     close: async () => {
@@ -293,7 +365,7 @@ export function attachLink(http: Server, ctx: LinkContext, o: LinkOptions = {}):
 /** One clear line on stderr when the simulator listens beyond this machine. */
 export function exposureWarning(listenHost: string): string | undefined {
   if (isLoopback(listenHost)) return undefined;
-  return `moodface sim: listening on ${listenHost}: other machines can watch the robot; driving it still needs the passkey shown on its panel\n`;
+  return `moodface sim: listening on ${listenHost}: other machines can watch the robot's face; driving it needs the token URL or a passkey printed here on the terminal\n`;
 }
 
 /** GLASS (simulator only): [0xa0, brightness, 1024 bytes of what the glass shows, page-packed]. */

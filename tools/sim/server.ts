@@ -7,10 +7,16 @@
  * app, tools/app, built into build/app), the WebSocket carries the stimulus protocol (the same codec
  * as BLE) plus the glass, figures and trace lines for the page (docs/protocol.md), and POST /sense
  * and /control move the virtual sensors and the clock (pause, step, speed).
+ *
+ * Who may drive it (docs/protocol.md, "Threat model"): the person at the terminal holds the key. The
+ * start prints a URL with a one-time token; opening it spends the token and gives that browser a
+ * cookie that pairs its page. Anyone else pairs with a passkey that is printed on the terminal (and
+ * drawn on the panel, whose glass only paired clients receive while it shows digits). Every request
+ * that changes the robot needs the cookie or a paired client's session key, and is rate-limited.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { Robot } from "../../modules/app/robot.js";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
 import { DEVICE_NAME, PROTOCOL_VERSION } from "../../modules/link/codec.js";
@@ -20,7 +26,7 @@ import { createSimHost, tickAt, type SimHost } from "./host.js";
 import { attachLink, exposureWarning, type Link, type LinkOptions } from "./link.js";
 import { packageVersion, shippedProfileNames } from "../lib/data.js";
 import { serveApp } from "../app/serve.js";
-import { refuseUpgrade } from "./guard.js";
+import { refuseUpgrade, TokenBucket } from "./guard.js";
 
 import { MSG_GLASS } from "./link.js";
 export { MSG_GLASS };
@@ -29,6 +35,27 @@ export const MAX_SPEED = 20;
 export const MIN_SPEED = 0.05;
 /** Trace lines kept for pages that connect later, and sent at most per frame. */
 export const TRACE_KEPT = 200;
+/** Writes over HTTP (POST /sense, /control) per client: ten a second, twenty at once; more get 429. */
+export const HTTP_WRITE_RATE = 10;
+export const HTTP_WRITE_BURST = 20;
+/** The header a paired client sends its session key in (the page, paired with a passkey). */
+export const KEY_HEADER = "x-moodface-key";
+
+/** The value of cookie `name` in a Cookie header, or "". */
+export function cookieValue(header: string | undefined, name: string): string {
+  for (const part of (header ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return "";
+}
+
+/** Equal strings, compared in time that does not depend on where they differ. */
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
 
 export interface SimOptions {
   port: number;
@@ -43,10 +70,15 @@ export interface SimOptions {
   quiet?: boolean;
   /** The WebSocket link's limits and allowed origins (tools/sim/link.ts). */
   link?: LinkOptions;
+  /** Where each new passkey goes (the terminal: stderr, unless quiet). */
+  onPasskey?: (client: number, address: string, digits: string) => void;
 }
 
 export interface Sim {
+  /** The page, unpaired. */
   url: string;
+  /** The page with the one-time token: the first browser to open it is paired (then it is spent). */
+  tokenUrl: string;
   robot: Robot;
   host: SimHost;
   /** The WebSocket link (tools/sim/link.ts): its counters and sessions. */
@@ -129,6 +161,33 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     },
   });
   const robot = new Robot(host);
+  // The terminal's key: a one-time token in the printed URL, exchanged for a cookie (Jupyter does the same).
+  let token = randomBytes(18).toString("base64url");
+  let cookieSecret = "";
+  let cookieName = "moodface";
+  const hasCookie = (req: IncomingMessage) => cookieSecret !== "" && same(cookieValue(req.headers.cookie, cookieName), cookieSecret);
+  /** Spends the token if `given` is it. */
+  const spendToken = (given: string | null): boolean => {
+    if (!token || !given || !same(given, token)) return false;
+    token = "";
+    return true;
+  };
+  const writeBuckets = new Map<string, TokenBucket>();
+  /** Whether a write over HTTP may go ahead: 401 without pairing, 429 over the client's rate. */
+  const mayWrite = (req: IncomingMessage): { status: number; text: string } | undefined => {
+    const key = String(req.headers[KEY_HEADER] ?? "");
+    const cookie = hasCookie(req);
+    if (!cookie && !link.keyAuthorised(key)) return { status: 401, text: `not paired: open the URL with the token printed by moodface sim, or pair this page with a passkey first` };
+    const who = `${req.socket.remoteAddress ?? ""} ${cookie ? "cookie" : key}`;
+    let b = writeBuckets.get(who);
+    if (!b) {
+      if (writeBuckets.size > 1000) writeBuckets.clear();
+      b = new TokenBucket(HTTP_WRITE_RATE, HTTP_WRITE_BURST, performance.now());
+      writeBuckets.set(who, b);
+    }
+    if (!b.take(performance.now())) return { status: 429, text: `too many requests: at most ${HTTP_WRITE_RATE} a second` };
+    return undefined;
+  };
   // A new epoch each start: the page's charts and log start again with the robot's clock.
   const epoch = randomBytes(6).toString("hex");
   let running = true;
@@ -140,6 +199,13 @@ export async function startSim(o: SimOptions): Promise<Sim> {
       res.writeHead(status, { ...headers, "content-type": type, "content-length": String(Buffer.byteLength(body)), ...extra });
       res.end(req.method === "HEAD" ? undefined : body);
     };
+    if (path === "/" && (req.method === "GET" || req.method === "HEAD") && new URL(req.url ?? "/", "http://x").searchParams.has("token")) {
+      const refused = refuseUpgrade(req.headers, o.link);
+      if (refused) return send(403, "text/plain; charset=utf-8", `${refused}\n`);
+      if (!spendToken(new URL(req.url ?? "/", "http://x").searchParams.get("token"))) return send(403, "text/plain; charset=utf-8", "this token is spent or wrong: it pairs one browser once; open / to watch, and pair with a passkey printed on the simulator's terminal\n");
+      cookieSecret = randomBytes(24).toString("base64url");
+      return send(303, "text/plain; charset=utf-8", "paired: see /\n", { location: "/", "set-cookie": `${cookieName}=${cookieSecret}; Path=/; HttpOnly; SameSite=Strict` });
+    }
     if (path === "/sense") return sense(req, send);
     if (path === "/control") return control(req, send);
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain; charset=utf-8", "only GET and HEAD\n", { allow: "GET, HEAD" });
@@ -178,6 +244,8 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     if (req.method !== "POST") return send(405, "text/plain; charset=utf-8", "POST /sense?what=touch|pickup|shake|tilt|drop\n");
     const refused = refuseUpgrade(req.headers, o.link);
     if (refused) return send(403, "text/plain; charset=utf-8", `${refused}\n`);
+    const denied = mayWrite(req);
+    if (denied) return send(denied.status, "text/plain; charset=utf-8", `${denied.text}\n`);
     const what = new URL(req.url ?? "/", "http://x").searchParams.get("what") ?? "";
     const v = host.device.virtual;
     if (what === "touch" && robot.senses.touch) {
@@ -194,6 +262,8 @@ export async function startSim(o: SimOptions): Promise<Sim> {
     if (req.method !== "POST") return send(405, "text/plain; charset=utf-8", "POST /control?pause=1|0, ?step=1 or ?speed=factor\n");
     const refused = refuseUpgrade(req.headers, o.link);
     if (refused) return send(403, "text/plain; charset=utf-8", `${refused}\n`);
+    const denied = mayWrite(req);
+    if (denied) return send(denied.status, "text/plain; charset=utf-8", `${denied.text}\n`);
     const q = new URL(req.url ?? "/", "http://x").searchParams;
     if (q.has("pause")) sim.pause(q.get("pause") === "1");
     else if (q.has("step")) {
@@ -221,6 +291,13 @@ export async function startSim(o: SimOptions): Promise<Sim> {
         traced = [];
         return out;
       },
+      // The page's cookie from the token, or the token itself in the WebSocket URL (programs).
+      authorise: (req) => hasCookie(req) || spendToken(new URL(req.url ?? "/", "http://x").searchParams.get("token")),
+      onPasskey:
+        o.onPasskey ??
+        ((id, address, digits) => {
+          if (!o.quiet) process.stderr.write(`moodface sim: passkey for client ${id} (${address}): ${digits}\n`);
+        }),
     },
     o.link,
   );
@@ -255,9 +332,13 @@ export async function startSim(o: SimOptions): Promise<Sim> {
   if (warning) process.stderr.write(warning);
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : o.port;
+  // Cookies do not tell ports apart: each simulator's cookie has its own name.
+  cookieName = `moodface-${port}`;
   tick();
+  const base = `http://${(o.host ?? "127.0.0.1").includes(":") ? `[${o.host}]` : (o.host ?? "127.0.0.1")}:${port}/`;
   const sim: Sim = {
-    url: `http://${o.host ?? "127.0.0.1"}:${port}/`,
+    url: base,
+    tokenUrl: `${base}?token=${token}`,
     robot,
     host,
     link,

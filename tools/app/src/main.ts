@@ -172,6 +172,13 @@ const events: TransportEvents = {
   stats: onStats,
   trace: onTrace,
   note: (text) => status(text),
+  // The simulator says this page is paired: by a passkey (DONE to PAIR came first) or by the terminal's token.
+  paired: () => {
+    if (api.paired) return;
+    everPaired = true;
+    setPairing("paired", "paired by the simulator's token: your stimuli reach the robot until this page disconnects");
+    status("paired");
+  },
 };
 
 async function connectSimulator(url: string): Promise<void> {
@@ -483,7 +490,8 @@ document.querySelectorAll<HTMLButtonElement>("#sensors button").forEach((b) =>
 /** A POST to the simulator (same checks as its WebSocket); the answer's first line goes to the status when refused. */
 async function post(path: string): Promise<boolean> {
   try {
-    const r = await fetch(new URL(path, simHttp()), { method: "POST" });
+    const key = transport instanceof SimulatorTransport ? transport.key : "";
+    const r = await fetch(new URL(path, simHttp()), { method: "POST", headers: key ? { "x-moodface-key": key } : {} });
     if (!r.ok) status((await r.text()).split("\n")[0]);
     return r.ok;
   } catch (e) {

@@ -55,6 +55,8 @@ export interface TransportEvents {
   trace?(lines: string[]): void;
   /** A line for people about something the simulator said (a refused text message...). */
   note?(text: string): void;
+  /** Simulator only: this page is paired (the terminal's token, or a passkey); its POSTs now carry the session key. */
+  paired?(): void;
 }
 
 export interface Transport {

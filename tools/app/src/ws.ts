@@ -9,6 +9,8 @@ export class SimulatorTransport implements Transport {
   private ws: WebSocket | undefined;
   private closed = false;
   private retryMs = 500;
+  /** The session key the simulator gave this page once paired: POST /sense and /control send it (docs/protocol.md). */
+  key = "";
 
   private constructor(
     readonly url: string,
@@ -58,6 +60,10 @@ export class SimulatorTransport implements Transport {
           else if (m.type === "stats") this.on.stats?.(m as unknown as Stats);
           else if (m.type === "trace" && Array.isArray(m.lines)) this.on.trace?.(m.lines);
           else if (m.type === "error" && typeof m.message === "string") this.on.note?.(m.message);
+          else if (m.type === "session" && typeof (m as { key?: unknown }).key === "string") {
+            this.key = (m as { key: string }).key;
+            this.on.paired?.();
+          }
           return;
         }
         const b = new Uint8Array(ev.data as ArrayBuffer);
@@ -67,6 +73,8 @@ export class SimulatorTransport implements Transport {
       };
       ws.onclose = () => {
         this.ws = undefined;
+        // Pairing, and its key, end with the connection.
+        this.key = "";
         if (first && !opened) {
           reject(new Error(`no simulator answered at ${this.url} (is moodface sim running, and is this page allowed to connect?)`));
           return;
