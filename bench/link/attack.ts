@@ -7,11 +7,17 @@
  * For each: frames a second on the panel in wall time (from the link's figures, seen by a reading
  * watcher), robot time against wall time (the engine's rate), the simulator's RSS before and after,
  * and the link's counters (dropped over rate, coalesced, disconnected).
+ * Then the attacks of issue 20 on pairing, each printed with its outcome: self-pairing (an unpaired
+ * client reads its passkey off the glass it is sent), a /sense flood without pairing, a PAIR_START
+ * storm from one client against another client's pairing, ten clients pairing at once, and 32 idle
+ * squatters against a newcomer. Passkeys come from the simulator's terminal (its stdout here), the
+ * watcher is paired by the terminal's token.
  * BENCH_LINK_SCALE=0.2 shortens every phase.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import WebSocket from "ws";
 import { encodePair, encodePairStart, encodeStimulus, MSG_ACK, MSG_DONE, MSG_ERROR, MSG_PAIR } from "../../modules/link/codec.js";
 import { readPasskey } from "../../tools/sim/pairing.js";
@@ -65,10 +71,38 @@ class Watcher {
   }
 }
 
-/** A client paired as a person would: asks for a passkey and types what the panel shows. */
-async function pairedClient(url: string, watcher: Watcher): Promise<WebSocket> {
+/** Passkeys the simulator's terminal printed: client number -> the newest. */
+const terminal = new Map<number, string>();
+
+/** Opens a client and learns its number (the simulator's "client" message). */
+async function open(url: string): Promise<{ ws: WebSocket; id: number }> {
   const ws = new WebSocket(url);
-  await new Promise((r) => ws.once("open", r));
+  ws.on("error", () => {});
+  const id = await new Promise<number>((resolve, reject) => {
+    ws.once("unexpected-response", (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    const on = (d: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      const m = JSON.parse(String(d)) as { type: string; client?: number };
+      if (m.type === "client") {
+        ws.off("message", on);
+        resolve(m.client!);
+      }
+    };
+    ws.on("message", on);
+  });
+  return { ws, id };
+}
+
+/** A client paired as a person would: asks for a passkey and types what the terminal shows. */
+async function pairedClient(url: string, _watcher?: Watcher): Promise<WebSocket> {
+  const { ws, id } = await open(url);
+  if (!(await pairAs(ws, id))) throw new Error("pairing failed");
+  return ws;
+}
+
+/** PAIR_START, the digits the terminal printed for client `id`, PAIR: whether it paired. */
+async function pairAs(ws: WebSocket, id: number): Promise<boolean> {
+  terminal.delete(id);
   const reply = () => new Promise<Uint8Array>((resolve) => {
     const on = (d: Buffer, isBinary: boolean) => {
       const b = new Uint8Array(d);
@@ -84,13 +118,12 @@ async function pairedClient(url: string, watcher: Watcher): Promise<WebSocket> {
   ws.send(out.slice(0, encodePairStart(out)));
   await r;
   let digits: string | undefined;
-  for (let i = 0; i < 200 && !(digits = watcher.glass && readPasskey(watcher.glass)); i++) await sleep(10);
-  if (!digits) throw new Error("no passkey on the panel");
+  for (let i = 0; i < 300 && !(digits = terminal.get(id)); i++) await sleep(10);
+  if (!digits) return false;
   r = reply();
   ws.send(out.slice(0, encodePair(out, Number(digits))));
   const done = await r;
-  if (done[0] !== MSG_DONE || done[1] !== MSG_PAIR) throw new Error("pairing failed");
-  return ws;
+  return done[0] === MSG_DONE && done[1] === MSG_PAIR;
 }
 
 async function phase(name: string, seconds: number, pid: number, watcher: Watcher, attack: () => { stop(): void; sent(): number; acked(): number }): Promise<Phase> {
@@ -128,9 +161,18 @@ async function phase(name: string, seconds: number, pid: number, watcher: Watche
 
 export async function attackBench(): Promise<Phase[]> {
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench", "link", "sim-child.ts")], { stdio: ["pipe", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve) => child.stdout.once("data", (d) => resolve(String(d).trim().replace("http", "ws"))));
+  const lines = createInterface({ input: child.stdout });
+  const tokenUrl = await new Promise<string>((resolve) =>
+    lines.on("line", (line) => {
+      const m = /^passkey (\d+) (\d{6})$/.exec(line);
+      if (m) terminal.set(Number(m[1]), m[2]);
+      else if (line.startsWith("http")) resolve(line.trim().replace("http", "ws"));
+    }),
+  );
+  const url = tokenUrl.split("?")[0];
   const pid = child.pid!;
-  const watcher = new Watcher(url);
+  // The person at the terminal watches, paired by the token.
+  const watcher = new Watcher(tokenUrl);
   await new Promise((r) => watcher.ws.once("open", r));
   await sleep(2000);
   const phases: Phase[] = [];
@@ -194,10 +236,111 @@ export async function attackBench(): Promise<Phase[]> {
     );
   }
 
+  outcomes = await pairingAttacks(url, tokenUrl);
   watcher.ws.terminate();
   child.stdin.end();
   await new Promise((r) => child.once("exit", r));
   return phases;
+}
+
+/** The pairing attacks' outcomes, one line each (printAttack prints them). */
+let outcomes: string[] = [];
+
+async function pairingAttacks(url: string, tokenUrl: string): Promise<string[]> {
+  const out: string[] = [];
+  const bytes = (f: (b: Uint8Array) => number) => {
+    const b = new Uint8Array(8);
+    return b.slice(0, f(b));
+  };
+  // Self-pairing: ask for a passkey, then look for it in everything sent for 2 s.
+  {
+    const { ws, id } = await open(url);
+    let glasses = 0;
+    let read = 0;
+    const texts: string[] = [];
+    ws.on("message", (d, isBinary) => {
+      const b = new Uint8Array(d as Buffer);
+      if (!isBinary) texts.push(String(d));
+      else if (b[0] === 0xa0) {
+        glasses++;
+        if (readPasskey(b.subarray(2))) read++;
+      }
+    });
+    const t0 = performance.now();
+    ws.send(bytes(encodePairStart));
+    await sleep(2000);
+    const digits = terminal.get(id) ?? "";
+    const leaked = read > 0 || texts.some((t) => digits && t.includes(digits));
+    out.push(`self-pairing: ${glasses} glass frames sent in 2 s, ${read} showed a passkey, digits in a text message: ${leaked ? "yes" : "no"} -> ${leaked ? "ATTACK WORKS" : "fails (nothing to read)"} (${(performance.now() - t0).toFixed(0)} ms)`);
+    ws.terminate();
+  }
+  // /sense flood without pairing.
+  {
+    const http = url.replace("ws", "http");
+    const statuses = new Map<number, number>();
+    const t0 = performance.now();
+    for (let i = 0; i < 2000; i++) {
+      const s = (await fetch(new URL("/sense?what=touch", http), { method: "POST" })).status;
+      statuses.set(s, (statuses.get(s) ?? 0) + 1);
+    }
+    out.push(`/sense flood, unpaired: 2000 POSTs in ${((performance.now() - t0) / 1000).toFixed(1)} s answered ${[...statuses].map(([k, v]) => `${v}x ${k}`).join(", ")}`);
+  }
+  // PAIR_START storm from one client, 20 a second, against another's 10 pairings.
+  {
+    const a = await open(url);
+    let on = true;
+    let storms = 0;
+    void (async () => {
+      while (on) {
+        a.ws.send(bytes(encodePairStart));
+        storms++;
+        await sleep(50);
+      }
+    })();
+    let ok = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < 10; i++) {
+      const b = await open(url);
+      if (await pairAs(b.ws, b.id)) ok++;
+      b.ws.terminate();
+    }
+    on = false;
+    out.push(`PAIR_START storm (${storms} from one client at 20/s): another client paired ${ok} of 10 tries in ${((performance.now() - t0) / 1000).toFixed(1)} s; the storm's passkeys printed: ${terminal.has(a.id) ? 1 : 0}`);
+    a.ws.terminate();
+  }
+  // Ten clients pairing at once.
+  {
+    const ten = await Promise.all(Array.from({ length: 10 }, () => open(url)));
+    const t0 = performance.now();
+    const paired = (await Promise.all(ten.map((c) => pairAs(c.ws, c.id)))).filter(Boolean).length;
+    out.push(`10 clients pairing at once: ${paired} of 10 paired in ${(performance.now() - t0).toFixed(0)} ms`);
+    ten.forEach((c) => c.ws.terminate());
+  }
+  // 32 idle squatters (reading, never writing), then a newcomer.
+  {
+    const squat: WebSocket[] = [];
+    let refused = 0;
+    for (let i = 0; i < 32; i++) {
+      try {
+        squat.push((await open(url)).ws);
+      } catch {
+        refused++;
+      }
+    }
+    await sleep(5500); // past the link's idleMs
+    let result: string;
+    try {
+      const c = await open(url);
+      result = (await pairAs(c.ws, c.id)) ? "connected and paired" : "connected, pairing failed";
+      c.ws.terminate();
+    } catch (e) {
+      result = `refused (${(e as Error).message})`;
+    }
+    out.push(`32 idle squatters from one address (${32 - refused} let in, ${refused} refused at the per-address cap): a newcomer ${result}`);
+    squat.forEach((w) => w.terminate());
+  }
+  void tokenUrl;
+  return out;
 }
 
 export function printAttack(phases: Phase[]): void {
@@ -210,4 +353,6 @@ export function printAttack(phases: Phase[]): void {
     );
   }
   console.log("(dropped, coalesced, disconnected, abusive: the link's counters since the simulator started)");
+  console.log("\nPairing attacks (issue 20), on the same simulator:");
+  for (const o of outcomes) console.log(`  ${o}`);
 }

@@ -6,6 +6,7 @@
  * (PROFILE, DONE), the simulator's state file names it, and a lie then reads "the lie hurt:
  * integrity" in the page's event log, from the bits in the robot's EVENT.
  */
+import { readStateFile } from "../../tools/sim/flash-file.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -61,7 +62,7 @@ describe("stimulus app: the robot's personality", () => {
     await page.waitForFunction(() => (window as any).moodfaceApp.profile === "guardian");
     expect(sim.robot.engine.profile.name).toBe("guardian");
     expect(await page.textContent("#status")).toBe("the robot is now guardian");
-    expect(decodeSaved(new Uint8Array(readFileSync(stateFile)))?.profile).toBe("guardian");
+    expect(decodeSaved(readStateFile(stateFile)!)?.profile).toBe("guardian");
     await page.click('button[data-stimulus="lie"]');
     await page.waitForFunction(() => (window as any).moodfaceApp.events.some((l: string) => l.startsWith("lie")), undefined, { timeout: 20_000 });
     const log: string[] = await page.evaluate(() => (window as any).moodfaceApp.events);

@@ -1,3 +1,4 @@
+import { openStateFile, readStateFile } from "../../tools/sim/flash-file.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Robot } from "../../modules/app/robot.js";
@@ -67,7 +68,7 @@ describe("robot wiring", () => {
     a.frame(0);
     a.engine.stimulate(a.engine.stimulusIndex("loss"), ONE);
     a.save(10);
-    const saved = decodeSaved(new Uint8Array(readFileSync(state)));
+    const saved = decodeSaved(readStateFile(state)!);
     expect(saved?.profile).toBe("anxious");
     const b = robot({}, undefined, state).robot;
     expect(b.engine.profile.name).toBe("anxious");
@@ -85,7 +86,7 @@ describe("robot wiring", () => {
     const bad = encodeSaved("default", Int32Array.from([ONE * 2, 0, 0, 0, 0, 0]));
     const dir = tempDir();
     const state = join(dir, "s.bin");
-    writeFileSync(state, bad);
+    openStateFile(state, () => {}).save(bad);
     const { robot: r, traces } = robot({}, undefined, state);
     expect(traces.join("")).toContain("saved levels ignored");
     expect(EMOTIONS[r.engine.state.dominant]).toBe("calm");

@@ -77,6 +77,15 @@ describe("moodface engine simulate", () => {
     expect(r.stderr).toContain(`${f}${message}`);
   });
 
+  test("work beyond the limit (--duration 1e12 --dt 1) is refused at once in one line; nothing is written", () => {
+    const out = join(tempDir(), "never.jsonl");
+    const r = moodface(["engine", "simulate", "-d", "1e12", "--dt", "1", "-o", out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("moodface: --duration 1000000000000 with --dt 1: 1.00e+15 samples, at most 10,000,000: shorten --duration or raise --dt\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
   test("a bad profile file is rejected naming the field and the allowed range; nothing is written", () => {
     const f = join(dir, "bad-profile.json");
     const doc = JSON.parse(readFileSync("modules/emotion/data/profiles/default.json", "utf8"));

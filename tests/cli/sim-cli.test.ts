@@ -59,6 +59,10 @@ describe("moodface sim", () => {
       expect(r.status).toBe(1);
       expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("moodface: --port"))).toEqual([`moodface: --port ${port}: port ${port} is in use (another simulator?): try --port 0 for any free port`]);
       expect(r.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
+      // Checked before the robot boots: that one line is all of stderr.
+      expect(r.stderr).toBe(`moodface: --port ${port}: port ${port} is in use (another simulator?): try --port 0 for any free port\n`);
+      const host = await moodfaceAsync(["sim", "--port", "0", "--host", "10.255.255.254", "--state", join(dir, "c.bin")]);
+      expect([host.status, host.stderr]).toEqual([1, "moodface: --host 10.255.255.254: no such address on this machine\n"]);
     } finally {
       await sim.close();
     }

@@ -57,6 +57,8 @@ describe("reflexes and sleep on the simulator page", () => {
     page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     await page.goto(sim.url);
     await page.waitForFunction(() => (window as any).moodfaceApp?.ready && (window as any).moodfaceApp.glass);
+    // Its touch and motion buttons change the robot: the page pairs first (unpaired, they get 401).
+    await pairPage(page, sim);
   });
 
   afterAll(async () => {
@@ -154,7 +156,6 @@ describe("reflexes and sleep on the simulator page", () => {
   });
 
   test("night puts it to sleep with its eyes closed; a touch wakes it with a startle, eyes wide open", async () => {
-    await pairPage(page, sim);
     const before = took.length;
     await page.click('button[data-stimulus="night"]');
     const night = () => took.slice(before).find((e) => e.name === "night");

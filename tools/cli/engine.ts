@@ -10,6 +10,9 @@ import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
 import { CHANNEL_COUNT, CHANNELS, EMOTIONS, PASSIONS, PASSION_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 
+/** The most samples (duration / dt) one `engine simulate` writes: a day at 10 ms, about 2.6 GB of JSON Lines. */
+export const MAX_SAMPLES = 10_000_000;
+
 function positiveNumber(name: string) {
   return (v: string) => {
     const n = Number(v);
@@ -44,6 +47,10 @@ export function addEngineCommands(program: Command): void {
       const eng = createEngine(readProfile(o.profile));
       const durationMs = Math.round(o.duration * 1000);
       if (!Number.isSafeInteger(durationMs)) throw new UsageError(`--duration ${o.duration}: too long`);
+      // Bounded work: each sample is a line of output (about 300 bytes), so more than MAX_SAMPLES is
+      // gigabytes and hours; refused at once, in one line, rather than running without end.
+      const samples = Math.floor(durationMs / o.dt);
+      if (samples > MAX_SAMPLES) throw new UsageError(`--duration ${o.duration} with --dt ${o.dt}: ${samples.toExponential(2)} samples, at most ${MAX_SAMPLES.toLocaleString("en")}: shorten --duration or raise --dt`);
       // The events file is checked whole first (line by line, nothing kept), then streamed again into
       // the engine: a bad line at the end never leaves half a trajectory behind.
       if (o.events) {

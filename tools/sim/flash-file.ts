@@ -104,3 +104,8 @@ export function openStateFile(path: string, trace: (message: string) => void): S
   };
   return store;
 }
+
+/** The saved payload in a simulator state file, as the simulator would load it (tests and tools), or undefined. */
+export function readStateFile(path: string): Uint8Array | undefined {
+  return openStateFile(path, () => {}).load();
+}
