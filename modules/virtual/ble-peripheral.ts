@@ -1,8 +1,9 @@
 /*
  * `link/ble-peripheral` on lin: Moddable's Linux simulator has no BLE (its BLE modules are empty
  * stubs), so the manifest maps the adapter to this stand-in, as Moddable's own apps do. Same API as
- * modules/link/ble-peripheral.ts; it says so once and does nothing. The desktop simulator's
- * WebSocket link speaks the same session state machine (modules/link/session.ts).
+ * modules/link/ble-peripheral.ts; it says so once and does nothing. Nothing stands in for the link
+ * on mcsim: stimuli come from its Button (config.button). The Node simulator (`npm start`, not this
+ * build) has a WebSocket link with the same session state machine (modules/link/session.ts).
  *
  * Imports by module specifier only: mapped to "link/ble-peripheral", a relative import would resolve
  * against that specifier (see builtin.ts).
@@ -18,7 +19,7 @@ export class BleLink {
 
   constructor(options: BleLinkOptions) {
     this.session = new LinkSession(options.robot);
-    options.trace("moodface: no BLE on lin; the stimulus link is the simulator's WebSocket\n");
+    options.trace("moodface: no BLE on lin (mcsim has none); stimuli come from mcsim's Button\n");
   }
 
   /** Nothing to notify, no passkey to show. */
