@@ -8,7 +8,9 @@
  * Imports by module specifier only: mapped to "link/ble-peripheral", a relative import would resolve
  * against that specifier (see builtin.ts).
  */
+import config from "mc/config";
 import { LinkSession } from "link/session";
+import { Exerciser } from "virtual/exerciser";
 import type { BleLinkOptions } from "link/ble-api";
 
 export type { BleLinkOptions, BleRobot } from "link/ble-api";
@@ -17,13 +19,21 @@ export class BleLink {
   readonly session: LinkSession;
   readonly failure = "no BLE on lin";
 
+  /** The virtual app of soak and memory runs (`mcconfig ... exercise=MS`), or undefined. */
+  readonly exerciser: Exerciser | undefined;
+
   constructor(options: BleLinkOptions) {
     this.session = new LinkSession(options.robot);
-    options.trace("moodface: no BLE on lin (mcsim has none); stimuli come from mcsim's Button\n");
+    // A config key only the soak build sets (mcconfig's command line): not part of the app's schema.
+    const ms = Number(config.exercise ?? 0);
+    if (ms >= 100) {
+      this.exerciser = new Exerciser(options.robot, ms | 0, options.trace);
+      options.trace(`moodface: no BLE on lin (mcsim has none); a virtual app pairs and sends every stimulus, one each ${ms | 0} ms\n`);
+    } else options.trace("moodface: no BLE on lin (mcsim has none); stimuli come from mcsim's Button\n");
   }
 
-  /** Nothing to notify, no passkey to show. */
-  frame(_now: number): number {
-    return -1;
+  /** The passkey to show while the virtual app pairs; otherwise nothing to show. */
+  frame(now: number): number {
+    return this.exerciser ? this.exerciser.frame(now) : -1;
   }
 }
