@@ -20,7 +20,7 @@ import type { BleRobot } from "../link/ble-api.js";
 /** Milliseconds the passkey stays on screen before the virtual person has typed it. */
 export const TYPING_MS = 2500;
 /** Intensities (0..255) cycled per stimulus: strong, medium, under most reflexes' minimum. */
-const INTENSITIES = [255, 153, 40];
+const INTENSITIES = Object.freeze([255, 153, 40]);
 
 export class Exerciser {
   readonly session: LinkSession;
