@@ -34,7 +34,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/data.js";
 import { latentSize, openPack } from "../../../modules/pack/pack.js";
 import { DECODER_DIR, espNnSources, freshLatents, hostHashes, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
-import { BOARD_HZ, FLAGS, findKit, findToolchain, FRAME_MS, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
+import { BOARD_HZ, FLAGS, findKit, findToolchain, FRAME_MS, INSNS_PER_TICK, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
 
 export const TFLM_DIR = join(S3_DIR, "tflm");
 export const PACK = join(REPO_ROOT, "frames", "frames.bin");
@@ -171,23 +171,26 @@ export interface TflmFigures {
   identical: number;
   /** The first latent that differs, undefined when all agree. */
   firstMismatch?: { latent: number; what: "logits" | "frame" };
-  /** Instructions per inference (md_backend_decode: input copy, Invoke, logits copy; CCOUNT x 25, mean). */
+  /**
+   * Instructions per inference: md_backend_decode (input copy, Invoke, logits copy), the smallest
+   * CCOUNT delta over the latents x 25 (glue.cc says why the smallest, not the mean).
+   */
   instructionsPerInference: number;
   /** Lower bound at 240 MHz (one instruction per cycle) and its share of a 33 ms frame. */
   msAt240MHz: number;
   frameShare: number;
-  /** Per operator of the model, then OUTPUT_COPY (TFLM's epilogue and the logits copy). */
+  /** Per operator of the model (its kernel's invoke), then "OVERHEAD": the rest of md_backend_decode (TFLM's Invoke loop, the input and logits copies). */
   ops: { name: string; instructions: number }[];
   /** Instructions of md_backend_open (checks, verifier, AllocateTensors with ESP-NN's Prepare). */
   openInstructions: number;
-  /** MicroInterpreter::arena_used_bytes() after AllocateTensors, and the arena backend_tflm.cc reserves. */
+  /** MicroInterpreter::arena_used_bytes() after AllocateTensors (with ESP-NN's scratch), and the arena backend_tflm.cc reserves. */
   arenaUsed: number;
   arenaSize: number;
-  /** Thresholding to the page-packed frame, per frame. */
-  frameConversionInstructions: number;
   /** Where the model sat in the guest (its offset in a 16-byte aligned copy of the pack). */
   modelAddress: number;
   budget: typeof TFLM_BUDGET;
+  /** What exceeds the budget, one line each; empty when within it. */
+  overBudget: string[];
   run: DecoderRun;
 }
 
@@ -213,22 +216,31 @@ export function tflmFigures(opts: { count?: number; seed?: number; pack?: string
     else firstMismatch ??= { latent: i, what: d && d.logits === h.logits ? "frame" : "logits" };
   });
   const arena = /^S3 tflm arena_used=(\d+) arena_size=(\d+)$/m.exec(run.console);
-  if (!arena) throw new Error(`TFLM path: the guest did not report its arena:\n${run.console.slice(-2000)}`);
-  const ms = (run.perInference / BOARD_HZ) * 1000;
+  const decode = /^S3 tflm min decode ticks=(\d+)$/m.exec(run.console);
+  if (!arena || !decode) throw new Error(`TFLM path: the guest did not report its arena and minima:\n${run.console.slice(-2000)}`);
+  const ops = [...run.console.matchAll(/^S3 tflm min op \d+ (\S+) ticks=(\d+)$/gm)].map((m) => ({ name: m[1], instructions: Number(m[2]) * INSNS_PER_TICK }));
+  const perInference = Number(decode[1]) * INSNS_PER_TICK;
+  ops.push({ name: "OVERHEAD", instructions: perInference - ops.reduce((a, o) => a + o.instructions, 0) });
+  const ms = (perInference / BOARD_HZ) * 1000;
+  const arenaUsed = Number(arena[1]);
+  const overBudget = [
+    ...(perInference > TFLM_BUDGET.instructionsPerInference ? [`${perInference} instructions per inference (budget ${TFLM_BUDGET.instructionsPerInference})`] : []),
+    ...(arenaUsed > TFLM_BUDGET.arenaBytes ? [`arena ${arenaUsed} bytes with ESP-NN scratch (budget ${TFLM_BUDGET.arenaBytes})`] : []),
+  ];
   return {
     latents: count,
     identical,
     firstMismatch,
-    instructionsPerInference: run.perInference,
+    instructionsPerInference: perInference,
     msAt240MHz: ms,
     frameShare: ms / FRAME_MS,
-    ops: run.ops,
+    ops,
     openInstructions: run.open,
-    arenaUsed: Number(arena[1]),
+    arenaUsed,
     arenaSize: Number(arena[2]),
-    frameConversionInstructions: run.perFrameConversion,
     modelAddress: run.modelAddress,
     budget: TFLM_BUDGET,
+    overBudget,
     run,
   };
 }
