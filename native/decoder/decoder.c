@@ -240,7 +240,7 @@ int md_decode_logits(md_model *m, const int8_t *latent, int8_t *logits) {
 
 void md_to_frame(const md_model *m, const int8_t *logits, int dither, uint8_t *frame) {
 	const md_tensor *out = &m->g.tensors[m->g.output];
-	md_logits_to_frame(logits, out->zero_point, out->scale, dither, frame);
+	md_logits_to_frame(logits, m->g.output_tiles, out->zero_point, out->scale, dither, frame);
 }
 
 int md_decode(md_model *m, const int8_t *latent, int dither, uint8_t *frame) {

@@ -22,7 +22,8 @@ static int32_t *quant_mult[MD_MAX_OPS], *quant_shift[MD_MAX_OPS];
 /* The conv kernels' scratch (esp_nn_get_conv_scratch_size), 16-byte aligned like TFLM's arena. */
 #define SCRATCH_BYTES (16 * 1024)
 static uint8_t scratch[SCRATCH_BYTES] __attribute__((aligned(16)));
-int md_s3_scratch_peak;
+static int scratch_peak;
+int md_s3_scratch_bytes(void) { return scratch_peak; }
 
 static void tables(md_model *m, const md_op *op, int channels) {
 	int k = (int)(op - m->g.ops);
@@ -72,7 +73,7 @@ int md_external_kernel(md_model *m, const md_op *op) {
 			s3_printf("S3 error espnn_kernels.c: the conv needs %d bytes of scratch, SCRATCH_BYTES is %d\n", need, SCRATCH_BYTES);
 			s3_exit(4);
 		}
-		if (need > md_s3_scratch_peak) md_s3_scratch_peak = need;
+		if (need > scratch_peak) scratch_peak = need;
 		esp_nn_set_conv_scratch_buf(need > 0 ? scratch : 0);
 		quant_data_t quant = { .shift = quant_shift[k], .mult = quant_mult[k] };
 		esp_nn_conv_s8(&input_dims, md_tensor_bytes(m, op->inputs[0]), &filter_dims, (const int8_t *)w->data, bias, &output_dims, md_activation(m, op->output), &params, &quant);
