@@ -33,8 +33,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/data.js";
 import { latentSize, openPack } from "../../../modules/pack/pack.js";
-import { DECODER_DIR, espNnSources, freshLatents, hostHashes, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
-import { BOARD_HZ, FLAGS, findKit, findToolchain, FRAME_MS, INSNS_PER_TICK, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
+import { buildDecoderImage, compareWithHost, DECODER_DIR, latentsFile, espNnSources, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
+import { atBoardClock, checkLatents, type DevicePath, type DeviceResult } from "../paths.js";
+import { FLAGS, findKit, findToolchain, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
 
 export const TFLM_DIR = join(S3_DIR, "tflm");
 export const PACK = join(REPO_ROOT, "frames", "frames.bin");
@@ -166,81 +167,100 @@ export function packModel(pack = PACK): { file: string; packOffset: number; leng
 }
 
 export interface TflmFigures {
-  /** Latents decoded on the emulated S3, and how many agreed with the host in logits and frame. */
+  /** Latents decoded on the emulated S3 (paths.ts checkLatents(): 64 fresh ones, then the keyframes'). */
   latents: number;
-  identical: number;
-  /** The first latent that differs, undefined when all agree. */
-  firstMismatch?: { latent: number; what: "logits" | "frame" };
-  /**
-   * Instructions per inference: md_backend_decode (input copy, Invoke, logits copy), the smallest
-   * CCOUNT delta over the latents x 25 (glue.cc says why the smallest, not the mean).
-   */
+  /** What differs from the host (empty: logits and frames bit-identical for every latent). */
+  mismatches: string[];
+  /** Instructions per inference: md_backend_decode (input copy, Invoke, logits copy), median over the latents (decoder.ts says why). */
   instructionsPerInference: number;
+  worstInference: number;
   /** Lower bound at 240 MHz (one instruction per cycle) and its share of a 33 ms frame. */
   msAt240MHz: number;
   frameShare: number;
-  /** Per operator of the model (its kernel's invoke), then "OVERHEAD": the rest of md_backend_decode (TFLM's Invoke loop, the input and logits copies). */
+  /** Per operator of the model (its kernel's invoke), then OUTPUT_COPY (TFLM's epilogue and the logits copy). */
   ops: { name: string; instructions: number }[];
+  /** md_logits_to_frame, per frame. */
+  frameConversionInstructions: number;
   /** Instructions of md_backend_open (checks, verifier, AllocateTensors with ESP-NN's Prepare). */
   openInstructions: number;
-  /** MicroInterpreter::arena_used_bytes() after AllocateTensors (with ESP-NN's scratch), and the arena backend_tflm.cc reserves. */
+  /** md_backend_arena_used(): MicroInterpreter::arena_used_bytes() after AllocateTensors, ESP-NN's scratch included. */
   arenaUsed: number;
-  arenaSize: number;
-  /** Where the model sat in the guest (its offset in a 16-byte aligned copy of the pack). */
+  /** Where the model sat in the guest (the pack's MODL offset in a 16-byte aligned copy of the pack). */
   modelAddress: number;
   budget: typeof TFLM_BUDGET;
   /** What exceeds the budget, one line each; empty when within it. */
   overBudget: string[];
+  /** The guest image that ran. */
+  elf: string;
   run: DecoderRun;
 }
 
 /**
- * Builds and runs the TFLM + ESP-NN path on `count` fresh latents with the pack's model, and compares
- * every latent's logits and frame with the host's C reference (decoder-cli). Throws when the kit or
+ * Builds and runs the TFLM + ESP-NN path on the pack's model with paths.ts checkLatents(), and
+ * compares every latent's logits and frame with the host's C reference (decoder-cli, the code the
+ * Node addon runs; a mismatch is pinned to its first byte by a dump build). Throws when the kit or
  * the toolchain is missing, or when the build or the run fails.
  */
-export function tflmFigures(opts: { count?: number; seed?: number; pack?: string; kit?: Kit } = {}): TflmFigures {
+export function tflmFigures(opts: { pack?: string; kit?: Kit } = {}): TflmFigures {
   const kit = opts.kit ?? findKit();
-  const count = opts.count ?? 64;
   const model = packModel(opts.pack);
   const size = model.latentSize || 8;
-  const latents = freshLatents(count, size, opts.seed ?? 0x7f1a);
+  const latents = checkLatents(size);
   // The model keeps the alignment it has inside the pack (the pack itself 16-byte aligned).
-  const run = runDecoder(TFLM, model.file, latents, { kit, modelOffset: model.packOffset % 16 });
-  const host = hostHashes(model.file, latents, size);
-  let identical = 0;
-  let firstMismatch: TflmFigures["firstMismatch"];
-  host.forEach((h, i) => {
-    const d = run.hashes[i];
-    if (d && d.logits === h.logits && d.frame === h.frame) identical++;
-    else firstMismatch ??= { latent: i, what: d && d.logits === h.logits ? "frame" : "logits" };
-  });
-  const arena = /^S3 tflm arena_used=(\d+) arena_size=(\d+)$/m.exec(run.console);
-  const decode = /^S3 tflm min decode ticks=(\d+)$/m.exec(run.console);
-  if (!arena || !decode) throw new Error(`TFLM path: the guest did not report its arena and minima:\n${run.console.slice(-2000)}`);
-  const ops = [...run.console.matchAll(/^S3 tflm min op \d+ (\S+) ticks=(\d+)$/gm)].map((m) => ({ name: m[1], instructions: Number(m[2]) * INSNS_PER_TICK }));
-  const perInference = Number(decode[1]) * INSNS_PER_TICK;
-  ops.push({ name: "OVERHEAD", instructions: perInference - ops.reduce((a, o) => a + o.instructions, 0) });
-  const ms = (perInference / BOARD_HZ) * 1000;
-  const arenaUsed = Number(arena[1]);
+  const buildOpts = { kit, modelOffset: model.packOffset % 16 };
+  const run = runDecoder(TFLM, model.file, latents, buildOpts);
+  // The image runDecoder built (relinked, nothing recompiled), for tests that inspect it.
+  const { elf } = buildDecoderImage(TFLM, model.file, latentsFile(`latents-${TFLM.id}`, latents), buildOpts);
+  const mismatch = compareWithHost(TFLM, model.file, latents, size, run, buildOpts);
+  const mismatches = mismatch
+    ? [`latent ${mismatch.latent}: ${mismatch.what} differ from the host's` + (mismatch.byte !== undefined && mismatch.byte >= 0 ? ` first at byte ${mismatch.byte} (device ${mismatch.device}, host ${mismatch.host})` : "")]
+    : [];
+  const arenaUsed = run.arena + run.scratch;
   const overBudget = [
-    ...(perInference > TFLM_BUDGET.instructionsPerInference ? [`${perInference} instructions per inference (budget ${TFLM_BUDGET.instructionsPerInference})`] : []),
-    ...(arenaUsed > TFLM_BUDGET.arenaBytes ? [`arena ${arenaUsed} bytes with ESP-NN scratch (budget ${TFLM_BUDGET.arenaBytes})`] : []),
+    ...(run.perInference > TFLM_BUDGET.instructionsPerInference ? [`${Math.round(run.perInference)} instructions per inference (budget ${TFLM_BUDGET.instructionsPerInference})`] : []),
+    ...(arenaUsed > TFLM_BUDGET.arenaBytes ? [`arena ${arenaUsed} bytes with ESP-NN's scratch (budget ${TFLM_BUDGET.arenaBytes})`] : []),
   ];
+  const { ms, frameShare } = atBoardClock(run.perInference);
   return {
-    latents: count,
-    identical,
-    firstMismatch,
-    instructionsPerInference: perInference,
+    latents: run.count,
+    mismatches,
+    instructionsPerInference: run.perInference,
+    worstInference: run.worstInference,
     msAt240MHz: ms,
-    frameShare: ms / FRAME_MS,
-    ops,
+    frameShare,
+    ops: run.ops,
+    frameConversionInstructions: run.perFrameConversion,
     openInstructions: run.open,
     arenaUsed,
-    arenaSize: Number(arena[2]),
     modelAddress: run.modelAddress,
     budget: TFLM_BUDGET,
     overBudget,
+    elf,
     run,
   };
 }
+
+/** The TFLM path for tools/s3/paths.ts DEVICE_PATHS (test:device and `npm run bench -- device`). */
+export const TFLM_PATH: DevicePath = {
+  id: TFLM.id,
+  title: TFLM.title,
+  measure(kit: Kit): DeviceResult {
+    const f = tflmFigures({ kit });
+    return {
+      id: TFLM.id,
+      title: TFLM.title,
+      figures: [
+        { label: "per inference", instructions: f.instructionsPerInference },
+        { label: "frame conversion (md_logits_to_frame)", instructions: f.frameConversionInstructions },
+      ],
+      breakdown: f.ops.map((o) => ({ label: o.name, instructions: o.instructions })),
+      notes: [
+        `${f.latents} latents (64 fresh + the keyframes'), the model from frames/frames.bin's MODL section, logits and frames ${f.mismatches.length ? "DIFFER" : "bit-identical to the host"}`,
+        `arena ${f.arenaUsed} bytes (MicroInterpreter::arena_used_bytes(), ESP-NN's scratch included); model at 0x${f.modelAddress.toString(16)}; opening the model ${Math.round(f.openInstructions)} instructions; worst inference ${Math.round(f.worstInference)}`,
+        `budget: ${TFLM_BUDGET.instructionsPerInference} instructions per inference, ${TFLM_BUDGET.arenaBytes} bytes of arena with scratch`,
+      ],
+      mismatches: f.mismatches,
+      overBudget: f.overBudget,
+    };
+  },
+};
