@@ -32,13 +32,15 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/data.js";
-import { latentSize, openPack } from "../../../modules/pack/pack.js";
-import { buildDecoderImage, compareWithHost, DECODER_DIR, latentsFile, espNnSources, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
-import { atBoardClock, checkLatents, type DevicePath, type DeviceResult } from "../paths.js";
-import { FLAGS, findKit, findToolchain, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
+import { latentSize, openPack, readLatent } from "../../../modules/pack/pack.js";
+import { buildDecoderImage, compareWithHost, DECODER_DIR, freshLatents, latentsFile, espNnSources, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
+import { BOARD_HZ, FLAGS, findKit, FRAME_MS, findToolchain, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
 
 export const TFLM_DIR = join(S3_DIR, "tflm");
 export const PACK = join(REPO_ROOT, "frames", "frames.bin");
+
+/** Fresh latents per check (issue 18: at least 64). */
+export const FRESH_LATENTS = 64;
 
 /** Issue 18's budget for the board's path: instructions per inference and arena with ESP-NN scratch. */
 export const TFLM_BUDGET = { instructionsPerInference: 800_000, arenaBytes: 40 * 1024 };
@@ -151,8 +153,8 @@ export const TFLM: DecoderBackend = {
   budget: TFLM_BUDGET,
 };
 
-/** The model the committed pack carries (its MODL section), written where the guest image can .incbin it. */
-export function packModel(pack = PACK): { file: string; packOffset: number; length: number; latentSize: number } {
+/** The model the committed pack carries (its MODL section), written where the guest image can .incbin it, and the keyframes' latents (LATN). */
+export function packModel(pack = PACK): { file: string; packOffset: number; length: number; latentSize: number; keyframeLatents: Int8Array } {
   const bytes = readFileSync(pack);
   const r = openPack(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), pack);
   if (!r.ok) throw new Error(r.error);
@@ -163,11 +165,15 @@ export function packModel(pack = PACK): { file: string; packOffset: number; leng
   const file = join(dir, "pack-model.tflite");
   const model = bytes.subarray(modelOffset, modelOffset + modelLength);
   if (!existsSync(file) || !readFileSync(file).equals(model)) writeFileSync(file, model);
-  return { file, packOffset: modelOffset, length: modelLength, latentSize: latentSize(r.pack) };
+  const size = latentSize(r.pack);
+  const keyframes: number[] = [];
+  const one = new Int8Array(size);
+  for (let i = 0; i < r.pack.count; i++) if (size && readLatent(r.pack, i, one)) keyframes.push(...one);
+  return { file, packOffset: modelOffset, length: modelLength, latentSize: size, keyframeLatents: Int8Array.from(keyframes) };
 }
 
 export interface TflmFigures {
-  /** Latents decoded on the emulated S3 (paths.ts checkLatents(): 64 fresh ones, then the keyframes'). */
+  /** Latents decoded on the emulated S3: FRESH_LATENTS fresh ones, then the pack's keyframes'. */
   latents: number;
   /** What differs from the host (empty: logits and frames bit-identical for every latent). */
   mismatches: string[];
@@ -196,7 +202,8 @@ export interface TflmFigures {
 }
 
 /**
- * Builds and runs the TFLM + ESP-NN path on the pack's model with paths.ts checkLatents(), and
+ * Builds and runs the TFLM + ESP-NN path on the pack's model with FRESH_LATENTS fresh latents and the
+ * pack's keyframe latents, and
  * compares every latent's logits and frame with the host's C reference (decoder-cli, the code the
  * Node addon runs; a mismatch is pinned to its first byte by a dump build). Throws when the kit or
  * the toolchain is missing, or when the build or the run fails.
@@ -205,7 +212,11 @@ export function tflmFigures(opts: { pack?: string; kit?: Kit } = {}): TflmFigure
   const kit = opts.kit ?? findKit();
   const model = packModel(opts.pack);
   const size = model.latentSize || 8;
-  const latents = checkLatents(size);
+  // 64 fresh latents (decoder.ts's seeded generator, as the other paths), then the pack's keyframes'.
+  const fresh = freshLatents(FRESH_LATENTS, size);
+  const latents = new Int8Array(fresh.length + model.keyframeLatents.length);
+  latents.set(fresh, 0);
+  latents.set(model.keyframeLatents, fresh.length);
   // The model keeps the alignment it has inside the pack (the pack itself 16-byte aligned).
   const buildOpts = { kit, modelOffset: model.packOffset % 16 };
   const run = runDecoder(TFLM, model.file, latents, buildOpts);
@@ -220,7 +231,8 @@ export function tflmFigures(opts: { pack?: string; kit?: Kit } = {}): TflmFigure
     ...(run.perInference > TFLM_BUDGET.instructionsPerInference ? [`${Math.round(run.perInference)} instructions per inference (budget ${TFLM_BUDGET.instructionsPerInference})`] : []),
     ...(arenaUsed > TFLM_BUDGET.arenaBytes ? [`arena ${arenaUsed} bytes with ESP-NN's scratch (budget ${TFLM_BUDGET.arenaBytes})`] : []),
   ];
-  const { ms, frameShare } = atBoardClock(run.perInference);
+  const ms = (run.perInference / BOARD_HZ) * 1000;
+  const frameShare = ms / FRAME_MS;
   return {
     latents: run.count,
     mismatches,
@@ -239,28 +251,3 @@ export function tflmFigures(opts: { pack?: string; kit?: Kit } = {}): TflmFigure
     run,
   };
 }
-
-/** The TFLM path for tools/s3/paths.ts DEVICE_PATHS (test:device and `npm run bench -- device`). */
-export const TFLM_PATH: DevicePath = {
-  id: TFLM.id,
-  title: TFLM.title,
-  measure(kit: Kit): DeviceResult {
-    const f = tflmFigures({ kit });
-    return {
-      id: TFLM.id,
-      title: TFLM.title,
-      figures: [
-        { label: "per inference", instructions: f.instructionsPerInference },
-        { label: "frame conversion (md_logits_to_frame)", instructions: f.frameConversionInstructions },
-      ],
-      breakdown: f.ops.map((o) => ({ label: o.name, instructions: o.instructions })),
-      notes: [
-        `${f.latents} latents (64 fresh + the keyframes'), the model from frames/frames.bin's MODL section, logits and frames ${f.mismatches.length ? "DIFFER" : "bit-identical to the host"}`,
-        `arena ${f.arenaUsed} bytes (MicroInterpreter::arena_used_bytes(), ESP-NN's scratch included); model at 0x${f.modelAddress.toString(16)}; opening the model ${Math.round(f.openInstructions)} instructions; worst inference ${Math.round(f.worstInference)}`,
-        `budget: ${TFLM_BUDGET.instructionsPerInference} instructions per inference, ${TFLM_BUDGET.arenaBytes} bytes of arena with scratch`,
-      ],
-      mismatches: f.mismatches,
-      overBudget: f.overBudget,
-    };
-  },
-};
