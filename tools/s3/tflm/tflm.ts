@@ -14,7 +14,8 @@
  *   the reference kernels. Flags: kit.ts FLAGS.tflmCxx (the CMakeLists.txt's common_flags and C++
  *   options, -DESP_NN from its "enable ESP-NN optimizations" line, -DTF_LITE_STATIC_MEMORY from its
  *   common_flags and INTERFACE options) plus its warning set (TFLM_WARNINGS), and
- *   esp_nn/depthwise_conv.cc at -O2 as its set_source_files_properties says.
+ *   esp_nn/depthwise_conv.cc at -O2 as its set_source_files_properties says. One difference from
+ *   the board: esp_nn/conv.cc at -O2 too (tflmSources() says why: kit.ts's -ffreestanding).
  * - ESP-NN: decoder.ts espNnSources() (its CMakeLists.txt c_srcs + s3_srcs, its component flags,
  *   CONFIG_NN_OPTIMIZED from its Kconfig default, CONFIG_IDF_TARGET_ESP32S3 from IDF's target).
  * - backend_tflm.cc (through glue.cc) and model.c: the project's flags as mcconfig compiles them
@@ -23,10 +24,13 @@
  * - The C++ standard headers: the kit's compiler has none for the S3. libstdc++'s headers from the
  *   host's libstdc++-dev (g++ is on every machine that runs the tests: tests/native compiles C++)
  *   are used for their templates only, with libstdcxx/bits/ replacing the host's OS, locale and
- *   thread configuration (bare metal, one thread); nothing of libstdc++ is linked (cxxrt.cc has
- *   operator new/delete and the ABI hooks). With ESP-IDF's compiler its own libstdc++ headers are used.
- * - include/: stdio.h (a `stderr` that can be assigned, as on the board's newlib) and esp_timer.h,
- *   implemented in stdio.c.
+ *   thread configuration (bare metal, one thread) and renaming two names GCC 13 made built-ins;
+ *   nothing of libstdc++ is linked (cxxrt.cc has operator new/delete, which stop the run: the path
+ *   must not allocate, and the ABI hooks). With ESP-IDF's compiler its own headers are used.
+ * - include/: what ESP-IDF's headers give the board's build: stdio.h (a `stderr` that can be
+ *   assigned, as in newlib), assert.h and esp_timer.h that include sdkconfig.h (with the two
+ *   settings that make esp_nn.h pick the esp32s3 kernels: without them the glue silently runs
+ *   ESP-NN's plain C kernels), implemented in stdio.c.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
