@@ -39,17 +39,14 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/data.js";
 import { latentSize, openPack, readLatent } from "../../../modules/pack/pack.js";
-import { buildDecoderImage, compareWithHost, DECODER_DIR, freshLatents, latentsFile, espNnSources, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
+import { buildDecoderImage, compareWithHost, DECODER_BUDGET, DECODER_DIR, FRESH_LATENTS, freshLatents, latentsFile, espNnSources, projectFlags, runDecoder, type DecoderBackend, type DecoderRun } from "../decoder.js";
 import { BOARD_HZ, FLAGS, findKit, FRAME_MS, findToolchain, S3_BUILD_DIR, S3_DIR, type Kit, type Source } from "../kit.js";
 
 export const TFLM_DIR = join(S3_DIR, "tflm");
 export const PACK = join(REPO_ROOT, "frames", "frames.bin");
 
-/** Fresh latents per check (issue 18: at least 64). */
-export const FRESH_LATENTS = 64;
-
 /** Issue 18's budget for the board's path: instructions per inference and arena with ESP-NN scratch. */
-export const TFLM_BUDGET = { instructionsPerInference: 800_000, arenaBytes: 40 * 1024 };
+export const TFLM_BUDGET = DECODER_BUDGET;
 
 /** esp-tflite-micro's sources the decoder needs (paths inside the kit's esp-tflite-micro/). */
 export const TFLM_SOURCES = [
