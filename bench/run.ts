@@ -11,6 +11,7 @@ import { attackBench, printAttack } from "./link/attack.js";
 import { sensorBench, printSensors } from "./sensors/bench.js";
 import { photosBench, printPhotos } from "./photos/bench.js";
 import { deviceBench, printDevice } from "./device/bench.js";
+import { memoryBench, printMemory } from "./memory/bench.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
@@ -25,3 +26,4 @@ if (want("sensors")) printSensors(sensorBench());
 if (want("photos")) printPhotos(await photosBench());
 // Only when asked for: it needs the emulator kit (MOODFACE_S3_KIT) and takes minutes.
 if (sections.includes("device")) printDevice(deviceBench());
+if (want("memory")) printMemory(await memoryBench());

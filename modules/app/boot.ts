@@ -14,7 +14,9 @@ import { loadProfile, type Profile } from "../emotion/profile.js";
 import { loadCatalog } from "../emotion/catalog.js";
 import { loadWheel } from "../emotion/wheel.js";
 import type { Json } from "../emotion/check.js";
-import { latentSize, openPack, type Pack } from "../pack/pack.js";
+import { FRAME_BYTES } from "../common/geometry.js";
+import { crc32 } from "../common/crc32.js";
+import { MAX_LATENT, latentSize, openPack, readSelfTest, type Pack } from "../pack/pack.js";
 import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
 import { Animator } from "../face/animator.js";
@@ -160,5 +162,27 @@ function openDecoder(inputs: BootInputs, pack: Pack | undefined): { decoder: Lat
   }
   const size = latentSize(pack);
   if (decoder.latentSize !== size) return { decoder: undefined, error: `the model takes ${decoder.latentSize} latent values, the pack's latents have ${size}` };
-  return { decoder, error: "" };
+  const error = selfTest(decoder, pack);
+  return error ? { decoder: undefined, error } : { decoder, error: "" };
+}
+
+/**
+ * The boot self-test (docs/formats/pack.md, TEST): decodes the pack's fixed latent and compares the
+ * frame's CRC-32 with the one the host's reference backend computed when it wrote the pack. A
+ * miscompiled or mislinked decoder on a board draws garbage in every morph; this catches it the
+ * first time it runs. Once at boot, so its two buffers are not a hot-path allocation.
+ */
+function selfTest(decoder: LatentDecoder, pack: Pack): string {
+  const latent = new Int8Array(MAX_LATENT);
+  const expected = readSelfTest(pack, latent);
+  if (expected < 0) return "the pack carries no decoder self-test (TEST section); repack it with moodface pack";
+  const frame = new Uint8Array(FRAME_BYTES);
+  if (!decoder.decode(latent.subarray(0, latentSize(pack)), frame)) return "self-test: the decoder failed on the pack's test latent";
+  const got = crc32(frame);
+  if (got !== expected) return `self-test: the frame of the pack's test latent has CRC 0x${hex8(got)}, the host's was 0x${hex8(expected)} (decoder miscompiled or model bytes damaged)`;
+  return "";
+}
+
+function hex8(v: number): string {
+  return (v >>> 0).toString(16).padStart(8, "0");
 }

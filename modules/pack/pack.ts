@@ -30,6 +30,8 @@ export const VARIANT_MAX = 2;
 export const WORD_COUNT = 36;
 export const LATENTS_HEADER_BYTES = 4;
 export const MAX_LATENT = 16;
+/** TEST: u16 dims, u16 reserved, u32 the frame's CRC-32, then the latent (docs/formats/pack.md). */
+export const SELF_TEST_HEADER_BYTES = 8;
 
 /** Section types as little-endian u32 of their four ASCII letters. */
 export const SECTION = Object.freeze({
@@ -37,6 +39,7 @@ export const SECTION = Object.freeze({
   FRAMES: fourcc("FRMS"),
   MODEL: fourcc("MODL"),
   LATENTS: fourcc("LATN"),
+  SELF_TEST: fourcc("TEST"),
 });
 
 export function fourcc(s: string): number {
@@ -58,6 +61,9 @@ export interface Pack {
   readonly modelLength: number;
   readonly latentsOffset: number;
   readonly latentsLength: number;
+  /** The decoder's boot self-test (TEST), or -1 / 0 when the pack has none. */
+  readonly selfTestOffset: number;
+  readonly selfTestLength: number;
 }
 
 export type PackResult = { ok: true; pack: Pack } | { ok: false; error: string };
@@ -99,6 +105,8 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
   let modelLength = 0;
   let latentsOffset = -1;
   let latentsLength = 0;
+  let selfTestOffset = -1;
+  let selfTestLength = 0;
   let previousEnd = tableEnd;
   for (let s = 0; s < sections; s++) {
     const e = HEADER_BYTES + s * SECTION_ENTRY_BYTES;
@@ -112,8 +120,8 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
     const c = crc32(b, offset, length);
     if (c !== u32(b, e + 12)) return fail(`section ${name} failed its CRC (stored ${hex(u32(b, e + 12))}, computed ${hex(c)})`);
     previousEnd = offset + length;
-    if (type === SECTION.INDEX || type === SECTION.FRAMES || type === SECTION.MODEL || type === SECTION.LATENTS) {
-      const seen = type === SECTION.INDEX ? indexOffset : type === SECTION.FRAMES ? framesOffset : type === SECTION.MODEL ? modelOffset : latentsOffset;
+    if (type === SECTION.INDEX || type === SECTION.FRAMES || type === SECTION.MODEL || type === SECTION.LATENTS || type === SECTION.SELF_TEST) {
+      const seen = type === SECTION.INDEX ? indexOffset : type === SECTION.FRAMES ? framesOffset : type === SECTION.MODEL ? modelOffset : type === SECTION.LATENTS ? latentsOffset : selfTestOffset;
       if (seen >= 0) return fail(`section ${name} appears twice`);
     }
     if (type === SECTION.INDEX) {
@@ -128,6 +136,9 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
     } else if (type === SECTION.LATENTS) {
       latentsOffset = offset;
       latentsLength = length;
+    } else if (type === SECTION.SELF_TEST) {
+      selfTestOffset = offset;
+      selfTestLength = length;
     }
   }
   if (indexOffset < 0) return fail("no INDX section");
@@ -166,10 +177,18 @@ export function openPack(buffer: ArrayBufferLike, source = "pack"): PackResult {
     if (latentsLength !== LATENTS_HEADER_BYTES + count * (1 + dims)) return fail(`section LATN: ${latentsLength} bytes do not hold ${count} latents of ${dims}`);
     if (modelLength === 0) return fail("section LATN without a MODL section");
   }
+  if (selfTestLength > 0) {
+    if (latentsLength === 0) return fail("section TEST without a LATN section");
+    if (selfTestLength < SELF_TEST_HEADER_BYTES) return fail("section TEST is too short");
+    const dims = u16(b, selfTestOffset);
+    if (dims !== u16(b, latentsOffset)) return fail(`section TEST: a latent of ${dims} values, LATN's have ${u16(b, latentsOffset)}`);
+    if (u16(b, selfTestOffset + 2) !== 0) return fail(`section TEST: reserved field ${u16(b, selfTestOffset + 2)} (must be 0)`);
+    if (selfTestLength !== SELF_TEST_HEADER_BYTES + dims) return fail(`section TEST: ${selfTestLength} bytes do not hold a latent of ${dims}`);
+  }
 
   return {
     ok: true,
-    pack: { bytes: b, count, indexOffset: indexOffset + INDEX_HEADER_BYTES, framesOffset: framesOffset + FRAMES_HEADER_BYTES, modelOffset, modelLength, latentsOffset, latentsLength },
+    pack: { bytes: b, count, indexOffset: indexOffset + INDEX_HEADER_BYTES, framesOffset: framesOffset + FRAMES_HEADER_BYTES, modelOffset, modelLength, latentsOffset, latentsLength, selfTestOffset, selfTestLength },
   };
 }
 
@@ -201,4 +220,16 @@ export function readLatent(p: Pack, i: number, out: Int8Array): boolean {
   if (p.bytes[r] !== 1) return false;
   for (let k = 0; k < dims; k++) out[k] = (p.bytes[r + 1 + k] << 24) >> 24;
   return true;
+}
+
+/**
+ * The decoder's boot self-test: copies its latent into `latent` (at least latentSize(p) long) and
+ * returns the CRC-32 of the frame the host decoded from it, or -1 when the pack carries none.
+ */
+export function readSelfTest(p: Pack, latent: Int8Array): number {
+  if (p.selfTestLength === 0) return -1;
+  const dims = latentSize(p);
+  const o = p.selfTestOffset + SELF_TEST_HEADER_BYTES;
+  for (let k = 0; k < dims; k++) latent[k] = (p.bytes[o + k] << 24) >> 24;
+  return u32(p.bytes, p.selfTestOffset + 4);
 }

@@ -7,10 +7,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Robot, MAX_STEP_MS, SAVE_EVERY_MS, TRACE_EVERY_MS } from "../../modules/app/robot.js";
 import { configKeys, parseConfig, DEFAULT_CONFIG } from "../../modules/app/config.js";
-import { FRAME_BYTES, openPack } from "../../modules/pack/pack.js";
+import { FRAME_BYTES, latentSize, openPack, readSelfTest, recordBand, recordEmotion } from "../../modules/pack/pack.js";
 import { encodeSaved } from "../../modules/app/saved.js";
 import { drawPasskey } from "../../modules/face/passkey.js";
-import { latentsSection, writePack } from "../../tools/faces/pack-writer.js";
+import { latentsSection, writePack, type PackEntry } from "../../tools/faces/pack-writer.js";
+import { selfTestSection } from "../../tools/faces/self-test.js";
 import { createSimHost, type ConfigOverrides } from "../../tools/sim/host.js";
 import { platformConfig, PLATFORMS } from "../../tools/lib/manifest.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
@@ -117,6 +118,44 @@ describe("boot cross-checks", () => {
     expect(robot.decoder).toBeUndefined();
     expect(traces.join("")).toContain("decoder model rejected: the model takes 8 latent values, the pack's latents have 4; transitions crossfade");
     robot.frame(0); // and it runs
+  });
+
+  test("boot self-test: the shipped pack passes and morphs; a wrong frame CRC or a missing test crossfades, traced in one line", () => {
+    const normal = start();
+    expect(normal.robot.decoder).toBeDefined();
+    expect(normal.traces.join("")).not.toContain("self-test");
+    expect(normal.traces.join("")).toContain("transitions morph through the latent decoder");
+
+    const r = openPack(new Uint8Array(readFileSync(FRAMES)).buffer, "frames.bin");
+    if (!r.ok) throw new Error(r.error);
+    const p = r.pack;
+    const entries: PackEntry[] = [];
+    for (let i = 0; i < p.count; i++) entries.push({ emotion: recordEmotion(p, i), band: recordBand(p, i), frame: p.bytes.slice(p.framesOffset + i * FRAME_BYTES, p.framesOffset + (i + 1) * FRAME_BYTES) });
+    const model = p.bytes.slice(p.modelOffset, p.modelOffset + p.modelLength);
+    const latents = p.bytes.slice(p.latentsOffset, p.latentsOffset + p.latentsLength);
+    const latent = new Int8Array(16);
+    const crc = readSelfTest(p, latent);
+    expect(crc).toBeGreaterThanOrEqual(0);
+    const dir = tempDir();
+    const boots = (selfTest: Uint8Array | null | undefined) => {
+      const file = join(dir, "t.bin");
+      writeFileSync(file, writePack({ entries, model, latents, selfTest }));
+      const b = start({}, file);
+      b.robot.frame(0); // and it runs
+      return b;
+    };
+    const hex = (v: number) => "0x" + (v >>> 0).toString(16).padStart(8, "0");
+    // What a miscompiled decoder looks like from here: its frame's CRC is not the host's.
+    const wrong = boots(selfTestSection(latent.subarray(0, latentSize(p)), crc ^ 0x80));
+    expect(wrong.robot.decoder).toBeUndefined();
+    const lines = wrong.traces.filter((t) => t.includes("self-test"));
+    expect(lines).toEqual([`moodface: decoder model rejected: self-test: the frame of the pack's test latent has CRC ${hex(crc)}, the host's was ${hex(crc ^ 0x80)} (decoder miscompiled or model bytes damaged); transitions crossfade\n`]);
+    expect(wrong.traces.join("")).toContain("transitions crossfade");
+    const missing = boots(null);
+    expect(missing.robot.decoder).toBeUndefined();
+    expect(missing.traces.join("")).toContain("decoder model rejected: the pack carries no decoder self-test (TEST section); repack it with moodface pack; transitions crossfade");
+    // Written by the writer itself: passes, like the shipped pack.
+    expect(boots(undefined).robot.decoder).toBeDefined();
   });
 
   test("a profile name from the saved state is never used as a path", () => {

@@ -8,7 +8,7 @@ import { decodeEvent, encodeEvent, EVENT_BYTES, MSG_EVENT, NO_REFLEX_BYTE, type 
 import { eventSentence, EVENT_SETTLE_MS, EVENTS_PENDING } from "../../modules/app/events.js";
 import { DID_NOTHING, DID_REFLEX, DID_SLEEP, DID_WAKE } from "../../modules/app/behaviour.js";
 import { REFLEXES } from "../../modules/face/reflexes.js";
-import { EMOTIONS } from "../../modules/emotion/names.js";
+import { EMOTIONS, PASSIONS } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import { Robot } from "../../modules/app/robot.js";
 import { createSimHost } from "../../tools/sim/host.js";
@@ -19,7 +19,7 @@ const facts = (o: Partial<EventFacts>): EventFacts => ({ stimulus: 0, intensity:
 
 describe("EVENT and its sentence", () => {
   test("round trip, every field; anything else is refused", () => {
-    const f = facts({ stimulus: 36, intensity: 255, reaction: DID_WAKE, reflex: 3, dominantBefore: 7, dominantAfter: 2, moved: 2, before: 1, after: 250, at: 0xfedcba98 });
+    const f = facts({ stimulus: 36, intensity: 255, reaction: DID_WAKE, reflex: 3, dominantBefore: 7, dominantAfter: 2, moved: 2, before: 1, after: 250, at: 0xfedcba98, served: 0x0a81, violated: 0x0800 });
     const b = new Uint8Array(EVENT_BYTES);
     expect(encodeEvent(b, f)).toBe(EVENT_BYTES);
     expect(EVENT_BYTES).toBeLessThanOrEqual(20);
@@ -38,6 +38,9 @@ describe("EVENT and its sentence", () => {
     expect(eventSentence(facts({ intensity: 128, moved: E("mad"), before: 26, after: 166, dominantBefore: E("calm"), dominantAfter: E("mad"), reaction: DID_REFLEX, reflex: REFLEXES.indexOf("flinch") }), "hit", EMOTIONS)).toBe("hit 0.50: mad rose to 0.65 and now leads; flinch");
     expect(eventSentence(facts({ intensity: 77, moved: E("calm"), before: 128, after: 129, dominantBefore: E("calm"), dominantAfter: E("calm"), reaction: DID_SLEEP }), "night", EMOTIONS)).toBe("night 0.30: little changed, calm still leads; fell asleep");
     expect(eventSentence(facts({ reaction: DID_WAKE, reflex: NO_REFLEX_BYTE }), "touch", EMOTIONS)).toMatch(/; woke up$/);
+    // The robot's appraisal comes before the face's reaction: which passion made it land harder.
+    const integrity = 1 << PASSIONS.indexOf("integrity");
+    expect(eventSentence(facts({ intensity: 255, moved: E("mad"), before: 26, after: 166, dominantBefore: E("calm"), dominantAfter: E("mad"), violated: integrity, reaction: DID_REFLEX, reflex: REFLEXES.indexOf("flinch") }), "lie", EMOTIONS)).toBe("lie 1.00: mad rose to 0.65 and now leads; the lie hurt: integrity; flinch");
     expect(eventSentence(facts({ reaction: DID_WAKE, reflex: REFLEXES.indexOf("double_take") }), "touch", EMOTIONS)).toMatch(/; woke up with a double take$/);
   });
 });

@@ -14,7 +14,7 @@ int main(void) {
 	for (int k = 0; k < 16; k++) {
 		float p = (float)(k + 1) / 16.0f - 0.01f;
 		float scale = logf(p / (1.0f - p)) / 100.0f;
-		md_logits_to_frame(logits, 0, scale, 1, frame);
+		md_logits_to_frame(logits, 0 /* pixel order: flat levels look the same in tiles */, 0, scale, 1, frame);
 		if (fwrite(frame, 1, MF_FRAME_BYTES, stdout) != MF_FRAME_BYTES) return 1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  * CRCs come from the crc-32 package, so reader and writer are checked against each other.
  */
 import CRC32 from "crc-32";
+import { computeSelfTest } from "./self-test.js";
 import { EYE_BOX_BYTES, FRAME_BYTES, FRAMES_HEADER_BYTES, HEADER_BYTES, INDEX_HEADER_BYTES, INDEX_RECORD_BYTES, NUANCE_ANY, PACK_MAGIC, PACK_VERSION, RECORD, SECTION, SECTION_ENTRY_BYTES, VARIANT_BASE } from "../../modules/pack/pack.js";
 
 /** LATN: [u16 dims, u16 count, then per keyframe (index order) a present flag and dims int8]. */
@@ -38,6 +39,11 @@ export interface PackContents {
   /** The latent decoder: a .tflite model and int8 keyframe latents. */
   model?: Uint8Array;
   latents?: Uint8Array;
+  /**
+   * The decoder's boot self-test (TEST). Absent: computed from the model and latents by the host's
+   * reference backend (tools/faces/self-test.ts); null: none (tests of packs without one).
+   */
+  selfTest?: Uint8Array | null;
 }
 
 const crc = (b: Uint8Array) => CRC32.buf(b) >>> 0;
@@ -78,6 +84,8 @@ export function writePack(c: PackContents): Uint8Array {
     [SECTION.MODEL, c.model ?? new Uint8Array(0)],
     [SECTION.LATENTS, c.latents ?? new Uint8Array(0)],
   ];
+  const selfTest = c.selfTest !== undefined ? c.selfTest : c.model && c.latents ? computeSelfTest(c.model, c.latents) : undefined;
+  if (selfTest) sections.push([SECTION.SELF_TEST, selfTest]);
   let offset = align4(HEADER_BYTES + sections.length * SECTION_ENTRY_BYTES);
   const placed = sections.map(([type, data]) => {
     const at = type === SECTION.MODEL && data.length ? align16(offset) : offset;

@@ -258,3 +258,14 @@ export function compareWithHost(backend: DecoderBackend, model: string, latents:
 function hashes(model: string, latents: Int8Array, size: number) {
   return hostHashes(model, latents, size);
 }
+
+/**
+ * Budgets (issue 18): the board's decoder at most 800,000 instructions per inference with at most
+ * 40 KB of arena including ESP-NN's scratch. The reference + ESP-NN path runs the same kernels
+ * (without TFLM's interpreter) and is held to the same budget as the board's (tools/s3/tflm); the plain reference has none (it
+ * is what lin runs, never the board).
+ */
+export const DECODER_BUDGET = { instructionsPerInference: 800_000, arenaBytes: 40 * 1024 };
+
+/** Latents per check: at least 64 fresh ones (issue 18) plus the committed keyframes' own. */
+export const FRESH_LATENTS = 64;

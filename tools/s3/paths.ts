@@ -7,7 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { BOARD_HZ, FRAME_MS, findKit, type Kit } from "./kit.js";
-import { compareWithHost, freshLatents, MODEL, REFERENCE, REFERENCE_ESPNN, runDecoder, type DecoderBackend, type DecoderRun } from "./decoder.js";
+import { compareWithHost, DECODER_BUDGET, FRESH_LATENTS, freshLatents, MODEL, REFERENCE, REFERENCE_ESPNN, runDecoder, type DecoderBackend, type DecoderRun } from "./decoder.js";
+import { TFLM } from "./tflm/tflm.js";
 
 /** One measured figure: instructions for something that happens once per frame or per inference. */
 export interface Figure {
@@ -37,8 +38,6 @@ export interface DevicePath {
   measure(kit: Kit): DeviceResult;
 }
 
-/** Latents per check: at least 64 fresh ones (issue 18) plus the committed keyframes' own. */
-export const FRESH_LATENTS = 64;
 
 function keyframeLatents(size: number): Int8Array {
   const json = JSON.parse(readFileSync(new URL("../../frames/latents.json", import.meta.url), "utf8")) as { keyframes?: number[][] };
@@ -93,18 +92,12 @@ export function decoderPath(backend: DecoderBackend): DevicePath {
   };
 }
 
-/**
- * Budgets (issue 18): the board's decoder at most 800,000 instructions per inference with at most
- * 40 KB of arena including ESP-NN's scratch. The reference + ESP-NN path runs the same kernels
- * (without TFLM's interpreter) and is held to the same budget; the plain reference has none (it
- * is what lin runs, never the board).
- */
-export const DECODER_BUDGET = { instructionsPerInference: 800_000, arenaBytes: 40 * 1024 };
 
 export const DEVICE_PATHS: DevicePath[] = [
   decoderPath(REFERENCE),
   decoderPath({ ...REFERENCE_ESPNN, budget: DECODER_BUDGET }),
-  // The board's own path (TFLM + ESP-NN, tools/s3/tflm) and XS (tools/s3/xs) are added here.
+  // The board's own path: backend_tflm.cc with esp-tflite-micro and ESP-NN (tools/s3/tflm).
+  decoderPath(TFLM),
 ];
 
 /** Lower-bound milliseconds at the board's 240 MHz (one instruction per cycle at best) and share of a 33 ms frame. */
@@ -113,4 +106,4 @@ export function atBoardClock(instructions: number): { ms: number; frameShare: nu
   return { ms, frameShare: ms / FRAME_MS };
 }
 
-export { findKit };
+export { findKit, DECODER_BUDGET, FRESH_LATENTS };
