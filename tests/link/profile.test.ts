@@ -3,6 +3,7 @@
  * every malformed message named by its byte, the session's rule (paired peers only), and the robot:
  * a switch lands, is saved with the state and survives a reboot; a rejected one changes nothing.
  */
+import { readStateFile } from "../../tools/sim/flash-file.js";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import {
@@ -196,7 +197,7 @@ describe("robot: a switched profile is saved with the state", () => {
     r.engine.stimulate(r.engine.stimulusIndex("loss"), 1 << 24);
     const n = encodeProfile(b, "inventor");
     expect(r.switchProfile(profileName(b.subarray(0, n)))).toBe(0);
-    const saved = decodeSaved(new Uint8Array(readFileSync(state)));
+    const saved = decodeSaved(readStateFile(state)!);
     expect(saved?.profile).toBe("inventor");
     expect(Array.from(saved!.levels)).toEqual(Array.from(r.engine.state.levels));
     const again = robot(state).robot;

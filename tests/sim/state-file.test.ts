@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeFlash, encodeFlash, openStateFile } from "../../tools/sim/flash-file.js";
+import { decodeFlash, encodeFlash, openStateFile, readStateFile } from "../../tools/sim/flash-file.js";
 import { KEY_A, KEY_B } from "../../modules/app/state-store.js";
 import { encodeSaved } from "../../modules/app/saved.js";
 import { createSimHost } from "../../tools/sim/host.js";
@@ -68,6 +68,16 @@ describe("the simulator's flash file", () => {
       const loaded = open(path, []).load();
       expect(loaded === undefined || Buffer.from(loaded).equals(Buffer.from(a)) || Buffer.from(loaded).equals(Buffer.from(b))).toBe(true);
     }
+  });
+
+  test("a bare payload from an older simulator is read once and migrated into the flash file", () => {
+    const path = join(tempDir(), "state.bin");
+    const payload = encodeSaved("cheerful", Int32Array.from([9, 8, 7, 6, 5, 4]));
+    writeFileSync(path, payload);
+    expect(readStateFile(path)).toEqual(payload);
+    const migrated = decodeFlash(new Uint8Array(readFileSync(path)));
+    expect(migrated instanceof Map && [...migrated.keys()]).toEqual([KEY_A]);
+    expect(readStateFile(path)).toEqual(payload);
   });
 
   test("the robot saves through it and comes back with its levels", () => {

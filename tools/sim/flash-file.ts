@@ -7,11 +7,13 @@
  *
  * File (docs/formats/saved-state.md, "The simulator's flash file"): "mfkv", then entries
  * [key length u8, key (ASCII), value length u16 LE, value]. A file that does not parse is refused
- * whole, with one line naming the byte at fault: every key then reads as absent.
+ * whole, with one line naming the byte at fault: every key then reads as absent. A file that does
+ * not start with "m" is the bare payload older simulators wrote: it reads as the store's old single
+ * key, which the store migrates (and checks) as it does on the board.
  */
 import { existsSync, readFileSync } from "node:fs";
 import writeFileAtomic from "write-file-atomic";
-import { StateStore, type KeyValueStore } from "../../modules/app/state-store.js";
+import { LEGACY_KEY, StateStore, type KeyValueStore } from "../../modules/app/state-store.js";
 import { decodeSaved } from "../../modules/app/saved.js";
 
 export const FLASH_MAGIC = "mfkv";
@@ -58,7 +60,15 @@ export function flashFile(path: string, trace: (message: string) => void): KeyVa
     if (entries) return entries;
     entries = new Map();
     if (!existsSync(path)) return entries;
-    const r = decodeFlash(new Uint8Array(readFileSync(path)));
+    const bytes = new Uint8Array(readFileSync(path));
+    // A file from simulators before the flash file: the bare payload, which the store migrates from
+    // its old single key as on the board. (No flash file with one bit flipped passes for one: a
+    // payload starts with its version, 1, and a flash file with "m".)
+    if (bytes.length > 0 && bytes[0] !== FLASH_MAGIC.charCodeAt(0)) {
+      entries.set(LEGACY_KEY, bytes);
+      return entries;
+    }
+    const r = decodeFlash(bytes);
     if (typeof r === "string") {
       refused = true;
       trace(`moodface: ${path}: ${r}; its saved state is refused\n`);
