@@ -70,6 +70,7 @@ describe("simulator", () => {
     // not paired, so its copy of the panel never shows them: it could read its own passkey otherwise.
     await page.click("#pair-start");
     await page.waitForSelector("#pair-form:not([hidden])");
+    expect(await page.textContent("#pair-text")).toMatch(/^type the six digits the simulator's terminal prints for this page \(client \d+\), then press Send$/);
     const digits = await passkeyOnPanel(sim);
     // Frames with the digits go by; then hold the clock: any change in the robot would be the page's doing.
     const shownAt = sim.time();

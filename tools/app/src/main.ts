@@ -357,7 +357,8 @@ function onReply(b: Uint8Array): void {
     status(`sent ${(names[b[1]] ?? "stimulus").replace(/_/g, " ")}`);
   } else if (b[0] === MSG_DONE && b.length === 2) {
     if (b[1] === MSG_PAIR_START) {
-      setPairing("asking", "type the six digits the robot shows on its panel, then press Send");
+      // The simulator's panel shows the digits only to paired pages: the person reads them off its terminal.
+      setPairing("asking", transport?.kind === "simulator" ? "type the six digits the simulator's terminal prints for this page (client " + (transport as SimulatorTransport).client + "), then press Send" : "type the six digits the robot shows on its panel, then press Send");
       $<HTMLInputElement>("passkey").value = "";
       $("passkey").focus();
     } else if (b[1] === MSG_PROFILE) {

@@ -11,6 +11,8 @@ export class SimulatorTransport implements Transport {
   private retryMs = 500;
   /** The session key the simulator gave this page once paired: POST /sense and /control send it (docs/protocol.md). */
   key = "";
+  /** This page's number on the simulator (the terminal prints it beside each passkey). */
+  client = 0;
 
   private constructor(
     readonly url: string,
@@ -60,6 +62,7 @@ export class SimulatorTransport implements Transport {
           else if (m.type === "stats") this.on.stats?.(m as unknown as Stats);
           else if (m.type === "trace" && Array.isArray(m.lines)) this.on.trace?.(m.lines);
           else if (m.type === "error" && typeof m.message === "string") this.on.note?.(m.message);
+          else if (m.type === "client" && typeof (m as { client?: unknown }).client === "number") this.client = (m as { client: number }).client;
           else if (m.type === "session" && typeof (m as { key?: unknown }).key === "string") {
             this.key = (m as { key: string }).key;
             this.on.paired?.();
