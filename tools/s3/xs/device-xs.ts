@@ -145,3 +145,46 @@ export async function runXsOnS3(): Promise<XsS3Result> {
     shots,
   };
 }
+
+/*
+ * Caveat on the CCOUNT figures (found here, 7 Dec): in runs longer than about 100 M instructions the
+ * emulator's CPU 1 leaves its stall and spins at 0x400003c0 (the double-exception vector of the
+ * empty ROM), and under -icount its instructions advance the virtual clock that CCOUNT follows. A
+ * bare 240.6 M-instruction loop read cpu 0 = 240,600,042 and cpu 1 = 153,924,759 (libinsn.so);
+ * disabling the RTC/super/timer-group watchdogs or setting SYSTEM_CORE_1_CONTROL_0 did not stop it.
+ * So region counts taken after that point are too high by up to about 2x (upper bounds on CPU 0's
+ * instructions); the run's total per CPU is in build/s3-xs/qemu-insn.log.
+ */
+
+/** 240 MHz: the S3's clock on the board. Instruction counts are a lower bound on cycles (kit README). */
+const HZ = 240e6;
+const FRAME_BUDGET_MS = 33;
+
+export interface BenchRow {
+  what: string;
+  instructions: number;
+  /** Lower bound at 240 MHz. */
+  ms: number;
+  /** Share of a 33 ms frame, percent. */
+  frameShare: number;
+}
+
+/** The XS path's figures for the device bench: per engine step, per animator frame (no morph: this
+ *  image has no decoder, see the report), per driver frame, and the XS heap above the realm. */
+export async function xsS3BenchFigures(): Promise<{ rows: BenchRow[]; heap: XsS3Result["heap"]; panelMatchesHost: boolean }> {
+  const r = await runXsOnS3();
+  const row = (what: string, instructions: number): BenchRow => ({ what, instructions, ms: (instructions / HZ) * 1000, frameShare: ((instructions / HZ) * 1000 * 100) / FRAME_BUDGET_MS });
+  return {
+    rows: [
+      row("XS machine creation (realm in RAM)", r.ready.instructions),
+      row("engine step (mean of the bench workload)", r.engine.instructionsPerStep),
+      row("engine step, quiet", r.engine.quiet),
+      row("animator frame, no morph (mean)", r.frames.instructionsPerAnimatorFrame),
+      row("animator frame, no morph (max)", r.frames.maxAnimatorFrame),
+      row("SSD1306 driver frame (mean)", r.frames.instructionsPerDriverFrame),
+      row("SSD1306 driver frame (max)", r.frames.maxDriverFrame),
+    ],
+    heap: r.heap,
+    panelMatchesHost: r.shots.every((s) => s.same),
+  };
+}

@@ -1,4 +1,8 @@
-/* Bare-metal start-up for the emulated ESP32-S3 (prototype; facts from the kit README). */
+/* Bare-metal start-up for the emulated ESP32-S3, written from the kit README's facts: window
+   vectors, exception vectors that print EXCCAUSE/EPC1/EXCVADDR/DEPC and exit 99, CPENABLE, PS.WOE,
+   .bss cleared, main called with callx4, exit through semihosting. A stand-in until tools/s3's own
+   start-up code (branch h-s3) is merged; then build.ts should link that one instead.
+   Also __xtensa_libgcc_window_spill, which picolibc's windowed setjmp calls. */
 #define UART0 0x60000000
 	.section .vectors, "ax"
 	.align 1024
