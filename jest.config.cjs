@@ -7,6 +7,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // tests/device runs on the emulated ESP32-S3: `npm run test:device` (jest.device.config.cjs).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/device/"],
   extensionsToTreatAsEsm: [".ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],

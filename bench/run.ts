@@ -10,6 +10,7 @@ import { linkBench, printLink } from "./link/bench.js";
 import { attackBench, printAttack } from "./link/attack.js";
 import { sensorBench, printSensors } from "./sensors/bench.js";
 import { photosBench, printPhotos } from "./photos/bench.js";
+import { deviceBench, printDevice } from "./device/bench.js";
 
 const sections = process.argv.slice(2);
 const want = (name: string) => sections.length === 0 || sections.includes(name);
@@ -22,3 +23,5 @@ if (want("link")) printLink(linkBench());
 if (want("attack")) printAttack(await attackBench());
 if (want("sensors")) printSensors(sensorBench());
 if (want("photos")) printPhotos(await photosBench());
+// Only when asked for: it needs the emulator kit (MOODFACE_S3_KIT) and takes minutes.
+if (sections.includes("device")) printDevice(deviceBench());

@@ -30,3 +30,5 @@ int md_backend_latent_size(const md_backend *b) { return md_latent_size(&b->mode
 int md_backend_decode(md_backend *b, const int8_t *latent, int8_t *logits) { return md_decode_logits(&b->model, latent, logits); }
 int32_t md_backend_output_zero(const md_backend *b) { return b->model.g.tensors[b->model.g.output].zero_point; }
 float md_backend_output_scale(const md_backend *b) { return b->model.g.tensors[b->model.g.output].scale; }
+int md_backend_output_tiles(const md_backend *b) { return b->model.g.output_tiles; }
+size_t md_backend_arena_used(const md_backend *b) { return b->model.arena_used; }

@@ -147,3 +147,5 @@ extern "C" int md_backend_decode(md_backend *b, const int8_t *latent, int8_t *lo
 
 extern "C" int32_t md_backend_output_zero(const md_backend *b) { return b->interpreter->output(0)->params.zero_point; }
 extern "C" float md_backend_output_scale(const md_backend *b) { return b->interpreter->output(0)->params.scale; }
+extern "C" int md_backend_output_tiles(const md_backend *b) { return b->graph.output_tiles; }
+extern "C" size_t md_backend_arena_used(const md_backend *b) { return b->interpreter->arena_used_bytes(); }

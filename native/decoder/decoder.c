@@ -14,6 +14,26 @@
 #include <string.h>
 #include <stdio.h>
 
+/*
+ * Device-measurement hooks (tools/s3, docs/device.md), all off in the firmware and host builds:
+ * MD_ACTIVATION_ALIGN lays activations out at that alignment (ESP-NN's esp32s3 kernels take their
+ * fast paths only on 16-byte aligned data); MD_EXTERNAL_KERNELS lets md_external_kernel() run an
+ * operator instead (ESP-NN's kernels for FULLY_CONNECTED and CONV_2D: 1 when it ran it);
+ * MD_PROFILE calls md_profile_op(i) before operator i and md_profile_op(op_count) after the last.
+ */
+#ifndef MD_ACTIVATION_ALIGN
+#define MD_ACTIVATION_ALIGN 4
+#endif
+#ifdef MD_EXTERNAL_KERNELS
+int md_external_kernel(md_model *m, const md_op *op);
+#endif
+#ifdef MD_PROFILE
+void md_profile_op(int i);
+#define MD_PROFILE_OP(i) md_profile_op(i)
+#else
+#define MD_PROFILE_OP(i) ((void)0)
+#endif
+
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
 
 /* ---- TFLM quantization arithmetic ---- */
@@ -57,6 +77,7 @@ int md_model_init(md_model *m, const uint8_t *bytes, size_t length, int latent, 
 	for (int i = 0; i < m->g.tensor_count; i++) {
 		md_tensor *t = &m->g.tensors[i];
 		if (t->data) continue;
+		used = (used + MD_ACTIVATION_ALIGN - 1) & ~(size_t)(MD_ACTIVATION_ALIGN - 1);
 		t->offset = (int32_t)used;
 		used += ((size_t)t->size + 3) & ~(size_t)3;
 	}
@@ -91,6 +112,8 @@ int md_weight_bytes(const md_model *m) { return md_graph_weight_bytes(&m->g); }
 
 static int8_t *act(md_model *m, int i) { return (int8_t *)(m->arena + m->g.tensors[i].offset); }
 static const int8_t *src(md_model *m, int i) { return m->g.tensors[i].data ? (const int8_t *)m->g.tensors[i].data : act(m, i); }
+int8_t *md_activation(md_model *m, int tensor) { return act(m, tensor); }
+const int8_t *md_tensor_bytes(md_model *m, int tensor) { return src(m, tensor); }
 static int32_t bias_at(const md_model *m, const md_op *op, int c) {
 	if (op->input_count < 3 || op->inputs[2] < 0) return 0;
 	return (int32_t)rd32(m->g.tensors[op->inputs[2]].data + 4 * c);
@@ -196,6 +219,10 @@ int md_decode_logits(md_model *m, const int8_t *latent, int8_t *logits) {
 	memcpy(act(m, m->g.input), latent, (size_t)m->g.tensors[m->g.input].size);
 	for (int i = 0; i < m->g.op_count; i++) {
 		const md_op *op = &m->g.ops[i];
+		MD_PROFILE_OP(i);
+#ifdef MD_EXTERNAL_KERNELS
+		if (md_external_kernel(m, op)) continue;
+#endif
 		switch (op->code) {
 		case MD_OP_FULLY_CONNECTED: fully_connected(m, op); break;
 		case MD_OP_CONV_2D: conv(m, op, 0); break;
@@ -206,13 +233,14 @@ int md_decode_logits(md_model *m, const int8_t *latent, int8_t *logits) {
 		default: return -1;
 		}
 	}
+	MD_PROFILE_OP(m->g.op_count);
 	if (logits) memcpy(logits, act(m, m->g.output), MF_PIXELS);
 	return 0;
 }
 
 void md_to_frame(const md_model *m, const int8_t *logits, int dither, uint8_t *frame) {
 	const md_tensor *out = &m->g.tensors[m->g.output];
-	md_logits_to_frame(logits, out->zero_point, out->scale, dither, frame);
+	md_logits_to_frame(logits, m->g.output_tiles, out->zero_point, out->scale, dither, frame);
 }
 
 int md_decode(md_model *m, const int8_t *latent, int dither, uint8_t *frame) {

@@ -41,4 +41,9 @@ int md_latent_size(const md_model *m);
 /* Bytes of constant tensors (weights and biases). */
 int md_weight_bytes(const md_model *m);
 
+/* Where a tensor's bytes are: an activation in the arena, or a constant in the model (for kernels
+ * outside this file, e.g. tools/s3's ESP-NN glue). */
+int8_t *md_activation(md_model *m, int tensor);
+const int8_t *md_tensor_bytes(md_model *m, int tensor);
+
 #endif

@@ -503,15 +503,18 @@ int md_graph_check(md_graph *g, const uint8_t *bytes, size_t length, int latent,
 	if (tin->size > MD_MAX_LATENT) return verdict(&c, "input tensor %d takes %ld values (a latent has 1 to %d)", g->input, (long)tin->size, MD_MAX_LATENT);
 	if (latent > 0 && tin->size != latent) return verdict(&c, "input tensor %d takes %ld values but the pack's latents have %d", g->input, (long)tin->size, latent);
 	{
-		/* Exactly MF_HEIGHT x MF_WIDTH, with any 1s around them (1x64x128x1). */
+		/* Exactly MF_HEIGHT x MF_WIDTH, with any 1s around them (1x64x128x1), or the tiles a trailing
+		 * DEPTH_TO_SPACE would have rearranged: 1 x MF_HEIGHT/MD_TILE x MF_WIDTH/MD_TILE x MD_TILE^2. */
 		int32_t big[4];
 		int nb = 0;
 		for (int k = 0; k < tout->rank; k++)
 			if (tout->dims[k] != 1) big[nb++] = tout->dims[k];
-		if (nb != 2 || big[0] != MF_HEIGHT || big[1] != MF_WIDTH) {
+		int tiles = tout->rank == 4 && tout->dims[0] == 1 && tout->dims[1] == MF_HEIGHT / MD_TILE && tout->dims[2] == MF_WIDTH / MD_TILE && tout->dims[3] == MD_TILE * MD_TILE;
+		if (tiles) g->output_tiles = MD_TILE;
+		else if (nb != 2 || big[0] != MF_HEIGHT || big[1] != MF_WIDTH) {
 			char have[48];
 			shape_text(tout, have, sizeof(have));
-			return verdict(&c, "output tensor %d is %s (%ld values), expected %dx%d int8 logits (%d)", g->output, have, (long)tout->size, MF_HEIGHT, MF_WIDTH, MF_PIXELS);
+			return verdict(&c, "output tensor %d is %s (%ld values), expected %dx%d int8 logits (%d) or their %dx%d tiles (1x%dx%dx%d)", g->output, have, (long)tout->size, MF_HEIGHT, MF_WIDTH, MF_PIXELS, MD_TILE, MD_TILE, MF_HEIGHT / MD_TILE, MF_WIDTH / MD_TILE, MD_TILE * MD_TILE);
 		}
 	}
 
@@ -592,11 +595,29 @@ int md_graph_weight_bytes(const md_graph *g) {
 
 static const uint8_t BAYER4[16] = { 0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5 };
 
-void md_logits_to_frame(const int8_t *logits, int32_t zero, float scale, int dither, uint8_t *frame) {
+void md_logits_to_frame(const int8_t *logits, int tiles, int32_t zero, float scale, int dither, uint8_t *frame) {
+	if (tiles == MD_TILE && !dither) {
+		/* Tiles, thresholded: cell (page, col)'s 64 logits are its 8 frame bytes, bit dy of byte dx
+		 * set where logit dy*8+dx is above the zero point. No reorder pass, no pixel-order copy. */
+		for (int page = 0; page < MF_HEIGHT / MD_TILE; page++) {
+			for (int col = 0; col < MF_WIDTH / MD_TILE; col++) {
+				const int8_t *t = logits + (page * (MF_WIDTH / MD_TILE) + col) * MD_TILE * MD_TILE;
+				uint8_t *f = frame + page * MF_WIDTH + col * MD_TILE;
+				/* The eight rows spelt out: constant shifts, no inner loop (this runs for every frame of a morph). */
+				for (int dx = 0; dx < MD_TILE; dx++) {
+					const int8_t *p = t + dx;
+					f[dx] = (uint8_t)((unsigned)(p[0] > zero) | (unsigned)(p[8] > zero) << 1 | (unsigned)(p[16] > zero) << 2 | (unsigned)(p[24] > zero) << 3 |
+					                  (unsigned)(p[32] > zero) << 4 | (unsigned)(p[40] > zero) << 5 | (unsigned)(p[48] > zero) << 6 | (unsigned)(p[56] > zero) << 7);
+				}
+			}
+		}
+		return;
+	}
 	memset(frame, 0, MF_FRAME_BYTES);
 	for (int y = 0; y < MF_HEIGHT; y++) {
 		for (int x = 0; x < MF_WIDTH; x++) {
-			int32_t q = logits[y * MF_WIDTH + x] - zero;
+			int at = tiles ? ((y / MD_TILE) * (MF_WIDTH / MD_TILE) + x / MD_TILE) * MD_TILE * MD_TILE + (y % MD_TILE) * MD_TILE + x % MD_TILE : y * MF_WIDTH + x;
+			int32_t q = logits[at] - zero;
 			int ink;
 			if (!dither) ink = q > 0;
 			else {

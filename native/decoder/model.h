@@ -89,6 +89,7 @@ typedef struct {
 	int op_count;
 	int input, output;
 	uint64_t macs;          /* multiply-accumulates per decode */
+	int output_tiles;       /* output layout: 0 pixel rows (MF_HEIGHT x MF_WIDTH), or MD_TILE: tiles (md_logits_to_frame) */
 	size_t activation_bytes; /* activations laid out one after another, 4-byte aligned */
 } md_graph;
 
@@ -109,8 +110,18 @@ void md_quantize_multiplier(double m, int32_t *q, int *shift);
 /* Bytes of constant tensors (weights and biases). */
 int md_graph_weight_bytes(const md_graph *g);
 
-/* Threshold (dither 0) or Bayer-ordered dither of MF_PIXELS logits into an MF_FRAME_BYTES page-packed frame. */
-void md_logits_to_frame(const int8_t *logits, int32_t zero, float scale, int dither, uint8_t *frame);
+/*
+ * The two output layouts a model may have (docs/decoder.md "Board layout"): pixel rows, 1xMF_HEIGHTx
+ * MF_WIDTHx1 (any 1s around them), or MD_TILE x MD_TILE tiles, 1 x MF_HEIGHT/MD_TILE x MF_WIDTH/MD_TILE
+ * x MD_TILE^2, where channel dy*MD_TILE+dx of cell (row, col) is pixel (row*MD_TILE+dy, col*MD_TILE+dx):
+ * the CONV_2D output a trailing DEPTH_TO_SPACE would have rearranged. A tile is one SSD1306 page high,
+ * so it packs straight into MD_TILE frame bytes.
+ */
+#define MD_TILE 8 /* md_logits_to_frame spells out its 8 rows */
+
+/* Threshold (dither 0) or Bayer-ordered dither of MF_PIXELS logits in either layout (`tiles`: 0 or
+ * MD_TILE, md_graph.output_tiles) into an MF_FRAME_BYTES page-packed frame. */
+void md_logits_to_frame(const int8_t *logits, int tiles, int32_t zero, float scale, int dither, uint8_t *frame);
 
 #ifdef __cplusplus
 }

@@ -56,6 +56,6 @@ void xs_decoder_decode(xsMachine *the) {
 		xsmcSetFalse(xsResult);
 		return;
 	}
-	md_logits_to_frame(d->logits, md_backend_output_zero(d->backend), md_backend_output_scale(d->backend), 0, frame);
+	md_logits_to_frame(d->logits, md_backend_output_tiles(d->backend), md_backend_output_zero(d->backend), md_backend_output_scale(d->backend), 0, frame);
 	xsmcSetTrue(xsResult);
 }

@@ -105,17 +105,17 @@ describe("latent decoder", () => {
     const good = readFileSync(MODEL);
     const dir = tempDir();
     const ref = new ReferenceModel(new Uint8Array(good));
-    const d2s = ref.ops.find((o) => o.code === 5)!;
+    const reshape = ref.ops.find((o) => o.code === 22)!;
     // An operator code patched to LOGISTIC (14), which the decoder does not use.
     const unsupported = Buffer.from(good);
-    unsupported.writeInt32LE(14, d2s.codeTable);
-    // The output tensor's shape patched from 64x128 to 64x64.
+    unsupported.writeInt32LE(14, reshape.codeTable);
+    // The output tensor's shape (the 1x8x16x64 tiles) patched to 1x8x64x64.
     const shapes = Buffer.from(good);
     shapes.writeInt32LE(64, tensorShapePosition(shapes, ref.output, 2));
     const cases: [Buffer, RegExp, string[]][] = [
       [Buffer.from("not a model at all"), /no TFL3 identifier/, []],
       [unsupported, /unsupported operator \(builtin code 14\)/, []],
-      [shapes, /output tensor \d+ is 1x64x64x1 \(4096 values\), expected 64x128 int8 logits \(8192\)/, []],
+      [shapes, /output tensor \d+ is 1x8x64x64 \(32768 values\), expected 64x128 int8 logits \(8192\) or their 8x8 tiles \(1x8x16x64\)/, []],
       [good, /arena too small: the model needs \d+ bytes/, ["--arena", "4096"]],
       ...[40, 1000, 20000, good.length - 9].map((n) => [good.subarray(0, n), /./, []] as [Buffer, RegExp, string[]]),
     ];

@@ -84,9 +84,9 @@ function link(platform: string, sources = nativeSet(platform)): { exe?: string; 
 
 function truncatedAndCorrupt(): [string, Buffer][] {
   const ref = new ReferenceModel(new Uint8Array(GOOD));
-  const d2s = ref.ops.find((o) => o.code === 5)!;
+  const reshape = ref.ops.find((o) => o.code === 22)!;
   const unsupported = Buffer.from(GOOD);
-  unsupported.writeInt32LE(14, d2s.codeTable);
+  unsupported.writeInt32LE(14, reshape.codeTable);
   const shape = Buffer.from(GOOD);
   shape.writeInt32LE(64, ref.tensorShapeAt(ref.output) + 8);
   const huge = Buffer.from(GOOD);
@@ -95,7 +95,7 @@ function truncatedAndCorrupt(): [string, Buffer][] {
     ...[3, 40, 1000, 20000].map((n) => [`truncated to ${n} bytes`, GOOD.subarray(0, n)] as [string, Buffer]),
     ["not a model", Buffer.from("not a model at all, just text")],
     ["an unsupported operator", unsupported],
-    ["an output of 64x64", shape],
+    ["an output of the wrong shape", shape],
     ["a dimension of 2^31-1", huge],
     ["the good model", Buffer.from(GOOD)],
   ];

@@ -12,6 +12,8 @@ warnings.filterwarnings("ignore")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from board_layout import board_layout  # noqa: E402
+
 tf.get_logger().setLevel("ERROR")
 try:
     import absl.logging  # noqa: E402
@@ -68,6 +70,9 @@ def export_int8(decoder, representative_latents):
     conv.inference_input_type = tf.int8
     conv.inference_output_type = tf.int8
     tflite = conv.convert()
+    # The board's layout (board_layout.py): no trailing DEPTH_TO_SPACE (the frame conversion reads
+    # the tiles), every buffer 16-byte aligned for ESP-NN's fast paths. Same weights, same frames.
+    tflite, _ = board_layout(tflite)
     interp = tf.lite.Interpreter(model_content=tflite)
     scale, zero = interp.get_input_details()[0]["quantization"]
     return tflite, float(scale), int(zero)

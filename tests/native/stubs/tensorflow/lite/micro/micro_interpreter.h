@@ -50,6 +50,7 @@ class MicroInterpreter {
     return kTfLiteOk;
   }
   TfLiteTensor *input(size_t) { return &in_; }
+  size_t arena_used_bytes() const { return stub_tflm.arena_needed > 0 ? (size_t)stub_tflm.arena_needed : 64 + MF_PIXELS; }
   TfLiteTensor *output(size_t) { return &out_; }
   TfLiteStatus Invoke() {
     for (size_t i = 0; i < MF_PIXELS; i++) out_.data.int8[i] = (int8_t)(in_.data.int8[i % in_.bytes] + (int)(i % 7) - 3);
