@@ -11,15 +11,16 @@
  *    (modules.c, generated), parsed by XS at run time; the JSON data and the frame pack embedded too.
  * 4. Linked with the start-up code and run on the kit's QEMU with -icount shift=0.
  *
- * The kit is found through MOODFACE_S3_KIT (default ../shared/s3-emulator beside the repository),
- * the installed toolchain through S3_TOOLCHAIN_DIR (default ~/.cache/moodface-s3-toolchain,
- * install-toolchain.sh's default). Every failure is one error naming the step and its log.
+ * The kit, the compiler, the start-up code (crt0.S), the linker script (s3.ld) and the QEMU run are
+ * tools/s3/kit.ts's (MOODFACE_S3_KIT); tools/s3/runtime.c is not linked: picolibc is the C library
+ * here. xs_extras.S adds what picolibc needs beyond them (the malloc region, the window spill that
+ * its setjmp calls). Every failure is one error naming the step and its log.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { REPO_ROOT } from "../../lib/data.js";
+import { CRT0, LINKER_SCRIPT, FLAGS, findKit, findToolchain, runImage as runKitImage, type Kit, type Toolchain } from "../kit.js";
 
 const HERE = join(REPO_ROOT, "tools", "s3", "xs");
 export const OUT = join(REPO_ROOT, "build", "s3-xs");
@@ -38,26 +39,6 @@ export const XS_SIZES = { chunkBytes: 78848 + 49152, heapSlots: 6016 + 4096, sta
 
 export class S3XsError extends Error {}
 
-interface Kit {
-  kit: string;
-  toolchain: string;
-  bin: string;
-  qemu: string;
-  insnPlugin: string;
-  libcrt: string;
-  env: NodeJS.ProcessEnv;
-}
-
-export function findKit(): Kit {
-  const kit = process.env.MOODFACE_S3_KIT ?? join(REPO_ROOT, "..", "shared", "s3-emulator");
-  if (!existsSync(join(kit, "qemu-system-xtensa"))) throw new S3XsError(`S3 kit not found at ${kit} (set MOODFACE_S3_KIT to a folder laid out like ../shared/s3-emulator)`);
-  const toolchain = process.env.S3_TOOLCHAIN_DIR ?? join(homedir(), ".cache", "moodface-s3-toolchain");
-  const bin = join(toolchain, "bin");
-  if (!existsSync(join(bin, "xtensa-esp32s3-elf-gcc"))) throw new S3XsError(`S3 compiler not found in ${bin}: run bash ${kit}/install-toolchain.sh`);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, XTENSA_GNU_CONFIG: join(kit, "xtensa_esp32s3.so") };
-  return { kit, toolchain, bin, qemu: join(bin, "qemu-system-xtensa"), insnPlugin: join(kit, "libinsn.so"), libcrt: join(kit, "libcrt-esp32s3.a"), env };
-}
-
 function run(step: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number; log?: string } = {}): string {
   const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env, encoding: "utf8", maxBuffer: 1 << 28, timeout: opts.timeout ?? 600000 });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
@@ -73,7 +54,7 @@ function run(step: string, cmd: string, args: string[], opts: { cwd?: string; en
 }
 
 /** Step 1: picolibc for the S3 (libc.a with libm), built once. Returns the install prefix. */
-export function buildPicolibc(kit: Kit): string {
+export function buildPicolibc(tc: Toolchain): string {
   const dir = join(OUT, "picolibc");
   const prefix = join(dir, "install");
   if (existsSync(join(prefix, "lib", "libc.a"))) return prefix;
@@ -103,11 +84,12 @@ export function buildPicolibc(kit: Kit): string {
   }
   const cross = join(dir, "cross-esp32s3.txt");
   const flags = ["-isystem", join(HERE, "picolibc"), "-mlongcalls", "-ffunction-sections", "-fdata-sections", "-nostdlib"];
+  const bin = dirname(tc.gcc);
   writeFileSync(
     cross,
-    `[binaries]\nc = ${JSON.stringify([join(kit.bin, "xtensa-esp32s3-elf-gcc"), ...flags]).replaceAll('"', "'")}\n` +
-      `ar = '${join(kit.bin, "xtensa-esp32s3-elf-ar")}'\nas = '${join(kit.bin, "xtensa-esp32s3-elf-as")}'\n` +
-      `nm = '${join(kit.bin, "xtensa-esp32s3-elf-nm")}'\nstrip = '${join(kit.bin, "xtensa-esp32s3-elf-strip")}'\n\n` +
+    `[binaries]\nc = ${JSON.stringify([tc.gcc, ...flags]).replaceAll('"', "'")}\n` +
+      `ar = '${join(bin, "xtensa-esp32s3-elf-ar")}'\nas = '${join(bin, "xtensa-esp32s3-elf-as")}'\n` +
+      `nm = '${join(bin, "xtensa-esp32s3-elf-nm")}'\nstrip = '${join(bin, "xtensa-esp32s3-elf-strip")}'\n\n` +
       `[host_machine]\nsystem = 'none'\ncpu_family = 'xtensa'\ncpu = 'esp32s3'\nendian = 'little'\n\n[properties]\nskip_sanity_check = true\n`,
   );
   const build = join(dir, "build");
@@ -117,8 +99,8 @@ export function buildPicolibc(kit: Kit): string {
   run("meson setup picolibc", "meson", ["setup", build, src, "--cross-file", cross, `--prefix=${prefix}`,
     "-Dmultilib=false", "-Dtests=false", "-Dpicocrt=false", "-Dsemihost=false", "-Dpicolib=true", "-Dtinystdio=true",
     "-Dposix-console=false", "-Dsingle-thread=true", "-Dthread-local-storage=false", "-Dnewlib-global-errno=true",
-    "-Dbuildtype=release", "-Doptimization=2", "-Dspecsdir=none", "-Dinitfini=false"], { env: kit.env, log: join(dir, "logs", "meson-setup.log") });
-  run("ninja picolibc", "ninja", ["-C", build, "install"], { env: kit.env, log: join(dir, "logs", "ninja.log"), timeout: 1800000 });
+    "-Dbuildtype=release", "-Doptimization=2", "-Dspecsdir=none", "-Dinitfini=false"], { env: tc.env, log: join(dir, "logs", "meson-setup.log") });
+  run("ninja picolibc", "ninja", ["-C", build, "install"], { env: tc.env, log: join(dir, "logs", "ninja.log"), timeout: 1800000 });
   return prefix;
 }
 
@@ -132,12 +114,12 @@ function xsDefines(sizes = XS_SIZES): string[] {
 }
 
 /** Compiles one C or assembly file unless its object is newer than it and the flags are the same. */
-function compile(kit: Kit, source: string, object: string, flags: string[]): void {
+function compile(tc: Toolchain, source: string, object: string, flags: string[]): void {
   const stamp = `${object}.flags`;
   const key = flags.join(" ");
   if (existsSync(object) && statSync(object).mtimeMs > statSync(source).mtimeMs && existsSync(stamp) && readFileSync(stamp, "utf8") === key) return;
   mkdirSync(dirname(object), { recursive: true });
-  run(`compile ${relative(REPO_ROOT, source)}`, "xtensa-esp32s3-elf-gcc", [...flags, "-c", source, "-o", object], { env: kit.env, log: `${object}.log` });
+  run(`compile ${relative(REPO_ROOT, source)}`, tc.gcc, [...flags, "-c", source, "-o", object], { env: tc.env, log: `${object}.log` });
   writeFileSync(stamp, key);
 }
 
@@ -205,9 +187,10 @@ export interface Image {
 }
 
 /** Steps 2 and 3: the XS core, the platform, the runner and the program, linked into one ELF. */
-export function buildImage(opts: { startup: { crt0: string; ld: string }; sizes?: typeof XS_SIZES } ): Image {
-  const kit = findKit();
-  const pico = buildPicolibc(kit);
+export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES } = {}): Image {
+  const kit = opts.kit ?? findKit();
+  const tc = findToolchain(kit);
+  const pico = buildPicolibc(tc);
   const sizes = opts.sizes ?? XS_SIZES;
   const include = ["-isystem", join(pico, "include"), "-I", HERE, "-I", XS_INCLUDES, "-I", XS_PLATFORMS, "-I", XS_SOURCES];
   const xsFlags = [...CFLAGS, ...include, ...xsDefines(sizes), "-w"];
@@ -216,24 +199,26 @@ export function buildImage(opts: { startup: { crt0: string; ld: string }; sizes?
   for (const n of readdirSync(XS_SOURCES).sort()) {
     if (!n.endsWith(".c") || skip.has(n)) continue;
     const o = join(OUT, "obj", "xs", n.replace(/\.c$/, ".o"));
-    compile(kit, join(XS_SOURCES, n), o, xsFlags);
+    compile(tc, join(XS_SOURCES, n), o, xsFlags);
     objects.push(o);
   }
   const ownFlags = [...CFLAGS, ...include, ...xsDefines(sizes), "-Wall", "-Wno-unused-parameter"];
   for (const n of ["s3bare_platform.c", "runner.c"]) {
     const o = join(OUT, "obj", n.replace(/\.c$/, ".o"));
-    compile(kit, join(HERE, n), o, ownFlags);
+    compile(tc, join(HERE, n), o, ownFlags);
     objects.push(o);
   }
   const gen = generateModules();
   const genObject = join(OUT, "obj", "modules.o");
-  compile(kit, gen.file, genObject, [...CFLAGS, "-isystem", join(pico, "include")]);
+  compile(tc, gen.file, genObject, [...CFLAGS, "-isystem", join(pico, "include")]);
   const crt0 = join(OUT, "obj", "crt0.o");
-  compile(kit, opts.startup.crt0, crt0, CFLAGS);
+  compile(tc, CRT0, crt0, FLAGS.runtime);
+  const extras = join(OUT, "obj", "xs_extras.o");
+  compile(tc, join(HERE, "xs_extras.S"), extras, CFLAGS);
   const elf = join(OUT, "moodface-xs.elf");
-  run("link", "xtensa-esp32s3-elf-gcc", ["-nostdlib", "-T", opts.startup.ld, "-Wl,--gc-sections", `-Wl,-Map=${join(OUT, "moodface-xs.map")}`, crt0, ...objects, genObject,
-    join(pico, "lib", "libc.a"), kit.libcrt, join(pico, "lib", "libc.a"), "-o", elf], { env: kit.env, log: join(OUT, "link.log") });
-  const size = run("size", "xtensa-esp32s3-elf-size", ["-A", elf], { env: kit.env });
+  run("link", tc.gcc, ["-nostdlib", "-T", LINKER_SCRIPT, "-Wl,--gc-sections", `-Wl,-Map=${join(OUT, "moodface-xs.map")}`, crt0, extras, ...objects, genObject,
+    join(pico, "lib", "libc.a"), ...tc.runtimeLibs, join(pico, "lib", "libc.a"), "-o", elf], { env: tc.env, log: join(OUT, "link.log") });
+  const size = run("size", join(dirname(tc.gcc), "xtensa-esp32s3-elf-size"), ["-A", elf], { env: tc.env });
   let text = 0;
   let data = 0;
   for (const line of size.split("\n")) {
@@ -253,14 +238,8 @@ export interface RunOutput {
   totalInstructions: number;
 }
 
-/** Step 4: runs an ELF on the kit's QEMU; `timeoutMs` bounds a guest that never exits. */
-export function runImage(elf: string, timeoutMs = 300000): RunOutput {
-  const kit = findKit();
-  const log = join(dirname(elf), "qemu-insn.log");
-  rmSync(log, { force: true });
-  const r = spawnSync(kit.qemu, ["-M", "esp32s3", "-nographic", "-semihosting", "-no-reboot", "-kernel", elf, "-icount", "shift=0", "-plugin", kit.insnPlugin, "-d", "plugin", "-D", log],
-    { env: kit.env, encoding: "utf8", maxBuffer: 1 << 28, timeout: timeoutMs });
-  if (r.error) throw new S3XsError(`QEMU run of ${elf} failed: ${r.error.message}\n${(r.stdout ?? "").slice(-2000)}`);
-  const m = existsSync(log) ? /total insns: (\d+)/.exec(readFileSync(log, "utf8")) : null;
-  return { status: r.status, stdout: r.stdout, totalInstructions: m ? Number(m[1]) : NaN };
+/** Step 4: runs the image on the kit's QEMU (tools/s3/kit.ts), bounded by `timeoutMs`. */
+export function runImage(elf: string, timeoutMs = 600000): RunOutput {
+  const r = runKitImage(elf, { timeoutMs });
+  return { status: r.exitCode, stdout: r.console, totalInstructions: r.instructions };
 }

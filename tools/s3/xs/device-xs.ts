@@ -21,7 +21,6 @@ import { makeEngine, runSteps } from "../../../bench/engine/workload.js";
 import type { ParityData } from "../../../tests/parity/vectors.js";
 import { FRAMES, FRAME_MS, SHOTS, scenarioState } from "./scenario.js";
 
-const STARTUP = { crt0: join(REPO_ROOT, "tools", "s3", "xs", "startup", "crt0.S"), ld: join(REPO_ROOT, "tools", "s3", "xs", "startup", "s3.ld") };
 
 export interface HeapFigures {
   slots: number;
@@ -87,7 +86,7 @@ function fig(lines: string[], what: string): Record<string, any> {
 
 /** Builds, runs on QEMU, decodes and compares. Throws S3XsError with the run's output on any failure. */
 export async function runXsOnS3(): Promise<XsS3Result> {
-  const image = buildImage({ startup: STARTUP });
+  const image = buildImage();
   const r = runImage(image.elf);
   const lines = r.stdout.split("\n").filter((l) => l !== "");
   const text = lines.filter((x) => !x.startsWith("I2C ")).join("\n");
