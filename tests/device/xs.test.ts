@@ -9,9 +9,9 @@ import { existsSync } from "node:fs";
 let result: XsS3Result | undefined;
 let failure: unknown;
 
-beforeAll(async () => {
+beforeAll(() => {
   try {
-    result = await runXsOnS3();
+    result = runXsOnS3();
   } catch (e) {
     failure = e;
   }

@@ -25,6 +25,17 @@ declare function hostPack(): ArrayBuffer;
 declare function i2cWrite(address: number, buffer: ArrayBufferLike, offset: number, length: number): void;
 declare function i2cFlush(): number;
 
+/* The phase to stop after (build.ts's `phase`, see xsS3ExactFigures in device-xs.ts); 0: run it all.
+ * Phase runs print nothing inside the measured loops, so that QEMU's per-CPU instruction totals of
+ * two phases differ by exactly the work between them. */
+const PHASE = Number(hostText("phase"));
+function stopAfter(phase: number): void {
+  if (PHASE === phase) {
+    print("S3-XS-DONE");
+    throw new Error("S3-XS-PHASE-END"); // the runner treats this exception as the end (runner.c)
+  }
+}
+
 function fig(o: Record<string, unknown>): void {
   print("FIG " + JSON.stringify(o));
 }
@@ -56,6 +67,11 @@ fig({ what: "boot", heap: heapFigures() });
 // (4) Engine steps: the bench workload (bench/engine/workload.ts), one step = one 20 ms frame.
 const engine = makeEngine(data);
 runSteps(engine, 50); // warm up (first-call inline caches, lazily built tables)
+stopAfter(1);
+if (PHASE === 2) {
+  runSteps(engine, 250);
+  stopAfter(2);
+}
 const STEPS = 250;
 let i0 = instructions();
 const acc = runSteps(engine, STEPS);
@@ -78,6 +94,7 @@ if (!opened.ok) throw new Error(opened.error);
 const animator = new Animator(new PackFaces(opened.pack), { seed: 3 });
 const display = new SSD1306({ display: { io: BusI2C as never, data: 21, clock: 22, address: 0x3c, hz: 400000 }, now: () => 0 });
 i2cFlush(); // the panel's initialisation
+stopAfter(3);
 const state = { dominant: 7, band: 0, nuance: 255 };
 let animatorTotal = 0;
 let driverTotal = 0;
@@ -89,15 +106,18 @@ for (let k = 0; k < FRAMES; k++) {
   const a0 = instructions();
   const frame = animator.update(t, state);
   const a1 = instructions();
-  display.update(frame);
+  if (PHASE !== 4) display.update(frame);
   const a2 = instructions();
   animatorTotal += a1 - a0;
   driverTotal += a2 - a1;
   if (a1 - a0 > maxAnimator) maxAnimator = a1 - a0;
   if (a2 - a1 > maxDriver) maxDriver = a2 - a1;
+  if (PHASE) continue;
   const writes = i2cFlush();
   if (SHOTS.includes(k)) print(`SHOT ${k} ${t} ${writes}`);
 }
+stopAfter(4);
+stopAfter(5);
 fig({ what: "frames", frames: FRAMES, morph: animator.morphing, instructionsPerAnimatorFrame: Math.round(animatorTotal / FRAMES), maxAnimatorFrame: maxAnimator, instructionsPerDriverFrame: Math.round(driverTotal / FRAMES), maxDriverFrame: maxDriver, bytes: display.status.bytes, panelFrames: display.status.frames });
 gc();
 fig({ what: "end", heap: heapFigures() });

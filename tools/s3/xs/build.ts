@@ -130,7 +130,7 @@ function cString(text: string): string {
 }
 
 /** Step 3: app.ts and the modules it imports as JS, the data and the pack, as modules.c. */
-export function generateModules(): { file: string; modules: string[]; sourceBytes: number } {
+export function generateModules(phase = 0): { file: string; modules: string[]; sourceBytes: number } {
   const js = join(OUT, "js");
   rmSync(js, { recursive: true, force: true });
   run("tsc tools/s3/xs", process.execPath, [join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(HERE, "tsconfig.json")]);
@@ -164,7 +164,7 @@ export function generateModules(): { file: string; modules: string[]; sourceByte
     `static const struct { const char* path; const char* source; } modules[] = {\n${rows.join("\n")}\n};\n\n` +
     `static const struct { const char* name; const char* text; } texts[] = {\n` +
     texts.map(([n, p]) => `\t{ ${JSON.stringify(n)},\n\t${cString(readFileSync(p, "utf8"))} },`).join("\n") +
-    `\n};\n\n` +
+    `\n\t{ "phase", "${phase}" },\n};\n\n` +
     `/* 4-byte aligned: the pack reader reads 32-bit fields through typed arrays. */\n` +
     `const unsigned char s3Pack[] __attribute__((aligned(16))) = {\n${packRows.join(",\n")}\n};\n` +
     `const unsigned int s3PackSize = ${pack.length};\n\n` +
@@ -187,7 +187,8 @@ export interface Image {
 }
 
 /** Steps 2 and 3: the XS core, the platform, the runner and the program, linked into one ELF. */
-export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES } = {}): Image {
+/** `phase` (1..5) builds a variant of app.ts that stops after that phase (device-xs.ts's exact figures). */
+export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES; phase?: number } = {}): Image {
   const kit = opts.kit ?? findKit();
   const tc = findToolchain(kit);
   const pico = buildPicolibc(tc);
@@ -208,14 +209,14 @@ export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES } = {}): I
     compile(tc, join(HERE, n), o, ownFlags);
     objects.push(o);
   }
-  const gen = generateModules();
-  const genObject = join(OUT, "obj", "modules.o");
+  const gen = generateModules(opts.phase ?? 0);
+  const genObject = join(OUT, "obj", `modules${opts.phase ? `-phase${opts.phase}` : ""}.o`);
   compile(tc, gen.file, genObject, [...CFLAGS, "-isystem", join(pico, "include")]);
   const crt0 = join(OUT, "obj", "crt0.o");
   compile(tc, CRT0, crt0, FLAGS.runtime);
   const extras = join(OUT, "obj", "xs_extras.o");
   compile(tc, join(HERE, "xs_extras.S"), extras, CFLAGS);
-  const elf = join(OUT, "moodface-xs.elf");
+  const elf = join(OUT, opts.phase ? `moodface-xs-phase${opts.phase}.elf` : "moodface-xs.elf");
   run("link", tc.gcc, ["-nostdlib", "-T", LINKER_SCRIPT, "-Wl,--gc-sections", `-Wl,-Map=${join(OUT, "moodface-xs.map")}`, crt0, extras, ...objects, genObject,
     join(pico, "lib", "libc.a"), ...tc.runtimeLibs, join(pico, "lib", "libc.a"), "-o", elf], { env: tc.env, log: join(OUT, "link.log") });
   const size = run("size", join(dirname(tc.gcc), "xtensa-esp32s3-elf-size"), ["-A", elf], { env: tc.env });
