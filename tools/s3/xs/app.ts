@@ -24,6 +24,9 @@ declare function hostText(name: string): string;
 declare function hostPack(): ArrayBuffer;
 declare function i2cWrite(address: number, buffer: ArrayBufferLike, offset: number, length: number): void;
 declare function i2cFlush(): number;
+declare function decoderOpen(offset: number, length: number): void;
+declare function decoderLatentSize(): number;
+declare function decoderDecode(latent: ArrayBufferLike, latentOffset: number, frame: ArrayBufferLike, frameOffset: number): boolean;
 
 /* The phase to stop after (build.ts's `phase`, see xsS3ExactFigures in device-xs.ts); 0: run it all.
  * Phase runs print nothing inside the measured loops, so that QEMU's per-CPU instruction totals of
@@ -54,6 +57,20 @@ class BusI2C {
 }
 
 print("hello from XS on the ESP32-S3");
+
+/** The LatentDecoder (modules/face/decoder.ts) over the C reference decoder linked into the image. */
+class S3Decoder {
+  readonly latentSize: number;
+  decodes = 0;
+  constructor(offset: number, length: number) {
+    decoderOpen(offset, length);
+    this.latentSize = decoderLatentSize();
+  }
+  decode(latent: Int8Array, frame: Uint8Array): boolean {
+    this.decodes++;
+    return decoderDecode(latent.buffer, latent.byteOffset, frame.buffer, frame.byteOffset);
+  }
+}
 
 // The engine data as the board has it: JSON text in flash, parsed once at boot.
 const data = {
@@ -91,7 +108,9 @@ fig({ what: "after-engine", heap: heapFigures() });
 // (5) Animator on the shipped pack (in flash: a host buffer, not copied) and the SSD1306 driver.
 const opened = openPack(hostPack(), "frames.bin");
 if (!opened.ok) throw new Error(opened.error);
-const animator = new Animator(new PackFaces(opened.pack), { seed: 3 });
+// Phase 6 (exact figures only): the same frames with the decoder, so transitions morph.
+const decoder = PHASE === 6 ? new S3Decoder(opened.pack.modelOffset, opened.pack.modelLength) : undefined;
+const animator = new Animator(new PackFaces(opened.pack), decoder ? { seed: 3, decoder } : { seed: 3 });
 const display = new SSD1306({ display: { io: BusI2C as never, data: 21, clock: 22, address: 0x3c, hz: 400000 }, now: () => 0 });
 i2cFlush(); // the panel's initialisation
 stopAfter(3);
@@ -100,13 +119,15 @@ let animatorTotal = 0;
 let driverTotal = 0;
 let maxAnimator = 0;
 let maxDriver = 0;
+let morphFrames = 0;
 for (let k = 0; k < FRAMES; k++) {
   const t = k * FRAME_MS;
   scenarioState(k, state);
   const a0 = instructions();
   const frame = animator.update(t, state);
   const a1 = instructions();
-  if (PHASE !== 4) display.update(frame);
+  if (animator.morphing) morphFrames++;
+  if (PHASE !== 4 && PHASE !== 6) display.update(frame);
   const a2 = instructions();
   animatorTotal += a1 - a0;
   driverTotal += a2 - a1;
@@ -118,6 +139,10 @@ for (let k = 0; k < FRAMES; k++) {
 }
 stopAfter(4);
 stopAfter(5);
+if (PHASE === 6) {
+  print("FIG " + JSON.stringify({ what: "morph", decodes: decoder!.decodes, morphFrames, latentSize: decoder!.latentSize }));
+  stopAfter(6);
+}
 fig({ what: "frames", frames: FRAMES, morph: animator.morphing, instructionsPerAnimatorFrame: Math.round(animatorTotal / FRAMES), maxAnimatorFrame: maxAnimator, instructionsPerDriverFrame: Math.round(driverTotal / FRAMES), maxDriverFrame: maxDriver, bytes: display.status.bytes, panelFrames: display.status.frames });
 gc();
 fig({ what: "end", heap: heapFigures() });

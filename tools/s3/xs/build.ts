@@ -203,7 +203,14 @@ export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES; phase?: n
     compile(tc, join(XS_SOURCES, n), o, xsFlags);
     objects.push(o);
   }
-  const ownFlags = [...CFLAGS, ...include, ...xsDefines(sizes), "-Wall", "-Wno-unused-parameter"];
+  const decoderDir = join(REPO_ROOT, "native", "decoder");
+  const ownFlags = [...CFLAGS, ...include, "-I", decoderDir, ...xsDefines(sizes), "-Wall", "-Wno-unused-parameter"];
+  // The project's C reference decoder (what lin builds), with the board's flags as tools/s3 compiles it.
+  for (const n of ["model.c", "decoder.c", "backend_reference.c"]) {
+    const o = join(OUT, "obj", "decoder", n.replace(/\.c$/, ".o"));
+    compile(tc, join(decoderDir, n), o, [...FLAGS.project, "-isystem", join(pico, "include"), "-I", decoderDir]);
+    objects.push(o);
+  }
   for (const n of ["s3bare_platform.c", "runner.c"]) {
     const o = join(OUT, "obj", n.replace(/\.c$/, ".o"));
     compile(tc, join(HERE, n), o, ownFlags);

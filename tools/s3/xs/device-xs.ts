@@ -187,6 +187,9 @@ export function xsS3BenchFigures(): { rows: BenchRow[]; heap: XsS3Result["heap"]
       row("animator frame, no morph (mean of 120)", exact.animatorFrame),
       row("SSD1306 driver frame over the in-memory bus (mean of 120)", exact.driverFrame),
       row("engine step + animator + driver, no decoder", exact.engineStep + exact.animatorAndDriverFrame),
+      row("animator frame while morphing (C reference decoder)", exact.morph.animatorMorphFrame),
+      row("one decode through XS (C reference decoder)", exact.morph.perDecode),
+      row("morphing frame: engine + animator with decoder + driver", exact.engineStep + exact.morph.animatorMorphFrame + exact.driverFrame),
     ],
     exact,
     heap: r.heap,
@@ -218,28 +221,38 @@ export interface ExactFigures {
   /** Per frame of animator + SSD1306 driver over the in-memory bus. */
   animatorAndDriverFrame: number;
   driverFrame: number;
-  /** CPU 0 totals of the five phase runs. */
+  /** Frames of the scenario during which the animator morphed through the C reference decoder
+   *  (linked into the image; phase 6), the decodes they made, and the instructions per morphing
+   *  frame: the animator's own work plus its share of decodes (decoder open included, once). */
+  morph: { frames: number; decodes: number; perDecode: number; animatorMorphFrame: number };
+  /** CPU 0 totals of the six phase runs. */
   phases: number[];
 }
 
 /**
  * Exact CPU 0 instruction counts, free of the CCOUNT caveat: five variants of the program stop after
  * successive phases (app.ts stopAfter), and the differences of QEMU's per-CPU totals give the work
- * between them. Five builds (only modules.c changes) and five runs: a few minutes.
+ * between them. Six builds (only modules.c changes) and six runs: several minutes.
  */
 export function xsS3ExactFigures(): ExactFigures {
   const phases: number[] = [];
-  for (let p = 1; p <= 5; p++) {
+  let morphFig: { decodes: number; morphFrames: number } | undefined;
+  for (let p = 1; p <= 6; p++) {
     const image = buildImage({ phase: p });
     const r = cpu0Instructions(image.elf);
     const lines = r.stdout.split("\n").filter((l) => l !== "");
     if (r.status !== 0 || lines[lines.length - 1] !== "S3-XS-DONE") throw new S3XsError(`phase ${p} run stopped (exit ${r.status}):\n${r.stdout.slice(-2000)}`);
     phases.push(r.cpu0);
+    if (p === 6) morphFig = fig(lines, "morph") as { decodes: number; morphFrames: number };
   }
-  const [p1, p2, p3, p4, p5] = phases;
+  const [p1, p2, p3, p4, p5, p6] = phases;
   const animatorFrame = Math.round((p4 - p3) / FRAMES);
   const animatorAndDriverFrame = Math.round((p5 - p3) / FRAMES);
-  return { engineStep: Math.round((p2 - p1) / 250), animatorFrame, animatorAndDriverFrame, driverFrame: animatorAndDriverFrame - animatorFrame, phases };
+  const extra = p6 - p4; // the same 120 frames, with decodes on the morphing ones
+  const m = morphFig!;
+  if (!(m.decodes > 0 && m.morphFrames > 0)) throw new S3XsError(`phase 6 made no morph (decodes ${m.decodes}, morphing frames ${m.morphFrames}): the pack's keyframes have no latents?`);
+  const morph = { frames: m.morphFrames, decodes: m.decodes, perDecode: Math.round(extra / m.decodes), animatorMorphFrame: animatorFrame + Math.round(extra / m.morphFrames) };
+  return { engineStep: Math.round((p2 - p1) / 250), animatorFrame, animatorAndDriverFrame, driverFrame: animatorAndDriverFrame - animatorFrame, morph, phases };
 }
 
 /** The XS path in tools/s3/paths.ts's terms, for `npm run test:device` and `npm run bench -- device`

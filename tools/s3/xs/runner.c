@@ -11,6 +11,11 @@
  *   hostText(name)           a text compiled into the image (the JSON data files), as a string
  *   hostPack()               the frame pack as a host buffer (flash on the board, not copied)
  *   i2cWrite(addr, buffer, offset, n)  one I2C write of n bytes, recorded on the in-memory bus
+ *   decoderOpen(offset, length)  opens the project's C reference decoder (native/decoder,
+ *                            backend_reference.c, static arena) on the pack's model section in place
+ *   decoderLatentSize()      its latent size
+ *   decoderDecode(latent, frame)  Int8Array in, page-packed frame out; false on failure
+ *                            (the same calls as native/decoder/xs_decoder.c, the board's binding)
  *   i2cFlush()               prints the recorded writes on the console in the I2C log format
  *                            (docs: tools/display/i2c-log.ts), one "I2C {...}" line each
  * The program's exit code (semihosting) is 0 when main.js ran to its end, 10 + the XS abort status,
@@ -19,6 +24,7 @@
 #include "xsAll.h"
 #include "xs.h"
 #include "s3bare_host.h"
+#include "backend.h"
 
 extern const unsigned char s3Pack[];
 extern const unsigned int s3PackSize;
@@ -187,6 +193,43 @@ static void xs_i2cFlush(xsMachine* the)
 	gBusUsed = gBusWrites = gBusOverflow = 0;
 }
 
+static md_backend* gDecoder = NULL;
+static int8_t gLogits[MF_PIXELS];
+
+static void xs_decoderOpen(xsMachine* the)
+{
+	int offset = xsToInteger(xsArg(0));
+	int length = xsToInteger(xsArg(1));
+	char err[MD_ERR_BYTES];
+	if (offset < 0 || length < 0 || offset + length > (int)s3PackSize)
+		xsRangeError("decoderOpen: bytes %d to %d asked, the pack has %d", offset, offset + length, (int)s3PackSize);
+	err[0] = 0;
+	gDecoder = md_backend_open(s3Pack + offset, (size_t)length, 0, err, sizeof(err));
+	if (!gDecoder)
+		xsUnknownError("decoder: %s", err[0] ? err : "cannot open");
+}
+
+static void xs_decoderLatentSize(xsMachine* the)
+{
+	xsResult = xsInteger(gDecoder ? md_backend_latent_size(gDecoder) : 0);
+}
+
+static void xs_decoderDecode(xsMachine* the)
+{
+	/* Typed arrays in: their buffers and offsets come from the JS side (app.ts S3Decoder). One xs*
+	   call per statement: each goes through the->scratch, so two in one expression may interleave. */
+	int latentOffset = xsToInteger(xsArg(1));
+	int frameOffset = xsToInteger(xsArg(3));
+	const int8_t* latent = (const int8_t*)xsToArrayBuffer(xsArg(0)) + latentOffset;
+	uint8_t* frame = (uint8_t*)xsToArrayBuffer(xsArg(2)) + frameOffset;
+	if (!gDecoder || md_backend_decode(gDecoder, latent, gLogits)) {
+		xsResult = xsFalse;
+		return;
+	}
+	md_logits_to_frame(gLogits, md_backend_output_tiles(gDecoder), md_backend_output_zero(gDecoder), md_backend_output_scale(gDecoder), 0, frame);
+	xsResult = xsTrue;
+}
+
 static void define(xsMachine* the, const char* name, xsCallback callback, int length)
 {
 	xsResult = xsNewHostFunction(callback, length);
@@ -237,6 +280,9 @@ int main(void)
 		define(the, "hostPack", xs_hostPack, 0);
 		define(the, "i2cWrite", xs_i2cWrite, 4);
 		define(the, "i2cFlush", xs_i2cFlush, 0);
+		define(the, "decoderOpen", xs_decoderOpen, 2);
+		define(the, "decoderLatentSize", xs_decoderLatentSize, 0);
+		define(the, "decoderDecode", xs_decoderDecode, 4);
 		txMachine* m = (txMachine*)the;
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
 		mxPushStringC(S3_XS_ENTRY);
