@@ -3,7 +3,8 @@
  * kit (MOODFACE_S3_KIT, default ../shared/s3-emulator) and its installed toolchain: without them the
  * build throws and every test here fails, loudly (never a skip).
  */
-import { runXsOnS3, type XsS3Result } from "../../tools/s3/xs/device-xs.js";
+import { runXsOnS3, cpu0Instructions, type XsS3Result } from "../../tools/s3/xs/device-xs.js";
+import { buildImage } from "../../tools/s3/xs/build.js";
 import { existsSync } from "node:fs";
 
 let result: XsS3Result | undefined;
@@ -55,4 +56,17 @@ describe("XS on the emulated ESP32-S3", () => {
     expect(h.appPeakSlots).toBeGreaterThan(0);
     expect(h.end.slots).toBeLessThanOrEqual(h.end.maxSlots);
   });
+
+  test("(5, morph) the animator morphs through the project's C reference decoder linked into the XS image", () => {
+    got(); // the main run built picolibc and the XS objects
+    const image = buildImage({ phase: 6 });
+    const r = cpu0Instructions(image.elf);
+    const lines = r.stdout.split("\n").filter((l) => l !== "");
+    expect({ status: r.status, last: lines[lines.length - 1] }).toEqual({ status: 0, last: "S3-XS-DONE" });
+    const morph = JSON.parse(lines.find((l) => l.startsWith('FIG {"what":"morph"'))!.slice(4));
+    expect(morph.latentSize).toBeGreaterThan(0);
+    expect(morph.decodes).toBeGreaterThan(0);
+    expect(morph.morphFrames).toBe(morph.decodes); // one decode per morph step, none failed
+    expect(r.cpu0).toBeGreaterThan(0);
+  }, 900000);
 });

@@ -58,6 +58,9 @@ export function buildPicolibc(tc: Toolchain): string {
   const dir = join(OUT, "picolibc");
   const prefix = join(dir, "install");
   if (existsSync(join(prefix, "lib", "libc.a"))) return prefix;
+  for (const tool of ["meson", "ninja"]) {
+    if (spawnSync(tool, ["--version"], { stdio: "ignore" }).status !== 0) throw new S3XsError(`${tool} is needed to build picolibc for the S3: apt-get install meson ninja-build`);
+  }
   const src = join(dir, `picolibc-${PICOLIBC_VERSION}`);
   if (!existsSync(join(src, "meson.build"))) {
     // Debian's source package through apt: a private configuration (the system's is not touched).
