@@ -63,7 +63,8 @@ export function printDecoder(f: DecoderFigures): void {
   const espnn = (i.macs * ESPNN_CYCLES_PER_MAC) / S3_HZ;
   const plain = (i.macs * PLAIN_C_CYCLES_PER_MAC) / S3_HZ;
   console.log(`ESP32-S3 estimate at 240 MHz: ${(espnn * 1000).toFixed(1)} ms per frame with ESP-NN (0.8 cycles/MAC), ${(plain * 1000).toFixed(1)} ms in plain C (11.8 cycles/MAC)`);
-  console.log("  assumptions: MACs dominate; every layer runs at the 1x1-conv rate quoted for ESP-NN; DEPTH_TO_SPACE and RESHAPE are copies; thresholding and packing are not counted");
+  console.log("  assumptions: MACs dominate; every layer runs at the 1x1-conv rate quoted for ESP-NN; RESHAPE (and DEPTH_TO_SPACE, in a model without the board layout) are copies; thresholding and packing are not counted");
+  console.log("  measured on the emulated ESP32-S3 instead: npm run bench -- device (docs/device.md)");
   const q = f.quality;
   console.log(`keyframes from their int8 latents: ${(q.keyframeAgreement.mean * 100).toFixed(2)}% of pixels agree on average, worst ${(q.keyframeAgreement.worst * 100).toFixed(2)}% (target at least 98%)`);
   console.log(`transition midpoints vs the generator's midpoint (${q.midpointIoU.pairs} emotion pairs), IoU of ink: decoder ${q.midpointIoU.decoder.toFixed(3)}, crossfade ${q.midpointIoU.crossfade.toFixed(3)}, margin ${(q.midpointIoU.decoder - q.midpointIoU.crossfade).toFixed(3)}`);

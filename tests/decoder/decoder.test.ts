@@ -105,10 +105,11 @@ describe("latent decoder", () => {
     const good = readFileSync(MODEL);
     const dir = tempDir();
     const ref = new ReferenceModel(new Uint8Array(good));
-    const reshape = ref.ops.find((o) => o.code === 22)!;
+    // CONV_2D's code (3): an entry's effective code is the larger of its two code fields, so 14 takes.
+    const conv = ref.ops.find((o) => o.code === 3)!;
     // An operator code patched to LOGISTIC (14), which the decoder does not use.
     const unsupported = Buffer.from(good);
-    unsupported.writeInt32LE(14, reshape.codeTable);
+    unsupported.writeInt32LE(14, conv.codeTable);
     // The output tensor's shape (the 1x8x16x64 tiles) patched to 1x8x64x64.
     const shapes = Buffer.from(good);
     shapes.writeInt32LE(64, tensorShapePosition(shapes, ref.output, 2));

@@ -84,9 +84,10 @@ function link(platform: string, sources = nativeSet(platform)): { exe?: string; 
 
 function truncatedAndCorrupt(): [string, Buffer][] {
   const ref = new ReferenceModel(new Uint8Array(GOOD));
-  const reshape = ref.ops.find((o) => o.code === 22)!;
+  // CONV_2D's code (3): an entry's effective code is the larger of its two code fields, so 14 takes.
+  const conv = ref.ops.find((o) => o.code === 3)!;
   const unsupported = Buffer.from(GOOD);
-  unsupported.writeInt32LE(14, reshape.codeTable);
+  unsupported.writeInt32LE(14, conv.codeTable);
   const shape = Buffer.from(GOOD);
   shape.writeInt32LE(64, ref.tensorShapeAt(ref.output) + 8);
   const huge = Buffer.from(GOOD);
@@ -140,7 +141,7 @@ describe("native sets per platform (manifest.json)", () => {
     expect(verdicts["truncated to 3 bytes"]).toBe("Error: decoder: not a TFLite model (no TFL3 identifier)");
     for (const n of [40, 1000, 20000]) expect(verdicts[`truncated to ${n} bytes`]).toMatch(/^Error: decoder: .*malformed FlatBuffer at byte \d+ of \d+/);
     expect(verdicts["an unsupported operator"]).toMatch(/^Error: decoder: operator \d+: unsupported operator \(builtin code 14\)$/);
-    expect(verdicts["an output of 64x64"]).toMatch(/output tensor \d+ is 1x64x64x1 \(4096 values\), expected 64x128 int8 logits/);
+    expect(verdicts["an output of the wrong shape"]).toMatch(/output tensor \d+ is 1x8x64x64 \(32768 values\), expected 64x128 int8 logits \(8192\) or their 8x8 tiles/);
     expect(verdicts["a dimension of 2^31-1"]).toMatch(/tensor \d+: more than 1048576 elements/);
     expect(verdicts["the good model"]).toBe("ok latent=8");
     // The pack's latent size is part of the check: the same verdict from both.

@@ -89,6 +89,15 @@ describe("frame pack", () => {
     const r = openPack(buf(bytes), "d.bin");
     if (!r.ok) throw new Error(r.error);
     expect(Buffer.from(r.pack.bytes.subarray(r.pack.modelOffset, r.pack.modelOffset + r.pack.modelLength)).equals(Buffer.from(model))).toBe(true);
+    // MODL on a 16-byte boundary (docs/formats/pack.md: the model's 16-byte aligned buffers stay aligned).
+    expect(r.pack.modelOffset % 16).toBe(0);
+    for (const n of [1, 2]) {
+      // 1 and 2 keyframes end FRMS 12 and 4 bytes past a 16-byte boundary.
+      const many = Array.from({ length: n }, (_, i) => ({ emotion: i % 8, band: 0, frame: randomFrame(rand) }));
+      const p = openPack(buf(writePack({ entries: many, model })), "o.bin");
+      if (!p.ok) throw new Error(p.error);
+      expect(p.pack.modelOffset % 16).toBe(0);
+    }
     expect(latentSize(r.pack)).toBe(4);
     const z = new Int8Array(4);
     expect(readLatent(r.pack, 0, z)).toBe(true);

@@ -42,8 +42,9 @@ export interface PackContents {
 
 const crc = (b: Uint8Array) => CRC32.buf(b) >>> 0;
 const align4 = (n: number) => (n + 3) & ~3;
-/* MODL starts 16-byte aligned in the pack (docs/formats/pack.md): with board_layout.py's 16-byte aligned
- * buffers, the weights are 16-byte aligned wherever the pack itself is, which ESP-NN's fast paths want. */
+/* A non-empty MODL starts 16-byte aligned in the pack (docs/formats/pack.md): with board_layout.py's
+ * 16-byte aligned buffers, the weights are 16-byte aligned wherever the pack itself is, which ESP-NN's
+ * fast paths want. An empty one stays where it is (no padding at the end of a pack without a model). */
 const align16 = (n: number) => (n + 15) & ~15;
 
 export function writePack(c: PackContents): Uint8Array {
@@ -79,7 +80,7 @@ export function writePack(c: PackContents): Uint8Array {
   ];
   let offset = align4(HEADER_BYTES + sections.length * SECTION_ENTRY_BYTES);
   const placed = sections.map(([type, data]) => {
-    const at = type === SECTION.MODEL ? align16(offset) : offset;
+    const at = type === SECTION.MODEL && data.length ? align16(offset) : offset;
     offset = align4(at + data.length);
     return { type, data, at };
   });

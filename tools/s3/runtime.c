@@ -11,7 +11,6 @@
 #include <string.h>
 #include <stdio.h>
 
-#define UART0_FIFO ((volatile uint32_t *)0x60000000)
 
 /* ---- memory ---- */
 
@@ -95,7 +94,29 @@ int strncmp(const char *a, const char *b, size_t n) {
 
 /* ---- console and exit ---- */
 
-void s3_putc(char c) { *UART0_FIFO = (uint8_t)c; }
+/*
+ * The console goes through semihosting's SYS_WRITE (a2 = 4, a3 = fd 1, a4 = buffer, a5 = length), a
+ * line at a time: QEMU's UART model drops bytes written faster than its FIFO drains (a 16 KB dump
+ * came back with bytes missing), semihosting writes synchronously. The UART stays for crt0.S's
+ * exception report, which cannot call out.
+ */
+static char line[256];
+static size_t line_len;
+
+static void s3_flush(void) {
+	if (!line_len) return;
+	register int a2 __asm__("a2") = 4; /* SYS_WRITE */
+	register int a3 __asm__("a3") = 1;
+	register const char *a4 __asm__("a4") = line;
+	register int a5 __asm__("a5") = (int)line_len;
+	__asm__ volatile("simcall" : "+r"(a2) : "r"(a3), "r"(a4), "r"(a5) : "memory");
+	line_len = 0;
+}
+
+void s3_putc(char c) {
+	line[line_len++] = c;
+	if (c == '\n' || line_len == sizeof(line)) s3_flush();
+}
 
 void s3_puts(const char *s) {
 	while (*s) s3_putc(*s++);
@@ -119,6 +140,7 @@ void s3_put_bytes_hex(const void *p, size_t n) {
 }
 
 void s3_exit(int code) {
+	s3_flush();
 	register int a2 __asm__("a2") = 1; /* SYS_exit */
 	register int a3 __asm__("a3") = code;
 	__asm__ volatile("simcall" : : "r"(a2), "r"(a3) : "memory");

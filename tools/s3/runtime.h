@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Console (UART0's TX FIFO; QEMU prints it on stdout). */
+/* Console (semihosting SYS_WRITE to fd 1, a line at a time: QEMU's stdout). */
 void s3_putc(char c);
 void s3_puts(const char *s);            /* no newline added */
 void s3_put_u32(uint32_t v);            /* decimal */
