@@ -5,10 +5,16 @@
  * stalls, caches or flash wait states) and the share of a 33 ms frame. docs/device.md records them.
  */
 import { atBoardClock, DEVICE_PATHS, findKit, type DeviceResult } from "../../tools/s3/paths.js";
+import { xsDevicePath } from "../../tools/s3/xs/device-xs.js";
 
+/**
+ * Every device path, then XS itself (tools/s3/xs: engine, animator and driver on the emulated S3,
+ * about 10 minutes). XS is measured here and checked for equality with the host by
+ * tests/device/xs.test.ts; its frame budget is printed, not enforced (docs/device.md says why).
+ */
 export function deviceBench(): DeviceResult[] {
   const kit = findKit();
-  return DEVICE_PATHS.map((p) => p.measure(kit));
+  return [...DEVICE_PATHS, xsDevicePath].map((p) => p.measure(kit));
 }
 
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
@@ -29,5 +35,16 @@ export function printDevice(results: DeviceResult[]): void {
     for (const note of r.notes) console.log(`  ${note}`);
     for (const m of r.mismatches) console.log(`  MISMATCH: ${m}`);
     for (const o of r.overBudget) console.log(`  OVER BUDGET: ${o}`);
+  }
+  // A morphing frame on the board: XS's engine step, animator and driver, plus one decode on the
+  // board's decoder path and its frame conversion (the animator's own cost barely changes in a morph).
+  const xs = results.find((r) => r.id === "xs");
+  const tflm = results.find((r) => r.id === "tflm");
+  if (xs && tflm) {
+    const frame = xs.figures.find((f) => f.label.startsWith("per frame"))!.instructions;
+    const decode = tflm.figures.reduce((sum, f) => sum + f.instructions, 0);
+    console.log(`
+morphing frame on the board (XS engine + animator + driver, then the tflm decode and frame conversion):`);
+    console.log(`  ${n(frame)} + ${n(decode)} = ${n(frame + decode)} instructions  (${timing(frame + decode)}; budget: 25% of a 33 ms frame)`);
   }
 }

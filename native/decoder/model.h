@@ -32,8 +32,11 @@ extern "C" {
 /* One tensor holds at most this many elements; one decode does at most this many multiply-adds. */
 #define MD_MAX_ELEMENTS (1L << 20)
 #define MD_MAX_MACS 4000000L
-/* The arena every backend gets: 64 KB (the TFLM interpreter's on the ESP32, the reference's elsewhere). */
-#define MD_ARENA_BYTES (64 * 1024)
+/* The arena every backend gets (the TFLM interpreter's on the ESP32, the reference's elsewhere): the
+ * decoder's budget, 40 KB with ESP-NN's scratch (tools/s3/decoder.ts DECODER_BUDGET, docs/device.md;
+ * measured on the emulated S3: 32,444 bytes for the board-layout model). Static on the board, so
+ * every KB above what the model needs is RAM the XS heap and NimBLE do not get (docs/memory.md). */
+#define MD_ARENA_BYTES (40 * 1024)
 /* Room for a verdict. */
 #define MD_ERR_BYTES 200
 

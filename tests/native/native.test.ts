@@ -160,11 +160,11 @@ describe("native sets per platform (manifest.json)", () => {
     const said = (flags: string[]) => run(esp32, [...flags, MODEL]).stdout.trim();
     const verifier = said(["--stub-verifier-fails"]);
     const add = said(["--stub-add-fails", "3"]);
-    const arena = said(["--stub-arena", "70000"]);
+    const arena = said(["--stub-arena", "45000"]);
     const prepare = said(["--stub-prepare-fails"]);
     expect(verifier).toBe(`Error: decoder: the FlatBuffer verifier refused the model's ${GOOD.length} bytes`);
     expect(add).toBe("Error: decoder: TFLM could not register its CONV_2D kernel");
-    expect(arena).toBe("Error: decoder: TFLM's 65536-byte arena is too small for the model: Failed to resize buffer. Requested: 70000, available 65536, missing: 4464 Failed starting model allocation.");
+    expect(arena).toBe("Error: decoder: TFLM's 40960-byte arena is too small for the model: Failed to resize buffer. Requested: 45000, available 40960, missing: 4040 Failed starting model allocation.");
     expect(prepare).toBe("Error: decoder: TFLM could not prepare the model: Node CONV_2D (number 2f) failed to prepare with status 1");
   });
 

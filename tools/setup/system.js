@@ -3,7 +3,8 @@
  * Part of `npm ci` (postinstall, first step) and of .ci/run: the system packages the tools and tests
  * need besides Node: a C toolchain (the XS engine, the decoder's C backend), Debian's chromium (the
  * browser tests drive /usr/bin/chromium through playwright-core) and python3-venv (the decoder's
- * Python side lives in .venv). Missing ones are installed with apt-get when we are root on a Debian
+ * Python side lives in .venv), meson and ninja (`npm run test:device` builds picolibc for the emulated
+ * ESP32-S3 with them, tools/s3/xs). Missing ones are installed with apt-get when we are root on a Debian
  * system; otherwise one line says what to install. MOODFACE_SKIP_SYSTEM=1 skips this step;
  * MOODFACE_SKIP_PYTHON=1 leaves python3-venv out.
  */
@@ -19,6 +20,8 @@ export function missingPackages() {
   if (!ok("cc")) need.push("gcc");
   if (!ok("g++")) need.push("g++");
   if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) need.push("chromium");
+  if (!ok("meson")) need.push("meson");
+  if (!ok("ninja")) need.push("ninja-build");
   if (process.env.MOODFACE_SKIP_PYTHON !== "1") {
     if (!ok("python3")) need.push("python3");
     if (!ok("python3", ["-c", "import ensurepip, venv"])) need.push("python3-venv");
