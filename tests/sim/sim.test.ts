@@ -154,7 +154,7 @@ describe("simulator", () => {
     await phone.close();
   });
 
-  const PROMPT = /passkey \(the six digits on the simulator's panel\): /;
+  const PROMPT = /passkey \(client \d+, on the simulator's terminal\): /;
 
   test("moodface stim on a terminal asks for the passkey on the panel, pairs and drives the running simulator", async () => {
     const port = new URL(sim.url).port;
@@ -192,7 +192,7 @@ describe("simulator", () => {
     const r = await moodfaceAsync(["stim", "gift", "--port", port]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`moodface: stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page http://127.0.0.1:${port}/\n`);
+    expect(r.stderr).toBe(`moodface: stimuli need pairing with the six digits the simulator prints on its terminal, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page http://127.0.0.1:${port}/\n`);
     // A wrong name is said before any pairing.
     const bad = await moodfaceAsync(["stim", "insullt", "--port", port]);
     expect(bad.status).toBe(1);

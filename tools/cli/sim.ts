@@ -205,7 +205,7 @@ export function addSimCommands(program: Command): void {
 
   program
     .command("stim")
-    .description("send a stimulus to a running simulator, pairing first: type the six digits its panel shows (needs a terminal)")
+    .description("send a stimulus to a running simulator, pairing first: type the six digits the simulator prints on its terminal (needs a terminal)")
     .argument("<name>", "a stimulus from the catalog (moodface engine stimuli)")
     .argument("[intensity]", "0..1", "1")
     .option("--tags <tags>", "extra context tags, comma-separated")
@@ -289,9 +289,15 @@ class SimLink {
         this.lost,
         new Promise<T>((resolve, reject) => {
           timer = setTimeout(() => reject(new UsageError(`${this.url}: no answer within 5 s`)), 5000);
+          let done = false;
           this.waiter = (m) => {
+            // Messages that come in the same chunk after the one picked wait for the next call.
+            if (done) return void this.queue.push(m);
             const r = pick(m);
-            if (r !== undefined) resolve(r);
+            if (r !== undefined) {
+              done = true;
+              resolve(r);
+            }
           };
         }),
       ]);
@@ -315,7 +321,8 @@ class SimLink {
 
 /**
  * Connects, learns the catalog from the hello, pairs and sends one STIMULUS, waiting for its ACK or
- * ERROR. Pairing is the person's: PAIR_START makes the robot draw six digits on the simulator's panel,
+ * ERROR. Pairing is the person's: PAIR_START makes the simulator print six digits on its terminal
+ * (and draw them on its panel, which only paired viewers are sent),
  * `ask` asks for them on the terminal and PAIR sends them. Without `ask` (not a terminal) nothing is
  * sent: the digits exist only for this connection, so a script cannot know them beforehand.
  */
@@ -337,15 +344,21 @@ export async function sendStimulus(url: string, name: string, intensity: number,
     const tagIndex = tags.map((t) => hello.tags.indexOf(t));
     const bad = tags.find((_, i) => tagIndex[i] < 0);
     if (bad !== undefined) throw new UsageError(`unknown tag ${quote(bad)} (tags: ${hello.tags.join(", ")})`);
-    if (!ask) throw new UsageError(`stimuli need pairing with the six digits the simulator's panel shows, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page ${page}`);
+    if (!ask) throw new UsageError(`stimuli need pairing with the six digits the simulator prints on its terminal, typed at a terminal (stdin is not one); nothing was sent: pair and send from the page ${page}`);
 
+    // This connection's number: the simulator's terminal prints it beside the passkey.
+    const client = await link.next((m) => {
+      if (typeof m !== "string") return undefined;
+      const j = JSON.parse(m) as { type?: string; client?: number };
+      return j.type === "client" ? j.client : undefined;
+    });
     const out = new Uint8Array(MAX_MESSAGE_BYTES);
     const started = await link.call(out.slice(0, encodePairStart(out)));
     if (started[0] === MSG_ERROR) throw new UsageError(started[1] === ERR_PASSKEY ? "the simulator is refusing passkeys for a moment (too many tries): try again in a second" : `pairing refused: ${ERROR_TEXT[started[1]] ?? `error ${started[1]}`}`);
     const abort = new AbortController();
     link.lost.catch((e) => abort.abort(e));
-    const typed = (await ask("passkey (the six digits on the simulator's panel): ", abort.signal)).trim();
-    if (!/^\d{6}$/.test(typed)) throw new UsageError(`the passkey is the six digits on the simulator's panel, not ${quote(typed, 20)}; nothing was sent`);
+    const typed = (await ask(`passkey (client ${client}, on the simulator's terminal): `, abort.signal)).trim();
+    if (!/^\d{6}$/.test(typed)) throw new UsageError(`the passkey is the six digits the simulator prints on its terminal, not ${quote(typed, 20)}; nothing was sent`);
     const paired = await link.call(out.slice(0, encodePair(out, Number(typed))));
     if (paired[0] === MSG_ERROR) throw new UsageError(paired[1] === ERR_PASSKEY ? "wrong passkey (each is good for one try); nothing was sent: run stim again for new digits" : `pairing refused: ${ERROR_TEXT[paired[1]] ?? `error ${paired[1]}`}`);
 
