@@ -20,8 +20,9 @@ export type CoreName = (typeof CORES)[number];
 export const CORE_COUNT = CORES.length;
 export const WORDS_PER_CORE = 6;
 
-/** Intensity bands used by faces and by the wheel's fallback words: mild, medium, strong. */
-export const INTENSITY_BANDS = 3;
+/** Intensity bands used by faces and by the wheel's fallback words. */
+export const BAND_NAMES = ["mild", "medium", "strong"] as const;
+export const INTENSITY_BANDS = BAND_NAMES.length;
 
 /**
  * The robot's twelve passions, the values it holds (the author's design, issue 22). A profile weighs

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { EMOTIONS } from "../../modules/emotion/names.js";
+import { BAND_NAMES, EMOTIONS } from "../../modules/emotion/names.js";
 import { eyeBoxes, expression, type FaceStyle } from "./face.js";
 import { framePng, renderFace } from "./render.js";
 import { REPO_ROOT } from "../lib/data.js";
@@ -15,7 +15,7 @@ export const DEFAULTS_DIR = join(FRAMES_DIR, "defaults");
 /** The outline style's keyframes (the bold style, the default, is in DEFAULTS_DIR). */
 export const OUTLINE_DIR = join(FRAMES_DIR, "defaults-outline");
 export const DEFAULT_PACK = join(FRAMES_DIR, "frames.bin");
-export const BAND_NAMES = ["mild", "medium", "strong"] as const;
+export { BAND_NAMES };
 
 export interface FramesManifestEntry {
   file: string;

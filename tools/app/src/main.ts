@@ -30,7 +30,7 @@ import {
   PROTOCOL_VERSION,
 } from "../../../modules/link/codec.js";
 import { ProfileControl } from "./profiles.js";
-import { CHANNELS, EMOTIONS } from "../../../modules/emotion/names.js";
+import { BAND_NAMES, CHANNELS, EMOTIONS } from "../../../modules/emotion/names.js";
 import { loadCatalog } from "../../../modules/emotion/catalog.js";
 import { loadWheel } from "../../../modules/emotion/wheel.js";
 import type { Json } from "../../../modules/emotion/check.js";
@@ -49,8 +49,8 @@ import { panelGif } from "./gif.js";
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 /** Charts from STATE (Bluetooth) at most this often. */
 const CHART_EVERY_MS = 100;
-/** Intensity bands when no simulator says them (its model.json carries the robot's: tools/faces/defaults.ts BAND_NAMES). */
-let bands: readonly string[] = ["mild", "medium", "strong"];
+/** Intensity bands (a simulator's model.json says them again, from the same list). */
+let bands: readonly string[] = BAND_NAMES;
 const PAIR_FIRST = "pair first: press Pair, then type the six digits the robot shows";
 const SYSTEM_PAIRING = "The first time you send a stimulus, your phone or computer asks for a passkey: type the six digits shown on the robot. Watching works without pairing.";
 

@@ -6,11 +6,11 @@
  */
 import { readFileSync, rmSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { findKit } from "../kit.js";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type { DevicePath, DeviceResult } from "../paths.js";
-import { BOARD_HZ, FRAME_MS as BOARD_FRAME_MS, type Kit } from "../kit.js";
+import { findKit, type Kit } from "../kit.js";
+import { atBoardClock } from "../paths.js";
 import { REPO_ROOT, readJson, DATA_DIR, PROFILES_DIR } from "../../lib/data.js";
 import { buildImage, runImage, OUT, S3XsError, XS_SIZES, ESP32_XS_SIZES, type Image } from "./build.js";
 import { parseLogLine } from "../../display/i2c-log.js";
@@ -160,10 +160,6 @@ export function runXsOnS3(): XsS3Result {
  * xsS3ExactFigures() gets exact CPU 0 counts from per-CPU totals of phase runs instead.
  */
 
-/** 240 MHz: the S3's clock on the board. Instruction counts are a lower bound on cycles (kit README). */
-const HZ = 240e6;
-const FRAME_BUDGET_MS = 33;
-
 export interface BenchRow {
   what: string;
   instructions: number;
@@ -179,7 +175,10 @@ export interface BenchRow {
 export function xsS3BenchFigures(): { rows: BenchRow[]; heap: XsS3Result["heap"]; panelMatchesHost: boolean; exact: ExactFigures } {
   const r = runXsOnS3();
   const exact = xsS3ExactFigures();
-  const row = (what: string, instructions: number): BenchRow => ({ what, instructions, ms: (instructions / HZ) * 1000, frameShare: ((instructions / HZ) * 1000 * 100) / FRAME_BUDGET_MS });
+  const row = (what: string, instructions: number): BenchRow => {
+    const { ms, frameShare } = atBoardClock(instructions);
+    return { what, instructions, ms, frameShare: frameShare * 100 };
+  };
   return {
     rows: [
       row("XS machine creation (realm in RAM; CCOUNT, exact: before CPU 1 wakes)", r.ready.instructions),
@@ -269,7 +268,7 @@ export const xsDevicePath: DevicePath = {
     for (const s of r.shots) if (!s.same) mismatches.push(`panel after frame ${s.frame} differs from the host's (${s.s3Png} vs ${s.hostPng})`);
     if (r.frames.bytes !== r.frames.hostBytes) mismatches.push(`bus bytes ${r.frames.bytes}, host ${r.frames.hostBytes}`);
     const frame = x.engineStep + x.animatorAndDriverFrame;
-    const share = ((frame / BOARD_HZ) * 1000 * 100) / BOARD_FRAME_MS;
+    const share = atBoardClock(frame).frameShare * 100;
     return {
       id: "xs",
       title: this.title,
