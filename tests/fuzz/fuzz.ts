@@ -13,6 +13,7 @@
  */
 import {
   checkCommand,
+  decodeAck,
   decodePasskey,
   decodeStimulus,
   encodeForget,
@@ -150,7 +151,12 @@ export function runFuzz(MESSAGES: number, SEED: number): FuzzCounts {
     if (type === MSG_STIMULUS && mayChange) counts.robot++;
     if (reply[0] === MSG_ACK) {
       counts.acked++;
-      if (!(stimulusOk && mayChange && len === 2)) throw new Error(`message ${k} ${hexMsg()}: ACK without a valid, authorised stimulus`);
+      if (!(stimulusOk && mayChange)) throw new Error(`message ${k} ${hexMsg()}: ACK without a valid, authorised stimulus`);
+      // The ACK names the stimulus and carries exactly the robot's own appraisal of it (2 bytes when it touched no passion).
+      const ack = decodeAck(reply.subarray(0, len));
+      const st = engine.state;
+      if (!ack || ack.stimulus !== oracle.stimulus || ack.served !== st.served || ack.violated !== st.violated || (len === 2) !== ((st.served | st.violated) === 0))
+        throw new Error(`message ${k} ${hexMsg()}: ACK ${Array.from(reply.subarray(0, len))} does not carry the stimulus and the robot's appraisal`);
     } else {
       if (changed) throw new Error(`message ${k} ${hexMsg()}: refused (${Array.from(reply.subarray(0, len))}) but the engine changed`);
       if (reply[0] === MSG_ERROR) {
