@@ -6,7 +6,6 @@
  */
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import WebSocket from "ws";
 import { startSim, type Sim, type SimOptions } from "../../tools/sim/server.js";
 import { exposureWarning, MSG_GLASS, STATS_EVERY_MS } from "../../tools/sim/link.js";
 import { refuseUpgrade, sendDecision, TokenBucket, DEFAULT_SEND_LIMITS, isLoopback } from "../../tools/sim/guard.js";
@@ -15,42 +14,10 @@ import { drawPasskey } from "../../modules/face/passkey.js";
 import { encodePair, encodePairStart, encodeStimulus, ERR_NOT_PAIRED, ERR_PASSKEY, MSG_ACK, MSG_DONE, MSG_ERROR, MSG_PAIR, MSG_PAIR_START, MSG_STATE } from "../../modules/link/codec.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { SimClient as Client } from "../helpers/sim-client.js";
 
 const snapshot = (sim: Sim) => JSON.stringify([Array.from(sim.robot.engine.state.levels), sim.robot.engine.state.dominant]);
 
-/** A client that records every message; `next(pred)` waits for the next one matching. */
-class Client {
-  readonly ws: WebSocket;
-  readonly got: (Uint8Array | string)[] = [];
-  private waiters: { pred: (m: Uint8Array | string) => boolean; resolve: (m: Uint8Array | string) => void }[] = [];
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.ws = new WebSocket(url, { headers });
-    this.ws.on("message", (d, isBinary) => {
-      const m = isBinary ? new Uint8Array(d as Buffer) : String(d);
-      this.got.push(m);
-      this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-    });
-  }
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.ws.once("open", () => resolve());
-      this.ws.once("error", reject);
-      this.ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
-  }
-  next(pred: (m: Uint8Array | string) => boolean): Promise<Uint8Array | string> {
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
-  }
-  /** Sends one message and waits for its reply (ACK, DONE or ERROR). */
-  async call(bytes: Uint8Array): Promise<Uint8Array> {
-    const reply = this.next((m) => m instanceof Uint8Array && (m[0] === MSG_ACK || m[0] === MSG_DONE || m[0] === MSG_ERROR));
-    this.ws.send(bytes);
-    return (await reply) as Uint8Array;
-  }
-  close() {
-    this.ws.terminate();
-  }
-}
 
 const msg = (f: (b: Uint8Array) => number) => {
   const b = new Uint8Array(20);

@@ -6,48 +6,13 @@
  * the terminal (SimOptions.onPasskey), as a person at the terminal reads them.
  */
 import { join } from "node:path";
-import WebSocket from "ws";
 import { startSim, type Sim } from "../../tools/sim/server.js";
 import { readPasskey } from "../../tools/sim/pairing.js";
 import { encodePair, encodePairStart, MSG_ACK, MSG_DONE, MSG_ERROR, MSG_GLASS, MSG_PAIR } from "../../modules/link/codec.js";
 import { REPO_ROOT } from "../../tools/lib/data.js";
 import { tempDir } from "../helpers/cli.js";
+import { SimClient as Client } from "../helpers/sim-client.js";
 
-/** A client that records everything; knows its number from the simulator's "client" message. */
-class Client {
-  readonly ws: WebSocket;
-  readonly got: (Uint8Array | string)[] = [];
-  id = -1;
-  private waiters: { pred: (m: Uint8Array | string) => boolean; resolve: (m: Uint8Array | string) => void }[] = [];
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
-    this.ws.on("error", () => {});
-    this.ws.on("message", (d, isBinary) => {
-      const m = isBinary ? new Uint8Array(d as Buffer) : String(d);
-      this.got.push(m);
-      if (typeof m === "string" && m.includes('"type":"client"')) this.id = (JSON.parse(m) as { client: number }).client;
-      this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-    });
-  }
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.id >= 0) return resolve();
-      this.next((m) => typeof m === "string" && m.includes('"type":"client"')).then(() => resolve());
-      this.ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
-  }
-  next(pred: (m: Uint8Array | string) => boolean): Promise<Uint8Array | string> {
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
-  }
-  async call(bytes: Uint8Array): Promise<Uint8Array> {
-    const reply = this.next((m) => m instanceof Uint8Array && (m[0] === MSG_ACK || m[0] === MSG_DONE || m[0] === MSG_ERROR));
-    this.ws.send(bytes);
-    return (await reply) as Uint8Array;
-  }
-  close() {
-    this.ws.terminate();
-  }
-}
 
 const msg = (f: (b: Uint8Array) => number) => {
   const b = new Uint8Array(20);
@@ -63,7 +28,7 @@ describe("pairing under attack (issue 20)", () => {
   const connect = async () => {
     const c = new Client(sim.url.replace("http", "ws"));
     clients.push(c);
-    await c.open();
+    await c.numbered();
     return c;
   };
   /** The passkey the terminal printed for `c`, waiting for it. */
@@ -120,7 +85,7 @@ describe("pairing under attack (issue 20)", () => {
     // A paired client (the terminal's token in its URL) does see them: it can show other people's passkeys.
     const viewer = new Client(`${sim.tokenUrl.replace("http", "ws")}`);
     clients.push(viewer);
-    await viewer.open();
+    await viewer.numbered();
     const shows = (m: Uint8Array | string) => m instanceof Uint8Array && m[0] === MSG_GLASS && readPasskey(m.subarray(2)) === digits;
     for (let i = 0; i < 250 && !viewer.got.some(shows); i++) await sleep(20);
     expect(viewer.got.some(shows)).toBe(true);
