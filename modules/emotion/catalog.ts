@@ -6,6 +6,7 @@
 import { Checker, type Json } from "./check.js";
 import { CHANNELS, CHANNEL_COUNT, PASSIONS, PASSION_COUNT } from "./names.js";
 import { toFixed } from "./fixed.js";
+import { RaggedBuilder, raggedRow, type Ragged } from "./ragged.js";
 
 export const STIMULI_FORMAT = "moodface-stimuli";
 export const STIMULI_VERSION = 1;
@@ -20,6 +21,14 @@ export const CATALOG_LIMITS = {
 
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,23}$/;
 
+/** How repetition wears a stimulus down: factor (Q8.24) against ms since the same stimulus, linear between points. */
+export interface HabituationGraph {
+  readonly ms: Int32Array;
+  readonly factor: Int32Array;
+  /** Q8.24 per ms for each segment, so lookups need no division. */
+  readonly slope: Int32Array;
+}
+
 export interface Catalog {
   readonly description: string;
   readonly names: readonly string[];
@@ -27,14 +36,9 @@ export interface Catalog {
   readonly tags: readonly string[];
   /** Q8.24 dose per stimulus and channel (fraction of capacity), index stimulus * CHANNEL_COUNT + channel. */
   readonly doses: Int32Array;
-  /** Tags of stimulus i are tagIndex[tagStart[i] .. tagStart[i+1]-1]. */
-  readonly tagStart: Int32Array;
-  readonly tagIndex: Int32Array;
-  /** Habituation graph: factor (Q8.24) against ms since the same stimulus, linear between points. */
-  readonly habitMs: Int32Array;
-  readonly habitFactor: Int32Array;
-  /** Q8.24 per ms for each segment, so lookups need no division. */
-  readonly habitSlope: Int32Array;
+  /** Row i: the tag indices of stimulus i. */
+  readonly stimulusTags: Ragged;
+  readonly habituation: HabituationGraph;
   /**
    * Appraisal (docs/emotion-model.md, "Passions"): what a fully held passion adds, per channel (Q8.24
    * fraction of K at intensity 1), when an event serves it and when it violates it.
@@ -94,8 +98,7 @@ export function loadCatalog(doc: Json, source: string): Catalog {
     c.fail("stimuli", `expected 1 to ${CATALOG_LIMITS.stimuli} stimuli, got ${names.length}`);
   }
   const doses = new Int32Array(names.length * CHANNEL_COUNT);
-  const tagStart = new Int32Array(names.length + 1);
-  const tagIndex: number[] = [];
+  const tagRows = new RaggedBuilder(names.length);
   const descriptions: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
@@ -115,12 +118,12 @@ export function loadCatalog(doc: Json, source: string): Catalog {
       if (q !== 0) any = true;
     }
     if (!any) c.fail(`${f}.doses`, "a stimulus must change at least one channel");
-    tagStart[i] = tagIndex.length;
+    tagRows.row();
     const tl = c.array(so.tags, `${f}.tags`);
     if (tl.length > CATALOG_LIMITS.tagsPerStimulus) c.fail(`${f}.tags`, `at most ${CATALOG_LIMITS.tagsPerStimulus} tags, got ${tl.length}`);
-    for (let t = 0; t < tl.length; t++) tagIndex.push(c.oneOf(tl[t], `${f}.tags[${t}]`, tags));
+    for (let t = 0; t < tl.length; t++) tagRows.push(c.oneOf(tl[t], `${f}.tags[${t}]`, tags));
   }
-  tagStart[names.length] = tagIndex.length;
+  const stimulusTags = tagRows.finish();
 
   // Appraisal: optional; without it no event touches a passion and every stimulus lands as written.
   const servesDoses = new Int32Array(CHANNEL_COUNT);
@@ -163,7 +166,8 @@ export function loadCatalog(doc: Json, source: string): Catalog {
     for (let i = 0; i < names.length; i++) {
       for (let p = 0; p < PASSION_COUNT; p++) {
         let sum = 0;
-        for (let t = tagStart[i]; t < tagStart[i + 1]; t++) sum += tagPassion[tagIndex[t] * PASSION_COUNT + p];
+        const own = raggedRow(stimulusTags, i);
+        for (let t = 0; t < own.length; t++) sum += tagPassion[own[t] * PASSION_COUNT + p];
         stimulusPassion[i * PASSION_COUNT + p] = sum > 0 ? 1 : sum < 0 ? -1 : 0;
       }
     }
@@ -175,11 +179,8 @@ export function loadCatalog(doc: Json, source: string): Catalog {
     descriptions,
     tags,
     doses,
-    tagStart,
-    tagIndex: Int32Array.from(tagIndex),
-    habitMs,
-    habitFactor,
-    habitSlope,
+    stimulusTags,
+    habituation: { ms: habitMs, factor: habitFactor, slope: habitSlope },
     servesDoses,
     violatesDoses,
     tagPassion,

@@ -152,8 +152,10 @@ export class EmotionEngine {
       const dose = clamp((cat.doses[base + ch] + extra[ch]) | 0, -2 * ONE, 2 * ONE);
       levels[ch] = clamp(levels[ch] + mul(dose, effect), 0, ONE);
     }
-    for (let t = cat.tagStart[index]; t < cat.tagStart[index + 1]; t++) {
-      const tag = cat.tagIndex[t];
+    const tagStart = cat.stimulusTags.start;
+    const tagItems = cat.stimulusTags.items;
+    for (let t = tagStart[index]; t < tagStart[index + 1]; t++) {
+      const tag = tagItems[t];
       this.tagWeight[tag] = clamp(this.tagWeight[tag] + effect, 0, ONE);
     }
     for (let i = 0; i < extraCount; i++) {
@@ -233,13 +235,14 @@ export class EmotionEngine {
 
   /** Habituation factor (Q8.24) for a stimulus last seen `age` ms ago. */
   private habituation(age: number): number {
-    const xs = this.catalog.habitMs;
-    const ys = this.catalog.habitFactor;
+    const graph = this.catalog.habituation;
+    const xs = graph.ms;
+    const ys = graph.factor;
     const last = xs.length - 1;
     if (age >= xs[last]) return ys[last];
     let i = 0;
     while (xs[i + 1] <= age) i++;
-    return (ys[i] + Math.imul(age - xs[i], this.catalog.habitSlope[i])) | 0;
+    return (ys[i] + Math.imul(age - xs[i], graph.slope[i])) | 0;
   }
 
   /** Scores, softmax, dominant with hysteresis, intensity and nuance from the current levels. */
@@ -309,13 +312,15 @@ export class EmotionEngine {
   private chooseNuance(dom: number): void {
     const w = this.wheel;
     const s = this.state;
-    let core = w.candCore[w.candStart[dom]];
+    const candStart = w.candidates.start;
+    const candEmotion = w.candidates.items;
+    let core = w.candidateCores[candStart[dom]];
     let support = -1;
-    for (let c = w.candStart[dom]; c < w.candStart[dom + 1]; c++) {
-      const pr = s.probabilities[w.candEmotion[c]];
+    for (let c = candStart[dom]; c < candStart[dom + 1]; c++) {
+      const pr = s.probabilities[candEmotion[c]];
       if (pr > support) {
         support = pr;
-        core = w.candCore[c];
+        core = w.candidateCores[c];
       }
     }
     s.core = core;
@@ -328,9 +333,11 @@ export class EmotionEngine {
     }
     let bestWeight = w.threshold - 1;
     const first = core * WORDS_PER_CORE;
+    const tagStart = w.wordTags.start;
+    const tagItems = w.wordTags.items;
     for (let i = first; i < first + WORDS_PER_CORE; i++) {
       let weight = 0;
-      for (let t = w.wordTagStart[i]; t < w.wordTagStart[i + 1]; t++) weight = (weight + this.tagWeight[w.wordTagIndex[t]]) | 0;
+      for (let t = tagStart[i]; t < tagStart[i + 1]; t++) weight = (weight + this.tagWeight[tagItems[t]]) | 0;
       if (weight > bestWeight) {
         bestWeight = weight;
         word = i;

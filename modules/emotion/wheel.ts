@@ -7,31 +7,30 @@ import { Checker, type Json } from "./check.js";
 import { CORES, CORE_COUNT, EMOTIONS, EMOTION_COUNT, INTENSITY_BANDS, WORDS_PER_CORE } from "./names.js";
 import { expNeg, toFixed } from "./fixed.js";
 import { TICK_MS } from "./profile.js";
+import { RaggedBuilder, raggedRow, type Ragged } from "./ragged.js";
 
 export const WHEEL_FORMAT = "moodface-wheel";
 export const WHEEL_VERSION = 1;
 
 export interface Wheel {
   readonly source: string;
-  readonly tagHalfLifeMs: number;
-  /** The tag names the word tags index into (the catalog's). */
+  /** The context tags (the catalog's), and how their weights fade and count. */
   readonly tags: readonly string[];
-  /** Middle words, core-major: word w belongs to core floor(w / WORDS_PER_CORE). */
-  readonly words: readonly string[];
-  /** Tags of word w are wordTagIndex[wordTagStart[w] .. wordTagStart[w+1]-1] (catalog tag indices). */
-  readonly wordTagStart: Int32Array;
-  readonly wordTagIndex: Int32Array;
-  /** Fallback word per core and intensity band, index core * INTENSITY_BANDS + band. */
-  readonly byIntensity: Int32Array;
-  /** Emotion e's core candidates are candStart[e] .. candStart[e+1]-1: the candidate whose emotion is
-   *  most probable wins (so surprise can lean joyful or scared). */
-  readonly candStart: Int32Array;
-  readonly candEmotion: Int32Array;
-  readonly candCore: Int32Array;
+  readonly tagHalfLifeMs: number;
   /** Per-tick decay of context tag weights (Q8.24). */
   readonly tagDecay: number;
   /** A word needs this much tag weight (Q8.24) to beat the intensity fallback. */
   readonly threshold: number;
+  /** Middle words, core-major: word w belongs to core floor(w / WORDS_PER_CORE). */
+  readonly words: readonly string[];
+  /** Row w: the tags (indices into `tags`) that call up word w. */
+  readonly wordTags: Ragged;
+  /** Fallback word per core and intensity band, index core * INTENSITY_BANDS + band. */
+  readonly byIntensity: Int32Array;
+  /** Row e: the emotions whose probability decides emotion e's core (so surprise can lean joyful or
+   *  scared); candidateCores[j] is the core that candidates.items[j] stands for. */
+  readonly candidates: Ragged;
+  readonly candidateCores: Int32Array;
 }
 
 export function loadWheel(doc: Json, source: string, tags: readonly string[]): Wheel {
@@ -45,8 +44,7 @@ export function loadWheel(doc: Json, source: string, tags: readonly string[]): W
   const cores = c.object(o.cores, "cores");
   c.keys(cores, "cores", CORES);
   const words: string[] = [];
-  const wordTagStart = new Int32Array(CORE_COUNT * WORDS_PER_CORE + 1);
-  const wordTagIndex: number[] = [];
+  const tagRows = new RaggedBuilder(CORE_COUNT * WORDS_PER_CORE);
   const byIntensity = new Int32Array(CORE_COUNT * INTENSITY_BANDS);
   for (let k = 0; k < CORE_COUNT; k++) {
     const f = `cores.${CORES[k]}`;
@@ -59,10 +57,10 @@ export function loadWheel(doc: Json, source: string, tags: readonly string[]): W
     for (let i = 0; i < ws.length; i++) {
       const wf = `${f}.words.${ws[i]}`;
       if (words.indexOf(ws[i]) >= 0) c.fail(wf, "this word is already used by another core");
-      wordTagStart[words.length] = wordTagIndex.length;
+      tagRows.row();
       words.push(ws[i]);
       const tl = c.array(wo[ws[i]], wf);
-      for (let t = 0; t < tl.length; t++) wordTagIndex.push(c.oneOf(tl[t], `${wf}[${t}]`, tags));
+      for (let t = 0; t < tl.length; t++) tagRows.push(c.oneOf(tl[t], `${wf}[${t}]`, tags));
     }
     const bi = c.array(co.byIntensity, `${f}.byIntensity`);
     if (bi.length !== INTENSITY_BANDS) c.fail(`${f}.byIntensity`, `expected ${INTENSITY_BANDS} words (mild, medium, strong), got ${bi.length}`);
@@ -70,9 +68,9 @@ export function loadWheel(doc: Json, source: string, tags: readonly string[]): W
       byIntensity[k * INTENSITY_BANDS + b] = first + c.oneOf(bi[b], `${f}.byIntensity[${b}]`, ws);
     }
   }
-  wordTagStart[words.length] = wordTagIndex.length;
+  const wordTags = tagRows.finish();
   for (let w = 0; w < words.length; w++) {
-    if (wordTagStart[w + 1] > wordTagStart[w]) continue;
+    if (raggedRow(wordTags, w).length > 0) continue;
     const k = (w / WORDS_PER_CORE) | 0;
     let fallback = false;
     for (let b = 0; b < INTENSITY_BANDS; b++) if (byIntensity[k * INTENSITY_BANDS + b] === w) fallback = true;
@@ -81,39 +79,35 @@ export function loadWheel(doc: Json, source: string, tags: readonly string[]): W
 
   const em = c.object(o.emotions, "emotions");
   c.keys(em, "emotions", EMOTIONS);
-  const candStart = new Int32Array(EMOTION_COUNT + 1);
-  const candEmotion: number[] = [];
-  const candCore: number[] = [];
+  const candidateRows = new RaggedBuilder(EMOTION_COUNT);
+  const candidateCores: number[] = [];
   for (let e = 0; e < EMOTION_COUNT; e++) {
     const f = `emotions.${EMOTIONS[e]}`;
     const v = em[EMOTIONS[e]];
-    candStart[e] = candEmotion.length;
+    candidateRows.row();
     if (typeof v === "string") {
-      candEmotion.push(e);
-      candCore.push(c.oneOf(v, f, CORES));
+      candidateRows.push(e);
+      candidateCores.push(c.oneOf(v, f, CORES));
     } else {
       const m = c.object(v, f);
       const keys = Object.keys(m);
       if (keys.length < 1) c.fail(f, "expected a core name or an object {emotion: core, ...}");
       for (let i = 0; i < keys.length; i++) {
-        candEmotion.push(c.oneOf(keys[i], `${f}.${keys[i]}`, EMOTIONS));
-        candCore.push(c.oneOf(m[keys[i]], `${f}.${keys[i]}`, CORES));
+        candidateRows.push(c.oneOf(keys[i], `${f}.${keys[i]}`, EMOTIONS));
+        candidateCores.push(c.oneOf(m[keys[i]], `${f}.${keys[i]}`, CORES));
       }
     }
   }
-  candStart[EMOTION_COUNT] = candEmotion.length;
 
   return {
     source: src,
     tagHalfLifeMs: halfLife,
     tags,
     words,
-    wordTagStart,
-    wordTagIndex: Int32Array.from(wordTagIndex),
+    wordTags,
     byIntensity,
-    candStart,
-    candEmotion: Int32Array.from(candEmotion),
-    candCore: Int32Array.from(candCore),
+    candidates: candidateRows.finish(),
+    candidateCores: Int32Array.from(candidateCores),
     // 2^(-tick/halfLife) through the engine's own integer exp: Math.pow may differ by an ulp between
     // engines, which would break bit-exact parity.
     tagDecay: expNeg(toFixed((TICK_MS / halfLife) * Math.LN2)),

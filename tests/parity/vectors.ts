@@ -44,7 +44,7 @@ function hashArray(h: number, a: Int32Array): number {
 export function runEngineVectors(data: ParityData, out: (line: string) => void, steps = 6000): void {
   const catalog = loadCatalog(data.stimuli, "stimuli.json");
   const wheel = loadWheel(data.wheel, "wheel.json", catalog.tags);
-  out(`wheel tagDecay=${wheel.tagDecay} threshold=${wheel.threshold} slopes=${Array.from(catalog.habitSlope).join(",")}`);
+  out(`wheel tagDecay=${wheel.tagDecay} threshold=${wheel.threshold} slopes=${Array.from(catalog.habituation.slope).join(",")}`);
   const names = Object.keys(data.profiles).sort();
   for (const name of names) {
     const profile = loadProfile(data.profiles[name], `${name}.json`);

@@ -9,6 +9,7 @@ import { checkEvents, readEvents, streamEvents } from "../engine/events.js";
 import { simulate, type TrajectoryRecord } from "../engine/simulate.js";
 import { CHANNEL_COUNT, CHANNELS, EMOTIONS, PASSIONS, PASSION_COUNT } from "../../modules/emotion/names.js";
 import { ONE } from "../../modules/emotion/fixed.js";
+import { raggedRow } from "../../modules/emotion/ragged.js";
 
 /** The most samples (duration / dt) one `engine simulate` writes: a day at 10 ms, about 2.6 GB of JSON Lines. */
 export const MAX_SAMPLES = 10_000_000;
@@ -126,7 +127,7 @@ export function addEngineCommands(program: Command): void {
           const q = c.doses[i * CHANNEL_COUNT + ch];
           if (q !== 0) doses.push(`${short[CHANNELS[ch]] ?? CHANNELS[ch]} ${q > 0 ? "+" : ""}${Math.round((q / ONE) * 100)}`);
         }
-        const tags = Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1]), (t) => c.tags[t]);
+        const tags = Array.from(raggedRow(c.stimulusTags, i), (t) => c.tags[t]);
         const meaning: string[] = [];
         for (let p = 0; p < PASSION_COUNT; p++) {
           const v = c.stimulusPassion[i * PASSION_COUNT + p];

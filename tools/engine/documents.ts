@@ -8,6 +8,7 @@ import { STIMULI_FORMAT, STIMULI_VERSION, type Catalog } from "../../modules/emo
 import { WHEEL_FORMAT, WHEEL_VERSION, type Wheel } from "../../modules/emotion/wheel.js";
 import { ONE } from "../../modules/emotion/fixed.js";
 import type { Json } from "../../modules/emotion/check.js";
+import { raggedRow } from "../../modules/emotion/ragged.js";
 
 const real = (q: number) => q / ONE;
 
@@ -45,14 +46,14 @@ export function catalogDocument(c: Catalog): Json {
       const q = c.doses[i * CHANNEL_COUNT + ch];
       if (q !== 0) doses[CHANNELS[ch]] = real(q);
     }
-    const tags = Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1]), (t) => c.tags[t]);
+    const tags = Array.from(raggedRow(c.stimulusTags, i), (t) => c.tags[t]);
     stimuli[n] = { description: c.descriptions[i] || undefined, doses, tags } as Json;
   });
   return {
     format: STIMULI_FORMAT,
     version: STIMULI_VERSION,
     description: c.description || undefined,
-    habituation: { graph: Array.from(c.habitMs, (ms, i) => [ms, real(c.habitFactor[i])]) },
+    habituation: { graph: Array.from(c.habituation.ms, (ms, i) => [ms, real(c.habituation.factor[i])]) },
     tags: [...c.tags],
     stimuli,
     appraisal: {
@@ -75,19 +76,19 @@ export function wheelDocument(w: Wheel): Json {
   CORES.forEach((core, k) => {
     const words: Record<string, Json> = {};
     for (let i = k * WORDS_PER_CORE; i < (k + 1) * WORDS_PER_CORE; i++) {
-      words[w.words[i]] = Array.from(w.wordTagIndex.subarray(w.wordTagStart[i], w.wordTagStart[i + 1]), (t) => w.tags[t]);
+      words[w.words[i]] = Array.from(raggedRow(w.wordTags, i), (t) => w.tags[t]);
     }
     const byIntensity = Array.from({ length: INTENSITY_BANDS }, (_, b) => w.words[w.byIntensity[k * INTENSITY_BANDS + b]]);
     cores[core] = { words, byIntensity };
   });
   const emotions: Record<string, Json> = {};
   EMOTIONS.forEach((e, i) => {
-    const n = w.candStart[i + 1] - w.candStart[i];
-    const c = w.candStart[i];
-    if (n === 1 && w.candEmotion[c] === i) emotions[e] = CORES[w.candCore[c]];
+    const first = w.candidates.start[i];
+    const row = raggedRow(w.candidates, i);
+    if (row.length === 1 && row[0] === i) emotions[e] = CORES[w.candidateCores[first]];
     else {
       const m: Record<string, Json> = {};
-      for (let j = c; j < w.candStart[i + 1]; j++) m[EMOTIONS[w.candEmotion[j]]] = CORES[w.candCore[j]];
+      for (let j = 0; j < row.length; j++) m[EMOTIONS[row[j]]] = CORES[w.candidateCores[first + j]];
       emotions[e] = m;
     }
   });

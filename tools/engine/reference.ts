@@ -54,8 +54,8 @@ export class ReferenceModel {
 
   /** Habituation factor for a repeat `age` ms after the same stimulus (the catalog's graph, in float). */
   habituation(age: number): number {
-    const xs = this.catalog.habitMs;
-    const ys = Array.from(this.catalog.habitFactor, (q) => q / ONE);
+    const xs = this.catalog.habituation.ms;
+    const ys = Array.from(this.catalog.habituation.factor, (q) => q / ONE);
     const last = xs.length - 1;
     if (age >= xs[last]) return ys[last];
     let i = 0;

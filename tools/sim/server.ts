@@ -19,6 +19,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { Robot } from "../../modules/app/robot.js";
 import { CHANNELS, CORES, EMOTIONS } from "../../modules/emotion/names.js";
+import { raggedRow } from "../../modules/emotion/ragged.js";
 import { DEVICE_NAME, PROTOCOL_VERSION } from "../../modules/link/codec.js";
 import { profileDocument } from "../engine/documents.js";
 import { BAND_NAMES } from "../faces/defaults.js";
@@ -122,8 +123,8 @@ export function modelDocument(robot: Robot): unknown {
   const c = e.catalog;
   const w = e.wheel;
   const tags = c.tags.map((tag, k) => {
-    const stimuli = c.names.filter((_, i) => Array.from(c.tagIndex.subarray(c.tagStart[i], c.tagStart[i + 1])).includes(k));
-    const words = w.words.filter((_, i) => Array.from(w.wordTagIndex.subarray(w.wordTagStart[i], w.wordTagStart[i + 1]), (t) => w.tags[t]).includes(tag));
+    const stimuli = c.names.filter((_, i) => raggedRow(c.stimulusTags, i).includes(k));
+    const words = w.words.filter((_, i) => Array.from(raggedRow(w.wordTags, i), (t) => w.tags[t]).includes(tag));
     return { name: tag, stimuli, words };
   });
   return { profile: e.profile.name, channels: [...CHANNELS], emotions: drivers, tags, bands: [...BAND_NAMES] };
