@@ -3,12 +3,11 @@
  * XS engine, and proof that a step allocates nothing (XS heap slots from the xsnap worker, Node heap
  * and GC counts over a million steps).
  */
-import { spawnSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { REPO_ROOT } from "../../tools/lib/data.js";
-import { compile, runXs, shippedData, writeDataModule } from "../../tools/xs/harness.js";
+import { bundleForProbe, compile, probeHeap, runXs, shippedData, writeDataModule } from "../../tools/xs/harness.js";
 import type { ParityData } from "../../tests/parity/vectors.js";
 import { makeAnimator, makeEngine, runFrames, runSteps } from "./workload.js";
 
@@ -67,28 +66,8 @@ async function xsFigures(): Promise<Omit<EngineFigures, "nodeNsPerStep" | "nodeH
   const face = JSON.parse(r.lines[1]) as { computronsPerFrame: number; usPerFrame: number };
   const stim = JSON.parse(r.lines[2]) as { computronsPerStimulus: number; computronsPerStimulusNoPassions: number };
 
-  const bundle = join(OUT, "xs-heap-bundle.js");
-  await build({
-    entryPoints: [join(REPO_ROOT, "bench", "engine", "xs-heap-entry.ts")],
-    bundle: true,
-    format: "iife",
-    target: "es2022",
-    outfile: bundle,
-    logLevel: "error",
-    plugins: [
-      {
-        name: "generated-data",
-        setup(b) {
-          b.onResolve({ filter: /parity\/data\.js$/ }, () => ({ path: DATA_MODULE }));
-        },
-      },
-    ],
-  });
-  const heap = (fn: string, n: string) => {
-    const probe = spawnSync(process.execPath, [join(REPO_ROOT, "tools", "xs", "heap-probe.js"), bundle, fn, "0", n, "0", n], { encoding: "utf8" });
-    if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
-    return JSON.parse(probe.stdout);
-  };
+  const bundle = await bundleForProbe(join(REPO_ROOT, "bench", "engine", "xs-heap-entry.ts"), join(OUT, "xs-heap-bundle.js"), /parity\/data\.js$/, readFileSync(DATA_MODULE, "utf8"));
+  const heap = (fn: string, n: string) => probeHeap<{ steps: number; heapSlots: number; computrons: number }[]>(bundle, fn, ["0", n, "0", n]);
   return {
     xsComputronsPerStep: m.computronsPerStep,
     xsUsPerStep: m.usPerStep,

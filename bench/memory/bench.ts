@@ -7,13 +7,12 @@
  * growth over minutes of frames is what it shows exactly. The fixed-limit runs on lin are in
  * docs/memory.md (tools/mcsim/memory-check.sh, needs the Moddable SDK).
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { REPO_ROOT, DATA_DIR, PROFILES_DIR } from "../../tools/lib/data.js";
 import { platformConfig, readManifest } from "../../tools/lib/manifest.js";
 import { FRAME_MS } from "../../modules/app/robot.js";
+import { bundleForProbe, probeHeap } from "../../tools/xs/harness.js";
 
 const OUT = join(REPO_ROOT, "build", "bench");
 /** One stimulus every this many ms: a catalog cycle (pairing and 37 stimuli) every ~14 s. */
@@ -46,28 +45,9 @@ export async function memoryBench(): Promise<MemoryFigures> {
   for (const f of ["stimuli.json", "wheel.json", "behaviour.json"]) texts[f] = readFileSync(join(DATA_DIR, f), "utf8");
   texts["default.json"] = readFileSync(join(PROFILES_DIR, "default.json"), "utf8");
   const inputs = { config: platformConfig("lin"), texts, frames: readFileSync(join(REPO_ROOT, "frames", "frames.bin")).toString("hex"), stepMs: STEP_MS };
-  const bundle = join(OUT, "xs-memory-bundle.js");
-  await build({
-    entryPoints: [join(REPO_ROOT, "bench", "memory", "xs-robot-entry.ts")],
-    bundle: true,
-    format: "iife",
-    target: "es2022",
-    outfile: bundle,
-    logLevel: "error",
-    plugins: [
-      {
-        name: "generated-inputs",
-        setup(b) {
-          b.onResolve({ filter: /^\.\/inputs\.js$/ }, () => ({ path: "inputs", namespace: "memory" }));
-          b.onLoad({ filter: /.*/, namespace: "memory" }, () => ({ contents: `export default ${JSON.stringify(inputs)};`, loader: "js" }));
-        },
-      },
-    ],
-  });
+  const bundle = await bundleForProbe(join(REPO_ROOT, "bench", "memory", "xs-robot-entry.ts"), join(OUT, "xs-memory-bundle.js"), /^\.\/inputs\.js$/, `export default ${JSON.stringify(inputs)};`);
   const counts = ["0", ...Array.from({ length: 4 }, () => String(FRAMES))];
-  const probe = spawnSync(process.execPath, [join(REPO_ROOT, "tools", "xs", "heap-probe.js"), bundle, "probe", ...counts], { encoding: "utf8" });
-  if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
-  const raw = JSON.parse(probe.stdout) as { steps: number; heapSlots: number; computrons: number }[];
+  const raw = probeHeap<{ steps: number; heapSlots: number; computrons: number }[]>(bundle, "probe", counts);
   // heap-probe cannot return probe()'s value alongside the counts: the cycles follow from the clock.
   const cycleMs = 2500 + 38 * Math.ceil(STEP_MS / FRAME_MS) * FRAME_MS + STEP_MS;
   let frames = 0;

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { build } from "esbuild";
 import { REPO_ROOT, DATA_DIR, readJson, shippedProfileNames, PROFILES_DIR } from "../lib/data.js";
 // @ts-expect-error plain JavaScript module without declarations
 import { XSNAP_BIN } from "./build-xsnap.js";
@@ -65,4 +66,37 @@ export function buildParity(): string {
   compile(join(REPO_ROOT, "tests", "parity", "tsconfig.json"));
   writeDataModule(join(PARITY_OUT, "tests", "parity", "data.js"), shippedData());
   return join(PARITY_OUT, "tests", "parity", "driver.js");
+}
+
+/**
+ * Bundles a TypeScript entry into one script for tools/xs/heap-probe.js (xsnap runs a script, so
+ * the modules and their generated data must be one file); `module` replaces imports matching
+ * `filter` with that source. Returns the bundle's path.
+ */
+export async function bundleForProbe(entry: string, outfile: string, filter: RegExp, module: string): Promise<string> {
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "iife",
+    target: "es2022",
+    outfile,
+    logLevel: "error",
+    plugins: [
+      {
+        name: "generated-module",
+        setup(b) {
+          b.onResolve({ filter }, () => ({ path: "generated", namespace: "probe" }));
+          b.onLoad({ filter: /.*/, namespace: "probe" }, () => ({ contents: module, loader: "js" }));
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+/** Runs heap-probe.js on a bundle: calls `fn(count)` for each count and reads the XS heap after each. */
+export function probeHeap<T>(bundle: string, fn: string, counts: readonly string[]): T {
+  const probe = spawnSync(process.execPath, [join(REPO_ROOT, "tools", "xs", "heap-probe.js"), bundle, fn, ...counts], { encoding: "utf8" });
+  if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
+  return JSON.parse(probe.stdout) as T;
 }
