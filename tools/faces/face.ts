@@ -71,13 +71,21 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
 
 /**
  * The faces whose intensities differ in kind, not only in degree, each band's parameters given
- * outright, after the Feeling Wheel's words per band (modules/emotion/data/wheel.json):
- * - love: warm soft eyes, a small smile and a light blush; then heart pupils; then big hearts
- *   filling the eyes, a wide open smile and more blush.
- * - calm (peaceful: content, relaxed, serene): open eyes and a slight smile; half-lidded eyes;
- *   closed, gently curved eyes (^ ^, AU43 with AU6).
- * - power (hopeful, respected, proud): level, slightly lowered brows (AU4 a little), steady eyes
- *   and a symmetric closed smile growing to a broad open grin. No smirk.
+ * outright; love, calm and power after the Feeling Wheel's words per band
+ * (modules/emotion/data/wheel.json). Each is drawn so that it reads on its own (issue 21: a fresh
+ * viewer read the earlier power as "content", calm medium as "sleepy", joy mild as calm, love mild as
+ * a plain smile, fear mild as surprise, and mad and sad as one face with steeper brows):
+ * - fear: brows raised at the inner ends and pulled together, wide eyes, a stretched flat open
+ *   mouth (not surprise's round O and round brows).
+ * - mad: pressed lips, then a frown, then an open shout with bared teeth.
+ * - joy: a squint and an open smile from mild on (a closed smile with open eyes read as calm).
+ * - love: heart pupils and blush from mild on, growing; the open smile only at strong.
+ * - sad: a small frown and a small drop, a deep frown and a drop on a stream, an open crying mouth
+ *   with tears streaming from both eyes.
+ * - calm (content, relaxed, serene): eyes gently shut and curved upward, more with each band, and a
+ *   soft smile: peaceful, never the flat half lids that read as sleepy.
+ * - power (hopeful, respected, proud): straight brows lifted at the outer ends, steady open eyes, a
+ *   toothy grin, the head lifted (faceY). No smirk (it read as smug), no half lids (content).
  */
 export const BAND_EXPRESSIONS: Readonly<Partial<Record<EmotionName, readonly [Partial<FaceParams>, Partial<FaceParams>, Partial<FaceParams>]>>> = {
   fear: [
