@@ -105,16 +105,23 @@ describe("face generator", () => {
     const want = (what: string, n: number, least: number) => {
       if (n < least) found.push(`${what}: ${n} < ${least}`);
     };
-    // Power has steady open eyes, calm relaxed or closed ones: the eyes alone tell them apart, in every band.
+    // Power has steady, fully open eyes, calm relaxed lids (mild) or shut ones: the eyes alone tell
+    // them apart, in every band.
     for (let band = 0; band < 3; band++) {
       const power = await b("power", band);
       const calm = await b("calm", band);
       const boxes = eyeBoxes(expression("power", band));
       want(`power/calm band ${band}, eyes`, diffIn(power, calm, boxes), 300);
-      const eyeInk = (f: Uint8Array) => f.reduce((n, v, i) => n + (v && boxes.some((box) => within(i, box)) ? 1 : 0), 0);
-      want(`power band ${band} eye ink over calm's x2`, eyeInk(power) - 2 * eyeInk(calm), 1);
+      // How tall the eyes are: rows the eyes alone light.
+      const eyeRows = async (e: "power" | "calm") => {
+        const eyes = await bits(expression(e, band), "bold", "eyes");
+        let rows = 0;
+        for (let y = 0; y < 64; y++) if (eyes.subarray(y * W, (y + 1) * W).some((v) => v)) rows++;
+        return rows;
+      };
+      want(`power band ${band} eyes taller than calm's by 4 rows`, (await eyeRows("power")) - (await eyeRows("calm")), 4);
     }
-    // Joy mild against calm mild: squinting open eyes and an open smile against relaxed shut eyes and a closed one.
+    // Joy mild against calm mild: a squint and an open smile against relaxed lids and a closed smile.
     const joy = await b("joy", 0);
     const calm = await b("calm", 0);
     want("joy/calm mild, eyes", diffIn(joy, calm, eyeBoxes(expression("joy", 0))), 300);

@@ -82,8 +82,9 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
  * - love: heart pupils and blush from mild on, growing; the open smile only at strong.
  * - sad: a small frown and a small drop, a deep frown and a drop on a stream, an open crying mouth
  *   with tears streaming from both eyes.
- * - calm (content, relaxed, serene): eyes gently shut and curved upward, more with each band, and a
- *   soft smile: peaceful, never the flat half lids that read as sleepy.
+ * - calm (content, relaxed, serene): soft relaxed lids (open: calm mild is the robot's resting
+ *   face, and it must blink), then eyes gently shut and curved upward, more at strong, and a soft
+ *   smile: peaceful, never the heavy flat half lids that read as sleepy.
  * - power (hopeful, respected, proud): straight brows lifted at the outer ends, steady open eyes, a
  *   toothy grin, the head lifted (faceY). No smirk (it read as smug), no half lids (content).
  */
@@ -114,7 +115,7 @@ export const BAND_EXPRESSIONS: Readonly<Partial<Record<EmotionName, readonly [Pa
     { browInner: 1, browOuter: -0.6, browPull: 0.45, eyeOpen: 0.7, lidTilt: -0.85, mouthCurve: -1, mouthOpen: 0.6, mouthWidth: 0.95, gazeY: 0.6, tear: 1 },
   ],
   calm: [
-    { eyeOpen: 0.2, lowerLid: 0.6, browInner: 0.1, mouthCurve: 0.35, mouthWidth: 0.75 },
+    { eyeOpen: 0.68, lowerLid: 0.22, browInner: 0.15, browOuter: 0.05, mouthCurve: 0.4, mouthWidth: 0.75 },
     { eyeOpen: 0.08, lowerLid: 0.65, browInner: 0.15, browOuter: 0.05, mouthCurve: 0.45, mouthWidth: 0.8 },
     { eyeOpen: 0, lowerLid: 0.75, browInner: 0.2, browOuter: 0.1, mouthCurve: 0.5, mouthWidth: 0.85 },
   ],
@@ -393,7 +394,9 @@ export function faceSvg(p: FaceParams, options: SvgOptions = {}): string {
       const tx = cx - inner * rx * 0.5;
       const ty = e.bottom + 1.5;
       const stream = Math.max(0, Math.min((k - 0.5) * 2 * 11, bottomLimit(0) - ty - 9 * sz));
-      if (stream > 0.5) parts.push(`<path d="M${f(tx)} ${f(ty)} L${f(tx)} ${f(ty + stream)}" stroke="#fff" stroke-width="${bold ? 2.6 : 1.6}" stroke-linecap="round"/>`);
+      // The stream starts 1 px below the drop's tip, square-ended, so no pixel of it lies in the eye
+      // box (a blink would carry it).
+      if (stream > 1.5) parts.push(`<path d="M${f(tx)} ${f(ty + 1)} L${f(tx)} ${f(ty + stream + 1)}" stroke="#fff" stroke-width="${bold ? 2.6 : 1.6}"/>`);
       parts.push(`<path d="${dropPath(tx, ty + stream, sz)}" fill="#fff"/>`);
     }
     if (p.sweat > 0.5 && side > 0) {
