@@ -6,7 +6,8 @@ import { PackFaces } from "../../modules/face/faces.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { moodface, tempDir } from "../helpers/cli.js";
 import { generateDefaults } from "../../tools/faces/defaults.js";
-import { LABEL_H, LABEL_W } from "../../tools/faces/preview.js";
+import { BLIND_COLUMNS, BLIND_GAP, BLIND_NUMBER_H, BLIND_SCALE, LABEL_H, LABEL_W, blindCell, type BlindKey } from "../../tools/faces/preview.js";
+import { BAND_NAMES } from "../../tools/faces/defaults.js";
 
 const open = (file: string) => {
   const b = new Uint8Array(readFileSync(file));
@@ -132,6 +133,60 @@ describe("moodface preview", () => {
     expect(p.status).toBe(0);
     expect(existsSync(join(dir, "out", "contact-sheet.png"))).toBe(true);
     expect(moodface(["pack", "frames/defaults", "--style", "outline", "-o", join(dir, "x.bin")]).stderr).toContain("give it with --defaults");
+  });
+
+  test("--shuffle writes a numbered sheet for labelling blind and the answers apart; the key names what each cell shows", async () => {
+    const dir = tempDir();
+    const r = moodface(["preview", "frames/frames.bin", "--shuffle", "21", "--no-labels", "-o", dir]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("blind-sheet.png: 24 keyframes shuffled with seed 21");
+    // Only the blind sheet and its key: no labelled sheet, no GIF (its order would give the answers away).
+    expect(readdirSync(dir).sort()).toEqual(["blind-key.json", "blind-sheet.png"]);
+    const key = JSON.parse(readFileSync(join(dir, "blind-key.json"), "utf8")) as BlindKey;
+    expect(key.format).toBe("moodface-blind-key");
+    expect(key.cells.map((c) => c.cell)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    // Every emotion and intensity once: a permutation of the pack's keyframes...
+    expect(new Set(key.cells.map((c) => `${c.emotion}-${c.intensity}`)).size).toBe(24);
+    // ... and shuffled: not in the labelled sheet's order, nor with an emotion's three faces side by side.
+    expect(key.cells.map((c) => c.emotion).filter((e, i, a) => i > 0 && a[i - 1] === e).length).toBeLessThan(8);
+    const { data, info } = await sharp(join(dir, "blind-sheet.png")).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBe(BLIND_GAP + BLIND_COLUMNS * (128 * BLIND_SCALE + BLIND_GAP));
+    expect(info.height).toBe(BLIND_GAP + 6 * (64 * BLIND_SCALE + BLIND_NUMBER_H + BLIND_GAP));
+    // Each cell, read back at 1x, is exactly the keyframe its key entry names.
+    const p = open("frames/frames.bin");
+    if (!p.ok) throw new Error(p.error);
+    const faces = new PackFaces(p.pack);
+    const frame = new Uint8Array(1024);
+    for (const [i, c] of key.cells.entries()) {
+      let k = -1;
+      for (let j = 0; j < faces.count; j++) if (faces.variant(j) === 0 && EMOTIONS[faces.emotion(j)] === c.emotion && BAND_NAMES[faces.band(j)] === c.intensity) k = j;
+      faces.copyFrame(k, frame);
+      const { x, y } = blindCell(i);
+      let wrong = 0;
+      for (let py = 0; py < 64; py++) {
+        for (let px = 0; px < 128; px++) {
+          const lit = (frame[(py >> 3) * 128 + px] >> (py & 7)) & 1;
+          for (const [dx, dy] of [[0, 0], [1, 1]]) if ((data[(y + 2 * py + dy) * info.width + x + 2 * px + dx] > 128 ? 1 : 0) !== lit) wrong++;
+        }
+      }
+      expect([c.cell, wrong]).toEqual([c.cell, 0]);
+      // A number above the cell (light text on the grey strip), nothing else there.
+      let text = 0;
+      for (let ty = y - BLIND_NUMBER_H; ty < y; ty++) for (let tx = x; tx < x + 128 * BLIND_SCALE; tx++) text += data[ty * info.width + tx] > 128 ? 1 : 0;
+      expect([c.cell, text > 10, text < 200]).toEqual([c.cell, true, true]);
+    }
+    // The same seed gives the same sheet; another seed another order.
+    const again = tempDir();
+    expect(moodface(["preview", "frames/frames.bin", "--shuffle", "21", "-o", again]).status).toBe(0);
+    expect(readFileSync(join(again, "blind-sheet.png")).equals(readFileSync(join(dir, "blind-sheet.png")))).toBe(true);
+    const other = tempDir();
+    expect(moodface(["preview", "frames/frames.bin", "--shuffle", "22", "-o", other]).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(other, "blind-key.json"), "utf8")).cells).not.toEqual(key.cells);
+    // An unlabelled sheet in the usual order would give the answers away: refused.
+    const n = moodface(["preview", "frames/frames.bin", "--no-labels", "-o", tempDir()]);
+    expect(n.status).toBe(1);
+    expect(n.stderr).toContain("--no-labels goes with --shuffle <seed>");
   });
 
   test("a corrupt pack exits non-zero and names the section that failed its CRC", () => {

@@ -49,7 +49,7 @@ describe("face generator", () => {
   });
 
   test("blink stages close the eyes and open them again; gaze directions move the pupils", async () => {
-    const p = expression("calm", 0);
+    const p = expression("power", 0);
     const boxes = eyeBoxes(p);
     const eyeInk = async (q: typeof p) => {
       const f = await renderFace(q);
@@ -86,6 +86,74 @@ describe("face generator", () => {
     expect(close).toEqual([]);
     const calm = frames[keyframes.findIndex((k) => k.name === "calm-0")];
     for (const [i, k] of keyframes.entries()) if (k.name.endsWith("-0") && k.name !== "calm-0") expect([k.name, diff(frames[i], calm) >= margin]).toEqual([k.name, true]);
+  });
+
+  /** Pixels that differ between two frames in rows y0..y1-1, or inside boxes. */
+  const diffRows = (a: Uint8Array, b: Uint8Array, y0: number, y1: number) => {
+    let n = 0;
+    for (let i = y0 * W; i < y1 * W; i++) n += a[i] !== b[i] ? 1 : 0;
+    return n;
+  };
+  const diffIn = (a: Uint8Array, b: Uint8Array, boxes: { x0: number; y0: number; x1: number; y1: number }[]) => a.reduce((n, v, i) => n + (v !== b[i] && boxes.some((box) => within(i, box)) ? 1 : 0), 0);
+  /** The mouth's rows: below the eyes' lowest box (42 at every keyframe's zoom) to the bottom. */
+  const MOUTH_ROWS = [42, 64] as const;
+  const MOUTH = ["mouthCurve", "mouthOpen", "mouthWidth", "mouthSkew", "teeth"] as const;
+
+  test("the faces a fresh viewer mixed up differ by their own cues, not only by a margin (issue 21)", async () => {
+    const b = (e: Parameters<typeof expression>[0], band: number, extra: Partial<FaceParams> = {}) => bits({ ...expression(e, band), ...extra }, "bold");
+    const found: string[] = [];
+    const want = (what: string, n: number, least: number) => {
+      if (n < least) found.push(`${what}: ${n} < ${least}`);
+    };
+    // Power has steady, fully open eyes, calm relaxed lids (mild) or shut ones: the eyes alone tell
+    // them apart, in every band.
+    for (let band = 0; band < 3; band++) {
+      const power = await b("power", band);
+      const calm = await b("calm", band);
+      const boxes = eyeBoxes(expression("power", band));
+      want(`power/calm band ${band}, eyes`, diffIn(power, calm, boxes), 300);
+      // How tall the eyes are: rows the eyes alone light.
+      const eyeRows = async (e: "power" | "calm") => {
+        const eyes = await bits(expression(e, band), "bold", "eyes");
+        let rows = 0;
+        for (let y = 0; y < 64; y++) if (eyes.subarray(y * W, (y + 1) * W).some((v) => v)) rows++;
+        return rows;
+      };
+      want(`power band ${band} eyes taller than calm's by 4 rows`, (await eyeRows("power")) - (await eyeRows("calm")), 4);
+    }
+    // Joy mild against calm mild: a squint and an open smile against relaxed lids and a closed smile.
+    const joy = await b("joy", 0);
+    const calm = await b("calm", 0);
+    want("joy/calm mild, eyes", diffIn(joy, calm, eyeBoxes(expression("joy", 0))), 300);
+    want("joy/calm mild, mouth", diffRows(joy, calm, ...MOUTH_ROWS), 100);
+    // Love mild against joy mild: heart pupils and blush against round pupils, a closed smile against an open one.
+    const love = await b("love", 0);
+    want("love/joy mild, eyes", diffIn(love, joy, eyeBoxes(expression("love", 0))), 100);
+    want("love/joy mild, mouth and blush", diffRows(love, joy, ...MOUTH_ROWS), 100);
+    want("love mild without its blush and hearts against itself", diffRows(love, await b("love", 0, { blush: 0 }), 36, 48), 10);
+    // Fear mild against surprise mild, the sweat drop taken away: brows pulled together and a
+    // stretched mouth against high round brows and an O.
+    const fear = await b("fear", 0, { sweat: 0 });
+    const surprise = await b("surprise", 0, { sweat: 0 });
+    want("fear/surprise mild without sweat, brows", diffRows(fear, surprise, 0, 18), 100);
+    want("fear/surprise mild without sweat, mouth", diffRows(fear, surprise, ...MOUTH_ROWS), 80);
+    // Mad and sad grade intensity beyond the brows: the strong face with the mild face's mouth (and
+    // tear) differs from itself in the mouth rows.
+    for (const e of ["mad", "sad"] as const) {
+      const mild = expression(e, 0);
+      const strong = expression(e, 2);
+      const mildMouth = Object.fromEntries(MOUTH.map((k) => [k, mild[k]]));
+      want(`${e} strong, mouth against the mild mouth`, diffRows(await b(e, 2), await b(e, 2, mildMouth), ...MOUTH_ROWS), 100);
+    }
+    // Sad's tear grows: mild a small drop, strong a stream under both eyes.
+    const sad = expression("sad", 2);
+    const tearInk = async (band: number) => ink(await renderFace(expression("sad", band))) - ink(await renderFace({ ...expression("sad", band), tear: 0 }));
+    want("sad strong tear ink over mild's x2", (await tearInk(2)) - 2 * (await tearInk(0)), 1);
+    const [left] = eyeBoxes(sad);
+    const both = await b("sad", 2);
+    const noTear = await b("sad", 2, { tear: 0 });
+    want("sad strong, a tear under the left eye", diffIn(both, noTear, [{ x0: left.x0, y0: left.y1 + 1, x1: left.x1, y1: 63 }]), 15);
+    expect(found).toEqual([]);
   });
 
   test.each(FACE_STYLES)("%s: nothing is clipped by the screen edge (keyframes at their zoom, every blink and gaze stage)", async (style) => {
@@ -214,10 +282,10 @@ describe("face generator", () => {
         }
       }
     }
-    const calm = expression("calm", 1);
-    const bold = await bits(calm, "bold");
-    const outline = await bits(calm, "outline");
-    const [box] = eyeBoxes(calm, "bold");
+    const open = expression("power", 1);
+    const bold = await bits(open, "bold");
+    const outline = await bits(open, "outline");
+    const [box] = eyeBoxes(open, "bold");
     const inBox = (f: Uint8Array) => f.reduce((n, v, i) => n + (v && within(i, box) ? 1 : 0), 0);
     const area = (box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1);
     expect(inBox(bold)).toBeGreaterThan(area * 0.4);

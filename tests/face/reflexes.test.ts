@@ -67,18 +67,19 @@ describe("reflexes", () => {
   });
 
   test("startle lifts the face and opens the eyes wider; flinch screws them shut; giggle bounces", () => {
-    const calm = EMOTIONS.indexOf("calm");
-    const mood = keyframe(calm);
+    // A mood whose medium face has open eyes (calm medium's are gently shut: docs/faces.md).
+    const awake = EMOTIONS.indexOf("power");
+    const mood = keyframe(awake);
     const at = (r: number, ms: number) => {
       const a = still();
-      a.update(0, states[calm]);
+      a.update(0, states[awake]);
       a.reflex(r, 1000);
-      return a.update(1000 + ms, states[calm]);
+      return a.update(1000 + ms, states[awake]);
     };
     const wide = at(STARTLE, 100);
     expect(topRow(wide)).toBe(topRow(mood) - 2);
     expect(popcount(wide)).toBeGreaterThan(popcount(mood));
-    expect(eyePixels(at(FLINCH, 50), calm)).toBeLessThan(eyePixels(mood, calm) / 3);
+    expect(eyePixels(at(FLINCH, 50), awake)).toBeLessThan(eyePixels(mood, awake) / 3);
     expect(topRow(at(GIGGLE, 50))).toBe(topRow(mood) - 2);
     expect(topRow(at(GIGGLE, 150))).toBe(topRow(mood));
   });
@@ -157,16 +158,17 @@ describe("reflexes", () => {
 
 describe("sleep and looks", () => {
   test("asleep: the eyes close to a line, breathing slows to 6 s, no reflexes until awake", () => {
-    const calm = EMOTIONS.indexOf("calm");
-    const mood = keyframe(calm);
+    // A mood whose medium face has open eyes (calm medium's are gently shut: docs/faces.md).
+    const awake = EMOTIONS.indexOf("power");
+    const mood = keyframe(awake);
     const a = new Animator(faces, { seed: 1, blink: false, saccades: false });
-    a.update(0, states[calm]);
+    a.update(0, states[awake]);
     a.sleep(true);
-    const shut = a.update(100, states[calm]);
-    expect(eyePixels(shut, calm)).toBeLessThan(eyePixels(mood, calm) / 3);
+    const shut = a.update(100, states[awake]);
+    expect(eyePixels(shut, awake)).toBeLessThan(eyePixels(mood, awake) / 3);
     expect(a.reflex(STARTLE, 200)).toBe(false);
     const lifted: number[] = [];
-    for (let t = 0; t < SLEEP_BREATH_PERIOD_MS * 2; t += 500) lifted.push(topRow(a.update(t, states[calm])));
+    for (let t = 0; t < SLEEP_BREATH_PERIOD_MS * 2; t += 500) lifted.push(topRow(a.update(t, states[awake])));
     const up = Math.min(...lifted);
     expect(lifted.filter((y) => y === up).length).toBe(lifted.length / 2);
     a.sleep(false);

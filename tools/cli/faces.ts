@@ -20,7 +20,7 @@ import { checkOutputFile, checkOutputFolder, reason, writeFile } from "../lib/fi
 import { quote } from "../lib/text.js";
 import { templatePng } from "../faces/template.js";
 import { latentsSection, writePack } from "../faces/pack-writer.js";
-import { contactSheet, transitionsGif } from "../faces/preview.js";
+import { blindSheet, contactSheet, transitionsGif } from "../faces/preview.js";
 import { packPhotos, photoSheetFor, photosFromManifest } from "../photos/cli.js";
 
 function progress(label: string, total: number): { tick: () => void; stop: () => void } {
@@ -160,7 +160,12 @@ export function addFaceCommands(program: Command): void {
     .description("contact sheet (PNG, 4x) and animated transitions (GIF) of a pack")
     .argument("<pack>", "a frames.bin")
     .requiredOption("-o, --output <folder>", "where to write contact-sheet.png and transitions.gif")
-    .action(async (file: string, o: { output: string }) => {
+    .option("--shuffle <seed>", "instead, a sheet for labelling blind: the keyframes shuffled by the seed, 2x, numbered only (blind-sheet.png), and the answers apart (blind-key.json)", whole("--shuffle", 0, 0x7fffffff))
+    .option("--no-labels", "with --shuffle (which never labels): says so on the command line")
+    .action(async (file: string, o: { output: string; shuffle?: number; labels: boolean }) => {
+      // An unlabelled sheet in the usual order (rows by emotion, columns by intensity) would give
+      // the answers away, so there is none.
+      if (!o.labels && o.shuffle === undefined) throw new UsageError("--no-labels goes with --shuffle <seed>: a sheet in the usual order gives the answers away");
       checkOutputFolder(o.output);
       let bytes: Uint8Array;
       try {
@@ -193,6 +198,14 @@ export function addFaceCommands(program: Command): void {
         mkdirSync(o.output, { recursive: true });
       } catch (e) {
         throw new UsageError(`-o ${o.output}: cannot create the folder: ${reason(e)}`);
+      }
+      if (o.shuffle !== undefined) {
+        const blind = await blindSheet(faces, o.shuffle);
+        await writeFile(join(o.output, "blind-sheet.png"), blind.png);
+        await writeFile(join(o.output, "blind-key.json"), JSON.stringify(blind.key, null, 2) + "\n");
+        process.stdout.write(`${join(o.output, "blind-sheet.png")}: ${blind.key.cells.length} keyframes shuffled with seed ${o.shuffle}, numbered 1..${blind.key.cells.length}, no labels\n`);
+        process.stdout.write(`${join(o.output, "blind-key.json")}: the answers (emotion and intensity of each number); keep it from the viewer\n`);
+        return;
       }
       await writeFile(join(o.output, "contact-sheet.png"), (await photoSheetFor(file, faces)) ?? (await contactSheet(faces)));
       await writeFile(join(o.output, "transitions.gif"), transitionsGif(faces, undefined, undefined, undefined, decoder));

@@ -40,6 +40,10 @@ export interface FaceParams {
   heart: number;
   /** Zoom toward the viewer, 1..1.35: the author's zoom-in on strong emotions. */
   zoom: number;
+  /** The whole face moved up (negative) or down, in pixels before zoom, -4..2: a lifted head, chin up (pride). */
+  faceY: number;
+  /** Bared teeth, 0..1 (drawn above 0.5): the upper teeth lit inside an open mouth (AU10+25, anger's shout). */
+  teeth: number;
 }
 
 export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
@@ -61,49 +65,78 @@ export const NEUTRAL: Readonly<FaceParams> = Object.freeze({
   sweat: 0,
   heart: 0,
   zoom: 1,
+  faceY: 0,
+  teeth: 0,
 });
 
 /**
  * The faces whose intensities differ in kind, not only in degree, each band's parameters given
- * outright, after the Feeling Wheel's words per band (modules/emotion/data/wheel.json):
- * - love: warm soft eyes, a small smile and a light blush; then heart pupils; then big hearts
- *   filling the eyes, a wide open smile and more blush.
- * - calm (peaceful: content, relaxed, serene): open eyes and a slight smile; half-lidded eyes;
- *   closed, gently curved eyes (^ ^, AU43 with AU6).
- * - power (hopeful, respected, proud): level, slightly lowered brows (AU4 a little), steady eyes
- *   and a symmetric closed smile growing to a broad open grin. No smirk.
+ * outright; love, calm and power after the Feeling Wheel's words per band
+ * (modules/emotion/data/wheel.json). Each is drawn so that it reads on its own (issue 21: a fresh
+ * viewer read the earlier power as "content", calm medium as "sleepy", joy mild as calm, love mild as
+ * a plain smile, fear mild as surprise, and mad and sad as one face with steeper brows):
+ * - fear: brows raised at the inner ends and pulled together, wide eyes, a stretched flat open
+ *   mouth (not surprise's round O and round brows).
+ * - mad: pressed lips, then a frown, then an open shout with bared teeth.
+ * - joy: a squint and an open smile from mild on (a closed smile with open eyes read as calm).
+ * - love: heart pupils and blush from mild on, growing; the open smile only at strong.
+ * - sad: a small frown and a small drop, a deep frown and a drop on a stream, an open crying mouth
+ *   with tears streaming from both eyes.
+ * - calm (content, relaxed, serene): soft relaxed lids (open: calm mild is the robot's resting
+ *   face, and it must blink), then eyes gently shut and curved upward, more at strong, and a soft
+ *   smile: peaceful, never the heavy flat half lids that read as sleepy.
+ * - power (hopeful, respected, proud): straight brows lifted at the outer ends, steady open eyes, a
+ *   toothy grin, the head lifted (faceY). No smirk (it read as smug), no half lids (content).
  */
 export const BAND_EXPRESSIONS: Readonly<Partial<Record<EmotionName, readonly [Partial<FaceParams>, Partial<FaceParams>, Partial<FaceParams>]>>> = {
+  fear: [
+    { browInner: 0.9, browOuter: -0.4, browPull: 0.8, eyeOpen: 1.08, lowerLid: 0.15, pupilSize: 0.7, mouthCurve: -0.15, mouthOpen: 0.6, mouthWidth: 1.25, sweat: 1 },
+    { browInner: 1, browOuter: -0.35, browPull: 0.85, eyeOpen: 1.12, lowerLid: 0.2, pupilSize: 0.65, mouthCurve: -0.3, mouthOpen: 0.75, mouthWidth: 1.3, sweat: 1 },
+    { browInner: 1, browOuter: -0.3, browPull: 0.9, eyeOpen: 1.18, lowerLid: 0.2, pupilSize: 0.6, mouthCurve: -0.45, mouthOpen: 0.95, mouthWidth: 1.3, sweat: 1 },
+  ],
+  mad: [
+    { browInner: -0.6, browOuter: 0.6, browPull: 0.7, eyeOpen: 0.85, lidTilt: 0.55, lowerLid: 0.15, pupilSize: 0.9, mouthCurve: -0.1, mouthWidth: 0.72 },
+    { browInner: -0.8, browOuter: 0.8, browPull: 0.85, eyeOpen: 0.72, lidTilt: 0.8, lowerLid: 0.25, pupilSize: 0.9, mouthCurve: -0.65, mouthWidth: 0.78 },
+    { browInner: -1, browOuter: 1, browPull: 1, eyeOpen: 0.62, lidTilt: 1, lowerLid: 0.3, pupilSize: 0.9, mouthCurve: -0.4, mouthOpen: 1, mouthWidth: 1, teeth: 1 },
+  ],
+  joy: [
+    { eyeOpen: 1, lowerLid: 0.62, browInner: 0.25, browOuter: 0.3, pupilSize: 0.75, mouthCurve: 0.8, mouthOpen: 0.75, mouthWidth: 1.05 },
+    { eyeOpen: 1, lowerLid: 0.74, browInner: 0.3, browOuter: 0.4, pupilSize: 0.68, mouthCurve: 0.9, mouthOpen: 0.8, mouthWidth: 1.15 },
+    { eyeOpen: 1, lowerLid: 0.85, browInner: 0.35, browOuter: 0.45, pupilSize: 0.6, mouthCurve: 1, mouthOpen: 0.85, mouthWidth: 1.25 },
+  ],
   love: [
-    { eyeOpen: 0.92, lowerLid: 0.42, browInner: 0.4, browOuter: 0.1, mouthCurve: 0.6, mouthWidth: 0.8, blush: 0.6 },
-    { eyeOpen: 0.95, lowerLid: 0.35, browInner: 0.4, browOuter: 0.12, mouthCurve: 0.75, mouthWidth: 0.85, blush: 0.8, heart: 1 },
+    { eyeOpen: 0.92, lowerLid: 0.35, browInner: 0.4, browOuter: 0.1, mouthCurve: 0.6, mouthWidth: 0.8, blush: 0.6, heart: 1 },
+    { eyeOpen: 0.95, lowerLid: 0.3, browInner: 0.45, browOuter: 0.15, pupilSize: 1.25, mouthCurve: 0.75, mouthWidth: 0.85, blush: 0.8, heart: 1 },
     { eyeOpen: 1, lowerLid: 0.15, browInner: 0.5, browOuter: 0.2, pupilSize: 1.55, mouthCurve: 0.9, mouthOpen: 0.5, mouthWidth: 1, blush: 1, heart: 1 },
   ],
+  sad: [
+    { browInner: 0.6, browOuter: -0.35, browPull: 0.3, eyeOpen: 0.88, lidTilt: -0.5, mouthCurve: -0.7, mouthWidth: 0.55, gazeY: 0.4, tear: 0.55 },
+    { browInner: 0.8, browOuter: -0.5, browPull: 0.4, eyeOpen: 0.78, lidTilt: -0.7, mouthCurve: -1, mouthWidth: 0.75, gazeY: 0.5, tear: 0.85 },
+    { browInner: 1, browOuter: -0.6, browPull: 0.45, eyeOpen: 0.7, lidTilt: -0.85, mouthCurve: -1, mouthOpen: 0.6, mouthWidth: 0.95, gazeY: 0.6, tear: 1 },
+  ],
   calm: [
-    { eyeOpen: 0.92, lowerLid: 0.1, mouthCurve: 0.3, mouthWidth: 0.85 },
-    { eyeOpen: 0.45, lowerLid: 0.12, mouthCurve: 0.45, mouthWidth: 0.85 },
-    { eyeOpen: 0, lowerLid: 0.7, browInner: 0.2, browOuter: 0.1, mouthCurve: 0.5, mouthWidth: 0.85 },
+    { eyeOpen: 0.68, lowerLid: 0.22, browInner: 0.15, browOuter: 0.05, mouthCurve: 0.4, mouthWidth: 0.75 },
+    { eyeOpen: 0.08, lowerLid: 0.65, browInner: 0.15, browOuter: 0.05, mouthCurve: 0.45, mouthWidth: 0.8 },
+    { eyeOpen: 0, lowerLid: 0.75, browInner: 0.2, browOuter: 0.1, mouthCurve: 0.5, mouthWidth: 0.85 },
   ],
   power: [
-    { eyeOpen: 0.68, lowerLid: 0.1, browInner: -0.4, browOuter: -0.4, browPull: 0.5, mouthCurve: 0.5, mouthWidth: 1.2 },
-    { eyeOpen: 0.66, lowerLid: 0.12, browInner: -0.5, browOuter: -0.5, browPull: 0.6, mouthCurve: 0.7, mouthWidth: 1.3 },
-    { eyeOpen: 0.64, lowerLid: 0.15, browInner: -0.6, browOuter: -0.6, browPull: 0.7, mouthCurve: 0.9, mouthOpen: 0.45, mouthWidth: 1.4 },
+    { eyeOpen: 1, browInner: 0, browOuter: 0.6, browPull: 1, mouthCurve: 0.75, mouthOpen: 0.4, mouthWidth: 1.25, teeth: 1, faceY: -3 },
+    { eyeOpen: 1, browInner: 0.05, browOuter: 0.75, browPull: 1, mouthCurve: 0.85, mouthOpen: 0.45, mouthWidth: 1.35, teeth: 1, faceY: -3.5 },
+    { eyeOpen: 1, browInner: 0.1, browOuter: 0.9, browPull: 1, mouthCurve: 0.95, mouthOpen: 0.5, mouthWidth: 1.45, teeth: 1, faceY: -4 },
   ],
 };
 
 /**
  * Each emotion at full strength, as FACS action units (facts.md): happiness 6+12, sadness 1+4+15,
- * surprise 1+2+5+26, fear 1+2+4+5+7+20+26, anger 4+5+7+23. Love, calm and power are their strong
- * band (BAND_EXPRESSIONS). The cue list per face is in docs/faces.md. The extras (blush, tear,
- * sweat, hearts) are each emotion's signature and show at every intensity, so even a mild face
- * names its emotion.
+ * surprise 1+2+5+26, fear 1+2+4+5+7+20+26, anger 4+5+7+23. Those with bands of their own are their
+ * strong band (BAND_EXPRESSIONS). The cue list per face is in docs/faces.md.
  */
 export const EXPRESSIONS: Readonly<Record<EmotionName, Partial<FaceParams>>> = {
-  fear: { browInner: 1, browOuter: 0.1, browPull: 0.85, eyeOpen: 1.25, lowerLid: 0.2, pupilSize: 0.62, mouthWidth: 0.9, mouthOpen: 0.8, mouthCurve: -1, sweat: 1 },
-  mad: { browInner: -1, browOuter: 1, browPull: 1, eyeOpen: 0.62, lidTilt: 1, lowerLid: 0.3, pupilSize: 0.9, mouthCurve: -0.7, mouthWidth: 0.75 },
-  joy: { eyeOpen: 1, lowerLid: 0.85, browInner: 0.35, browOuter: 0.45, pupilSize: 0.6, mouthCurve: 1, mouthOpen: 0.55, mouthWidth: 1.25 },
+  fear: BAND_EXPRESSIONS.fear![2],
+  mad: BAND_EXPRESSIONS.mad![2],
+  joy: BAND_EXPRESSIONS.joy![2],
   love: BAND_EXPRESSIONS.love![2],
-  sad: { browInner: 1, browOuter: -0.6, browPull: 0.45, eyeOpen: 0.7, lidTilt: -0.85, mouthCurve: -1, mouthWidth: 0.8, gazeY: 0.6, tear: 1 },
+  sad: BAND_EXPRESSIONS.sad![2],
   surprise: { browInner: 1, browOuter: 1, eyeOpen: 1.25, pupilSize: 0.68, mouthOpen: 1, mouthWidth: 0.5 },
   power: BAND_EXPRESSIONS.power![2],
   calm: BAND_EXPRESSIONS.calm![2],
@@ -215,7 +248,7 @@ function quadAt(a: number, c: number, b: number, t: number): number {
 function eyeShape(p: FaceParams, side: number, lidStroke: number): EyeShape {
   const g = GEOMETRY;
   const cx = 64 + side * g.eyeDX;
-  const cy = g.eyeY;
+  const cy = g.eyeY + p.faceY;
   const rx = g.eyeRX;
   const ry = g.eyeRY * Math.max(1, p.eyeOpen);
   const open = Math.max(0, Math.min(1, p.eyeOpen));
@@ -353,11 +386,18 @@ export function faceSvg(p: FaceParams, options: SvgOptions = {}): string {
         parts.push(`<path d="M${f(bx + 1.5)} ${f(by - 1.5)} L${f(bx - 1.5)} ${f(by + 1.5)}" stroke="#fff" stroke-width="${bold ? 1.8 : 1.2}" stroke-linecap="round"/>`);
       }
     }
-    if (p.tear > 0.5 && side > 0) {
-      // A drop 6 px wide and 9 tall under the outer half of the eye.
+    // The tear grows with sadness: a small drop at 0.5, a full drop, then (above 0.75) a stream
+    // down the cheek with the drop at its end, and from 0.95 a second one under the other eye.
+    if (p.tear > 0.5 && (side > 0 || p.tear >= 0.95)) {
+      const k = Math.min(1, (p.tear - 0.5) / 0.5);
+      const sz = 0.7 + 0.3 * k;
       const tx = cx - inner * rx * 0.5;
       const ty = e.bottom + 1.5;
-      parts.push(`<path d="M${f(tx)} ${f(ty)} C${f(tx + 1)} ${f(ty + 3)} ${f(tx + 3.2)} ${f(ty + 4.5)} ${f(tx + 3.2)} ${f(ty + 6.3)} C${f(tx + 3.2)} ${f(ty + 8.2)} ${f(tx + 1.8)} ${f(ty + 9)} ${f(tx)} ${f(ty + 9)} C${f(tx - 1.8)} ${f(ty + 9)} ${f(tx - 3.2)} ${f(ty + 8.2)} ${f(tx - 3.2)} ${f(ty + 6.3)} C${f(tx - 3.2)} ${f(ty + 4.5)} ${f(tx - 1)} ${f(ty + 3)} ${f(tx)} ${f(ty)} Z" fill="#fff"/>`);
+      const stream = Math.max(0, Math.min((k - 0.5) * 2 * 11, bottomLimit(0) - ty - 9 * sz));
+      // The stream starts 1 px below the drop's tip, square-ended, so no pixel of it lies in the eye
+      // box (a blink would carry it).
+      if (stream > 1.5) parts.push(`<path d="M${f(tx)} ${f(ty + 1)} L${f(tx)} ${f(ty + stream + 1)}" stroke="#fff" stroke-width="${bold ? 2.6 : 1.6}"/>`);
+      parts.push(`<path d="${dropPath(tx, ty + stream, sz)}" fill="#fff"/>`);
     }
     if (p.sweat > 0.5 && side > 0) {
       const sx = cx + rx + 6;
@@ -381,7 +421,7 @@ export function faceSvg(p: FaceParams, options: SvgOptions = {}): string {
  * round O), a wide one pointed corners (a grin); its lower lip stops above the bottom edge.
  */
 function mouthSvg(p: FaceParams, sw: number, bottom: number): string {
-  const my = GEOMETRY.mouthY;
+  const my = GEOMETRY.mouthY + p.faceY;
   const hw = 13 * p.mouthWidth;
   const lcY = my - p.mouthCurve * 4.5 + p.mouthSkew * 1;
   const rcY = my - p.mouthCurve * 4.5 - p.mouthSkew * 4;
@@ -402,9 +442,28 @@ function mouthSvg(p: FaceParams, sw: number, bottom: number): string {
   const inset = hw * 0.45 * (1 - narrow);
   const up = ctrl(upMid);
   const down = ctrl(downMid);
+  const d = `M${f(lx)} ${f(lcY)} C${f(lx + inset)} ${f(up)} ${f(rx - inset)} ${f(up)} ${f(rx)} ${f(rcY)} C${f(rx - inset)} ${f(down)} ${f(lx + inset)} ${f(down)} ${f(lx)} ${f(lcY)} Z`;
+  let teeth = "";
+  if (p.teeth > 0.5) {
+    // Bared upper teeth: the top of the open mouth lit, down to 40% of the opening, split by dark
+    // gaps so it reads as teeth and not as a thick lip.
+    const top = Math.min(upMid, cornerY) - 2;
+    const edge = upMid + (downMid - upMid) * 0.55;
+    const gaps: string[] = [];
+    for (let x = mx - hw + 5.5; x < mx + hw - 3; x += 5) gaps.push(`M${f(x)} ${f(top)} L${f(x)} ${f(edge)}`);
+    teeth =
+      `<clipPath id="mouth"><path d="${d}"/></clipPath><g clip-path="url(#mouth)"><rect x="${f(lx)}" y="${f(top)}" width="${f(2 * hw)}" height="${f(edge - top)}" fill="#fff"/>` +
+      `<path d="${gaps.join(" ")}" stroke="#000" stroke-width="1.6"/></g>`;
+  }
+  return `<path d="${d}" fill="#000"/>${teeth}<path d="${d}" fill="none" stroke="#fff" stroke-width="${f(sw)}" stroke-linejoin="round"/>`;
+}
+
+function dropPath(x: number, y: number, s: number): string {
+  const X = (d: number) => f(x + d * s);
+  const Y = (d: number) => f(y + d * s);
   return (
-    `<path d="M${f(lx)} ${f(lcY)} C${f(lx + inset)} ${f(up)} ${f(rx - inset)} ${f(up)} ${f(rx)} ${f(rcY)} ` +
-    `C${f(rx - inset)} ${f(down)} ${f(lx + inset)} ${f(down)} ${f(lx)} ${f(lcY)} Z" fill="#000" stroke="#fff" stroke-width="${f(sw)}" stroke-linejoin="round"/>`
+    `M${X(0)} ${Y(0)} C${X(1)} ${Y(3)} ${X(3.2)} ${Y(4.5)} ${X(3.2)} ${Y(6.3)} C${X(3.2)} ${Y(8.2)} ${X(1.8)} ${Y(9)} ${X(0)} ${Y(9)} ` +
+    `C${X(-1.8)} ${Y(9)} ${X(-3.2)} ${Y(8.2)} ${X(-3.2)} ${Y(6.3)} C${X(-3.2)} ${Y(4.5)} ${X(-1)} ${Y(3)} ${X(0)} ${Y(0)} Z`
   );
 }
 

@@ -5,7 +5,8 @@
  */
 import sharp from "sharp";
 import gifenc from "gifenc";
-import { EMOTIONS, type EmotionName } from "../../modules/emotion/names.js";
+import { BAND_NAMES, EMOTIONS, type EmotionName } from "../../modules/emotion/names.js";
+import { Random } from "../../modules/common/random.js";
 import { Animator } from "../../modules/face/animator.js";
 import type { FaceSource } from "../../modules/face/faces.js";
 import type { LatentDecoder } from "../../modules/face/decoder.js";
@@ -55,6 +56,67 @@ export async function contactSheet(source: FaceSource): Promise<Buffer> {
     .greyscale()
     .png({ compressionLevel: 9 })
     .toBuffer();
+}
+
+/** The blind sheet (`preview --shuffle`): cells of 2x keyframes, numbered only, in a seeded order. */
+export const BLIND_SCALE = 2;
+export const BLIND_COLUMNS = 4;
+export const BLIND_GAP = 4;
+/** Room above each cell for its number. */
+export const BLIND_NUMBER_H = 22;
+
+export interface BlindKey {
+  format: "moodface-blind-key";
+  version: 1;
+  seed: number;
+  /** Cell n (1-based, left to right, top to bottom) shows cells[n - 1]. */
+  cells: { cell: number; emotion: EmotionName; intensity: (typeof BAND_NAMES)[number] }[];
+}
+
+/** Where cell i (0-based) of a blind sheet lies: its face's top-left corner on the sheet. */
+export function blindCell(i: number): { x: number; y: number } {
+  const cw = W * BLIND_SCALE + BLIND_GAP;
+  const ch = H * BLIND_SCALE + BLIND_NUMBER_H + BLIND_GAP;
+  return { x: BLIND_GAP + (i % BLIND_COLUMNS) * cw, y: BLIND_GAP + ((i / BLIND_COLUMNS) | 0) * ch + BLIND_NUMBER_H };
+}
+
+/**
+ * A sheet for labelling faces blind: every keyframe of the pack (its first variant) at 2x, shuffled
+ * by `seed` (Fisher-Yates on the project's xorshift, so the same seed gives the same sheet on every
+ * machine), each numbered 1..n and nothing else: no emotion, no intensity, no order that gives them
+ * away. The answers come back separately as the key.
+ */
+export async function blindSheet(source: FaceSource, seed: number): Promise<{ png: Buffer; key: BlindKey }> {
+  const keyframes: number[] = [];
+  for (let i = 0; i < source.count; i++) if (source.variant(i) === 0) keyframes.push(i);
+  const r = new Random(seed);
+  for (let i = keyframes.length - 1; i > 0; i--) {
+    const j = r.range(0, i);
+    [keyframes[i], keyframes[j]] = [keyframes[j], keyframes[i]];
+  }
+  const rows = Math.ceil(keyframes.length / BLIND_COLUMNS);
+  const width = BLIND_GAP + BLIND_COLUMNS * (W * BLIND_SCALE + BLIND_GAP);
+  const height = BLIND_GAP + rows * (H * BLIND_SCALE + BLIND_NUMBER_H + BLIND_GAP);
+  const img = Buffer.alloc(width * height, 48);
+  const frame = new Uint8Array(FRAME_BYTES);
+  const numbers: string[] = [];
+  const cells: BlindKey["cells"] = [];
+  for (const [n, k] of keyframes.entries()) {
+    source.copyFrame(k, frame);
+    const bits = unpack(frame);
+    const { x: ox, y: oy } = blindCell(n);
+    for (let y = 0; y < H * BLIND_SCALE; y++) {
+      for (let x = 0; x < W * BLIND_SCALE; x++) img[(oy + y) * width + ox + x] = bits[((y / BLIND_SCALE) | 0) * W + ((x / BLIND_SCALE) | 0)] ? 255 : 0;
+    }
+    numbers.push(`<text x="${ox + 2}" y="${oy - 5}" font-family="DejaVu Sans, sans-serif" font-size="17" fill="#ddd">${n + 1}</text>`);
+    cells.push({ cell: n + 1, emotion: EMOTIONS[source.emotion(k)], intensity: BAND_NAMES[source.band(k)] });
+  }
+  const png = await sharp(img, { raw: { width, height, channels: 1 } })
+    .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${numbers.join("")}</svg>`), left: 0, top: 0 }])
+    .greyscale()
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  return { png, key: { format: "moodface-blind-key", version: 1, seed, cells } };
 }
 
 export interface TransitionScript {
