@@ -31,7 +31,8 @@ for (const file of process.argv.slice(2)) {
       landmarks: f.landmarks,
       expressions: f.expressions,
       label: labelFromExpressions(f.expressions),
-      ink: { eyes: s.eyeCentres.every((c) => inkNear(s.bits, c.x, c.y)), mouth: [0, 3, 6, 9].every((k) => inkNear(s.bits, s.mouthPoints[k].x, s.mouthPoints[k].y, 2)) },
+      ink: { eyes: s.eyeCentres.every((c) => inkNear(s.bits, c.x, c.y)), mouth: [0, 2, 4, 6].every((k) => inkNear(s.bits, s.mouthPoints[k].x, s.mouthPoints[k].y, 2)) },
+      expression: s.expression,
     });
   }
   out.push({ file, faces, problems: r.problems, seconds: (performance.now() - t) / 1000 });
