@@ -40,6 +40,18 @@ function inspect(files: string[]): Inspected[] {
   return JSON.parse(r.stdout);
 }
 
+/** Per column of the sketch below the eyes (row 42 down), the number of separate runs of ink. */
+function mouthRuns(f: Face): number[] {
+  const bits = unpack(new Uint8Array(Buffer.from(f.frame, "base64")));
+  const runs: number[] = [];
+  for (let x = 0; x < W; x++) {
+    let n = 0;
+    for (let y = 42; y < 64; y++) if (bits[y * W + x] && !(y > 42 && bits[(y - 1) * W + x])) n++;
+    runs.push(n);
+  }
+  return runs;
+}
+
 /** Rows and columns of the sketch's ink below the eyes (row 42 down: only the mouth is there). */
 function mouthInk(f: Face): { top: number; bottom: number; left: number; right: number } {
   const bits = unpack(new Uint8Array(Buffer.from(f.frame, "base64")));
@@ -96,6 +108,10 @@ describe("the sketch keeps the photo's mouth and brows", () => {
     const bits = unpack(new Uint8Array(Buffer.from(talking.frame, "base64")));
     const mid = { x: Math.round((p[62].x + p[66].x) / 2), y: Math.round((p[62].y + p[66].y) / 2) };
     expect(bits[mid.y * W + mid.x]).toBe(0);
+    // One outline: the column through the middle crosses ink twice (upper and lower edge), not four
+    // times (the outer and the inner lips).
+    expect(mouthRuns(talking)[mid.x]).toBe(2);
+    expect(Math.max(...mouthRuns(talking))).toBeLessThanOrEqual(2);
     expect(talking.ink).toEqual({ eyes: true, mouth: true });
   });
 
@@ -115,6 +131,8 @@ describe("the sketch keeps the photo's mouth and brows", () => {
     expect(p[17].y - p[21].y).toBeGreaterThan(2);
     expect(p[26].y - p[22].y).toBeGreaterThan(2);
     expect(tight.ink).toEqual({ eyes: true, mouth: true });
+    // One line, not a band of lips: every column crosses the mouth's ink at most once.
+    expect(Math.max(...mouthRuns(tight))).toBe(1);
     const ink = mouthInk(tight);
     expect(ink.bottom - ink.top + 1).toBeLessThanOrEqual(Math.ceil(-LINES.curvePx * tight.expression.mouthCurve) + 4);
   });

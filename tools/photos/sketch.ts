@@ -51,7 +51,7 @@ export function normalise(l: Point[]): Point[] {
  * rows. The photo's own lip outline is not drawn: at this size two lip lines around an open mouth make
  * a ring that reads as shouting, and closed lips a band that hides the corners' turn.
  */
-export const LINES = { browRest: 7, browPx: 4, curvePx: 5, openPx: 12, skewPx: 4 } as const;
+export const LINES = { browRest: 7, browPx: 4, curvePx: 8, openPx: 10, skewPx: 4 } as const;
 
 /**
  * Screen positions of the 68 landmarks in the default faces' layout (zoom grows from row 32). Eyes,
