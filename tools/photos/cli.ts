@@ -15,7 +15,7 @@ import { latentsSection, writePack } from "../faces/pack-writer.js";
 import { lerpParams } from "../faces/face.js";
 import { H, W, renderFace, unpack } from "../faces/render.js";
 import { fitDecoder, type FitKey } from "../decoder/fit.js";
-import { listPhotos, photosToSlots, sidecar, slotLines, type Slot } from "./slots.js";
+import { listPhotos, photoLines, photosToSlots, sidecar, slotLines, type Slot } from "./slots.js";
 import { linesFrame, type SketchStyle } from "./sketch.js";
 
 export interface PackPhotosOptions {
@@ -78,6 +78,9 @@ export async function packPhotos(folder: string, o: PackPhotosOptions): Promise<
   await writeFile(`${o.output}.photos.json`, JSON.stringify(sidecar(result)) + "\n");
   const fromPhotos = result.slots.filter((s) => s.from === "photo").length;
   process.stdout.write(`${o.output}: 24 keyframes, ${fromPhotos} from ${result.candidates.length} faces in ${result.photos} photos, ${24 - fromPhotos} generated${model ? ", and the latent decoder" : ""}; ${packed.length} bytes\n`);
+  process.stdout.write("faces per photo:\n");
+  for (const l of photoLines(result)) process.stdout.write(l + "\n");
+  process.stdout.write("slots:\n");
   for (const l of slotLines(result)) process.stdout.write(l + "\n");
   for (const l of lines) process.stdout.write(l + "\n");
   if (problems.length) process.stdout.write(`  ${problems.length} photo${problems.length === 1 ? "" : "s or faces"} left out (see above); --strict fails instead\n`);

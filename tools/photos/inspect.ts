@@ -1,7 +1,8 @@
 /*
  * Detection results as JSON, for the tests and for measuring: `node --import tsx tools/photos/inspect.ts
- * <photo>...` prints, per photo, its faces (box, landmarks, expressions, label), its problems, whether
- * each line sketch has ink at the eyes and the mouth, and the seconds it took.
+ * <photo>...` prints, per photo, the human faces found, the usable ones (box, landmarks, expressions,
+ * label, the expression as the generator's parameters, the line sketch's screen points and packed
+ * frame, whether it has ink at the eyes and the mouth), its problems, and the seconds it took.
  */
 import { detectPhoto, faceApi } from "./detect.js";
 import { labelFromExpressions } from "./labels.js";
@@ -31,9 +32,12 @@ for (const file of process.argv.slice(2)) {
       landmarks: f.landmarks,
       expressions: f.expressions,
       label: labelFromExpressions(f.expressions),
-      ink: { eyes: s.eyeCentres.every((c) => inkNear(s.bits, c.x, c.y)), mouth: [0, 3, 6, 9].every((k) => inkNear(s.bits, s.mouthPoints[k].x, s.mouthPoints[k].y, 2)) },
+      ink: { eyes: s.eyeCentres.every((c) => inkNear(s.bits, c.x, c.y)), mouth: [0, 2, 4, 6].every((k) => inkNear(s.bits, s.mouthPoints[k].x, s.mouthPoints[k].y, 2)) },
+      expression: s.expression,
+      points: s.points,
+      frame: Buffer.from(s.frame).toString("base64"),
     });
   }
-  out.push({ file, faces, problems: r.problems, seconds: (performance.now() - t) / 1000 });
+  out.push({ file, found: r.found, faces, problems: r.problems, seconds: (performance.now() - t) / 1000 });
 }
 process.stdout.write(JSON.stringify(out) + "\n");

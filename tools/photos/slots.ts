@@ -40,11 +40,23 @@ export interface Slot {
   params?: FaceParams;
 }
 
+/** What one photo gave: human faces found, the usable ones (sketched), and those labels.json skipped. */
+export interface PhotoCount {
+  file: string;
+  /** False when the file could not be decoded (its problem line says why). */
+  readable: boolean;
+  found: number;
+  usable: number;
+  skipped: number;
+}
+
 export interface PhotoPack {
   slots: Slot[];
   candidates: Candidate[];
   problems: string[];
   photos: number;
+  /** Per photo, in file order. */
+  counts: PhotoCount[];
 }
 
 export function listPhotos(folder: string): string[] {
@@ -72,8 +84,11 @@ export async function photosToSlots(folder: string, o: PhotoOptions): Promise<Ph
   const overrides = readOverrides(folder);
   const problems: string[] = [];
   const candidates: Candidate[] = [];
+  const counts: PhotoCount[] = [];
   for (const file of files) {
     const r = await detectPhoto(file);
+    const count = { file, readable: r.image !== undefined, found: r.found, usable: r.faces.length, skipped: 0 };
+    counts.push(count);
     for (const p of r.problems) {
       if (o.strict) throw new UsageError(`${p} (--strict)`);
       problems.push(p);
@@ -81,7 +96,10 @@ export async function photosToSlots(folder: string, o: PhotoOptions): Promise<Ph
     }
     for (const face of r.faces) {
       const label = applyOverride(overrides, file, face.index, r.faces.length, labelFromExpressions(face.expressions));
-      if (label === "skip") continue;
+      if (label === "skip") {
+        count.skipped++;
+        continue;
+      }
       const s = await sketchFace(r.image!, face, { style: o.style, band: label.band, nose: o.nose, jaw: o.jaw });
       candidates.push({ file, face: face.index, label, frame: s.frame, photo: s.photo, eyes: s.eyes, params: s.params, points: s.points });
     }
@@ -101,7 +119,25 @@ export async function photosToSlots(folder: string, o: PhotoOptions): Promise<Ph
       }
     }
   }
-  return { slots, candidates, problems, photos: files.length };
+  return { slots, candidates, problems, photos: files.length, counts };
+}
+
+/**
+ * One line per photo: the human faces found in it and the faces used, with the slots they fill
+ * (a usable face is left unused when a better one of the same label takes its slot).
+ */
+export function photoLines(p: PhotoPack): string[] {
+  return p.counts.map((c) => {
+    if (!c.readable) return `  ${c.file}: not readable, no faces`;
+    const used = p.slots.filter((s) => s.candidate?.file === c.file).sort((a, b) => a.candidate!.face - b.candidate!.face);
+    const where = used.map((s) => `face ${s.candidate!.face + 1} as ${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`).join(", ");
+    const why: string[] = [];
+    if (c.found > c.usable) why.push(`${c.found - c.usable} unusable`);
+    if (c.skipped) why.push(`${c.skipped} skipped by labels.json`);
+    const beaten = c.usable - c.skipped - used.length;
+    if (beaten > 0) why.push(`${beaten} beaten to ${beaten === 1 ? "its slot" : "their slots"} by a more confident face`);
+    return `  ${c.file}: ${c.found} face${c.found === 1 ? "" : "s"} found, ${used.length} used${where ? ` (${where})` : ""}${why.length ? `; ${why.join(", ")}` : ""}`;
+  });
 }
 
 /** One line per slot: where its keyframe came from. */
