@@ -7,7 +7,11 @@ float ones are not kept) and the keyframes' latents (trained or inverted), then 
 keyframe latents together (a latent table, as in GLO) on:
   - the pack's keyframes (targets.u8), which must decode best, and
   - the generator's face family (a dataset as train.py reads, encoded by latents.json's linear
-    encoder), so the latent space keeps drawing faces in between and the defaults stay right.
+    encoder), so the latent space keeps drawing faces in between and the defaults stay right, and
+  - geometric in-betweens (inbetween.py: ink moved along the optimal transport, per face part) of
+    every pair of keyframes with one the decoder never saw, at the latent points 1/4, 1/2 and 3/4 of
+    the way between the two, so a morph between a person's drawings bends their lines instead of
+    fading one into the other.
 Exports the same architecture to full-integer int8 (same four ops, same sizes: the budgets hold by
 construction; the Node side checks them again) and writes decoder.tflite and latents.json with the
 keyframes' int8 latents in the order of targets.u8. Deterministic for the same inputs and seed.
@@ -63,8 +67,9 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--latent-lr", type=float, default=2e-3, help="learning rate of the keyframes' latents (0: they stay where inversion put them)")
     ap.add_argument("--family-weight", type=float, default=0.5)
-    ap.add_argument("--pair-weight", type=float, default=0.5, help="weight of the in-between prior (0: off)")
-    ap.add_argument("--pairs", type=int, default=8, help="keyframe pairs per step for the in-between prior")
+    ap.add_argument("--unseen", default="", help="comma-separated indexes of the keyframes the decoder never saw (drawings, photos): pairs with one get geometric in-betweens")
+    ap.add_argument("--between-weight", type=float, default=1.0, help="weight of the geometric in-betweens (0: off)")
+    ap.add_argument("--pairs", type=int, default=16, help="in-betweens per step")
     ap.add_argument("--target", type=float, default=0.997, help="stop early once every keyframe draws this share of its pixels (float, before int8)")
     a = ap.parse_args()
 
@@ -93,18 +98,25 @@ def main():
         fam_z = (x @ np.array(doc["encoder"]["kernel"], np.float32) + np.array(doc["encoder"]["bias"], np.float32)).astype(np.float32)
         fam_y = np.fromfile(os.path.join(a.family, "images.u8"), dtype=np.uint8).reshape(n, H, W, 1).astype(np.float32)
 
-    # The in-between prior, for keyframes no generator can draw in between: the decoded midpoint of two
-    # keyframes' latents keeps the ink both share and draws nothing far (over 4 px) from the ink of
-    # either; what lies near one or the other is left free (where lines move).
-    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-    if pairs and a.pair_weight > 0:
-        ink = targets[..., 0] > 0.5
-        near = tf.nn.max_pool2d(tf.constant(targets), 9, 1, "SAME").numpy()[..., 0] > 0.5
-        i0 = np.array([p[0] for p in pairs])
-        i1 = np.array([p[1] for p in pairs])
-        shared = tf.constant((ink[i0] & ink[i1]).astype(np.float32)[..., None])
-        far = tf.constant((~(near[i0] | near[i1])).astype(np.float32)[..., None])
-        pi, pj = tf.constant(i0), tf.constant(i1)
+    # Geometric in-betweens: for each pair with a keyframe the decoder never saw (pairs of two generated
+    # faces already have the family's in-betweens), the ink moved 1/4, 1/2 and 3/4 of the way, taught at
+    # the same points of the latent segment, which is the path the animator decodes.
+    unseen = {int(i) for i in a.unseen.split(",") if i != ""}
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k) if i in unseen or j in unseen]
+    between = a.between_weight > 0 and len(pairs) > 0
+    if between:
+        from inbetween import inbetween
+
+        started = time.time()
+        ts = (0.25, 0.5, 0.75)
+        bi, bj, bt, by = [], [], [], []
+        for i, j in pairs:
+            for t, img in zip(ts, inbetween(targets[i, ..., 0], targets[j, ..., 0], ts)):
+                bi.append(i), bj.append(j), bt.append(t), by.append(img)
+        bi, bj = tf.constant(np.array(bi)), tf.constant(np.array(bj))
+        bt = tf.constant(np.array(bt, np.float32)[:, None])
+        by = tf.constant(np.array(by, np.float32)[..., None])
+        print(f"in-betweens: {len(pairs)} pairs x {len(ts)} in {time.time() - started:.1f} s", flush=True)
     table = tf.Variable(z0, name="keyframe_latents")
     key_loss = ink_loss(float(targets.mean()))
     fam_loss = ink_loss(float(fam_y.mean())) if fam_y is not None else None
@@ -120,14 +132,11 @@ def main():
             y = layer(y)
         return y
 
-    def prior(pick):
-        za = tf.gather(table, tf.gather(pi, pick))
-        zb = tf.gather(table, tf.gather(pj, pick))
-        logits = run((za + zb) / 2)
-        s, f = tf.gather(shared, pick), tf.gather(far, pick)
-        ce1 = tf.nn.sigmoid_cross_entropy_with_logits(tf.ones_like(logits), logits)
-        ce0 = tf.nn.sigmoid_cross_entropy_with_logits(tf.zeros_like(logits), logits)
-        return tf.reduce_sum(s * ce1 + f * ce0) / tf.maximum(1.0, tf.reduce_sum(s + f))
+    def in_betweens(pick):
+        za = tf.gather(table, tf.gather(bi, pick))
+        zb = tf.gather(table, tf.gather(bj, pick))
+        t = tf.gather(bt, pick)
+        return key_loss(tf.gather(by, pick), run(za + (zb - za) * t))
 
     @tf.function
     def step(fz, fy, pick):
@@ -135,8 +144,8 @@ def main():
             loss = key_loss(tk, run(table))
             if fam_loss is not None:
                 loss = loss + a.family_weight * fam_loss(fy, run(fz))
-            if pairs and a.pair_weight > 0:
-                loss = loss + a.pair_weight * prior(pick)
+            if between:
+                loss = loss + a.between_weight * in_betweens(pick)
         grads = tape.gradient(loss, variables)
         opt.apply_gradients(zip(grads[:-1], variables[:-1]))
         if a.latent_lr > 0:
@@ -152,7 +161,7 @@ def main():
     empty = tf.zeros((0, LATENT))
     done = a.steps
     for s in range(a.steps):
-        pick = rng.randint(0, max(1, len(pairs)), a.pairs)
+        pick = rng.randint(0, max(1, 3 * len(pairs)), a.pairs)
         if fam_z is not None:
             idx = rng.randint(0, len(fam_z), a.family_batch)
             step(tf.constant(fam_z[idx]), tf.constant(fam_y[idx]), pick)

@@ -227,6 +227,8 @@ async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], 
   }
   const out = join(staging, "tuned");
   const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", family, "--out", out, "--seed", String(o.seed)];
+  // Pairs with a keyframe the decoder never saw get geometric in-betweens (finetune.py, inbetween.py).
+  args.push("--unseen", keys.flatMap((k, i) => (k.trained === undefined ? [i] : [])).join(","));
   if (o.steps !== undefined) args.push("--steps", String(o.steps));
   const said = await runPythonTool("finetune.py", args, "fine-tuning [{bar}] {percentage}% | step {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", "fine-tuning");
   const m = said.map((l) => /^fine-tuned in (\d+) s \((\d+) steps\)/.exec(l)).find(Boolean);
