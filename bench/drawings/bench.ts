@@ -18,8 +18,7 @@ import { changedRegion, regionIoU } from "../../tools/decoder/evaluate.js";
 import { crossfade } from "../../modules/face/animator.js";
 import { FRAME_BYTES } from "../../modules/common/geometry.js";
 import { EMOTIONS } from "../../modules/emotion/names.js";
-import { INBETWEENS_DIR } from "./make.js";
-import { PAIRS, type HeldOutPair } from "./hand.js";
+import { PAIRS, betweenFile, keyFile, type HeldOutPair } from "./hand.js";
 
 /** How `moodface pack` reads a drawing by default (docs/drawing.md). */
 export const DRAWING_OPTIONS = { fit: "contain", invert: "auto", dither: "auto", level: 128 } as const;
@@ -39,8 +38,6 @@ export interface DrawingsResult {
   rows: DrawingsRow[];
 }
 
-export const keyFile = (e: string) => join(INBETWEENS_DIR, "keys", `${e}-medium.png`);
-export const betweenFile = (p: HeldOutPair) => join(INBETWEENS_DIR, "between", `${p.a}-${p.b}.png`);
 
 /** Decoder midpoint, crossfade and both ends of a held-out pair, each as IoU in the changed region against the drawn in-between. */
 export async function scorePair(model: string, frames: Uint8Array[], latents: (number[] | undefined)[], p: HeldOutPair): Promise<DrawingsRow> {
@@ -79,7 +76,7 @@ export function printDrawings(r: DrawingsResult): void {
   const f = r.fit;
   console.log("## A person's drawings that morph: examples/inbetweens (8 distinct faces, drawn in-betweens never packed)");
   console.log(
-    `fit of 8 drawings: ${r.seconds.toFixed(1)} s in all (inversion ${(f.timing.inversionMs / 1000).toFixed(1)} s, fine-tuning ${f.timing.fineTuneSeconds ?? "-"} s, ${f.timing.steps ?? "-"} steps; ` +
+    `fit of 8 drawings: ${r.seconds.toFixed(1)} s in all (inversion ${(f.timing.inversionMs / 1000).toFixed(1)} s, rendering the family ${((f.timing.renderMs ?? 0) / 1000).toFixed(1)} s, fine-tuning ${f.timing.fineTuneSeconds ?? "-"} s for ${f.timing.steps ?? "-"} steps of ${((f.timing.fineTuneWallMs ?? 0) / 1000).toFixed(1)} s with Python's start and the int8 export; ` +
       `load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, 1 min); keyframes ${Math.min(...f.agreements) * 100 > 0 ? (Math.min(...f.agreements) * 100).toFixed(1) : "-"}-${(Math.max(...f.agreements) * 100).toFixed(1)}%, ${f.latents.filter(Boolean).length}/8 morph`,
   );
   console.log("IoU in the changed region against the drawn in-between:");

@@ -6,7 +6,13 @@
  * width, round pupils, no guides. A face is five numbers, so the in-between of two faces is the face
  * of their numbers' midpoint: the bend a person would draw, not a blend of pixels.
  */
+import { join } from "node:path";
 import { EMOTIONS } from "../../modules/emotion/names.js";
+import { REPO_ROOT } from "../../tools/lib/data.js";
+
+export const INBETWEENS_DIR = join(REPO_ROOT, "examples", "inbetweens");
+export const keyFile = (e: string) => join(INBETWEENS_DIR, "keys", `${e}-medium.png`);
+export const betweenFile = (p: HeldOutPair) => join(INBETWEENS_DIR, "between", `${p.a}-${p.b}.png`);
 
 export interface HandFace {
   /** Brow tilt: + inner ends down (cross), - inner ends up (worried). */

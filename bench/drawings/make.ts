@@ -7,18 +7,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import { REPO_ROOT } from "../../tools/lib/data.js";
 import { writeFile } from "../../tools/lib/files.js";
-import { KEYS, PAIRS, handSvg, mix } from "./hand.js";
-
-export const INBETWEENS_DIR = join(REPO_ROOT, "examples", "inbetweens");
+import { INBETWEENS_DIR, KEYS, PAIRS, handSvg, mix } from "./hand.js";
 
 const png = async (svg: string) => new Uint8Array(await sharp(Buffer.from(svg)).png({ compressionLevel: 9, palette: true, colors: 16 }).toBuffer());
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
-  mkdirSync(join(INBETWEENS_DIR, "keys"), { recursive: true });
-  mkdirSync(join(INBETWEENS_DIR, "between"), { recursive: true });
-  for (const [e, f] of Object.entries(KEYS)) await writeFile(join(INBETWEENS_DIR, "keys", `${e}-medium.png`), await png(handSvg(f)));
-  for (const p of PAIRS) await writeFile(join(INBETWEENS_DIR, "between", `${p.a}-${p.b}.png`), await png(handSvg(mix(KEYS[p.a], KEYS[p.b], 0.5))));
-  process.stdout.write(`${INBETWEENS_DIR}: 8 keyframes, ${PAIRS.length} in-betweens\n`);
-}
+mkdirSync(join(INBETWEENS_DIR, "keys"), { recursive: true });
+mkdirSync(join(INBETWEENS_DIR, "between"), { recursive: true });
+for (const [e, f] of Object.entries(KEYS)) await writeFile(join(INBETWEENS_DIR, "keys", `${e}-medium.png`), await png(handSvg(f)));
+for (const p of PAIRS) await writeFile(join(INBETWEENS_DIR, "between", `${p.a}-${p.b}.png`), await png(handSvg(mix(KEYS[p.a], KEYS[p.b], 0.5))));
+process.stdout.write(`${INBETWEENS_DIR}: 8 keyframes, ${PAIRS.length} in-betweens\n`);

@@ -61,7 +61,7 @@ def main():
     ap.add_argument("--init", required=True, help="their starting latents: K x 8 int8, in the model's input quantization")
     ap.add_argument("--family", help="a face family dataset folder (tools/decoder/dataset.ts) to keep the latent space drawing faces")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--family-batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)

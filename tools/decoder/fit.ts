@@ -25,7 +25,7 @@ import { checkModel, modelInfo } from "./native.js";
 /** A keyframe whose latent decodes to fewer matching pixels than this gets no latent (it crossfades). */
 export const MIN_RECONSTRUCTION = 0.98;
 /** Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces. */
-export const FAMILY_SAMPLES = 2000;
+export const FAMILY_SAMPLES = 1000;
 
 export interface FitKey {
   /** What the report calls it: "joy-strong", a file name. */
@@ -58,7 +58,7 @@ export interface Fit {
   /** Transition midpoints against their true in-betweens, where one exists. */
   midpointIoU?: MidpointIoU;
   /** Keyframes inverted and the time it took; fine-tuning's seconds and steps when it ran. */
-  timing: { inverted: number; inversionMs: number; fineTuneSeconds?: number; steps?: number };
+  timing: { inverted: number; inversionMs: number; fineTuneSeconds?: number; steps?: number; renderMs?: number; fineTuneWallMs?: number };
   /** Per key, its reconstruction before fine-tuning (trained latent or inversion). */
   before: number[];
 }
@@ -150,6 +150,8 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
       if (over.length) throw new UsageError(`${from} is over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
       timing.fineTuneSeconds = tuned.seconds;
       timing.steps = tuned.steps;
+      timing.renderMs = tuned.renderMs;
+      timing.fineTuneWallMs = tuned.wallMs;
       const decoded = decodeMany(tuned.modelFile, tuned.doc.keyframes);
       const tunedLatents = tuned.doc.keyframes.map((z) => z.slice());
       const tunedAgreements = keys.map((k, i) => agreement(decoded[i], k.frame));
@@ -211,7 +213,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   }
 }
 
-async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], init: number[][], staging: string, o: FitOptions): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number }> {
+async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], init: number[][], staging: string, o: FitOptions): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number; renderMs: number; wallMs: number }> {
   const targets = new Uint8Array(keys.length * 8192);
   keys.forEach((k, i) => targets.set(unpack(k.frame), i * 8192));
   writeFileSync(join(staging, "targets.u8"), targets);
@@ -220,11 +222,13 @@ async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], 
   mkdirSync(family);
   const r = bar("rendering [{bar}] {value}/{total} faces of the family | ETA {eta_formatted}");
   r.start(FAMILY_SAMPLES, 0);
+  const rendering = performance.now();
   try {
     await writeDataset(family, o.seed, FAMILY_SAMPLES, () => r.increment());
   } finally {
     r.stop();
   }
+  const renderMs = performance.now() - rendering;
   const out = join(staging, "tuned");
   const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", family, "--out", out, "--seed", String(o.seed)];
   // Pairs with a keyframe the decoder never saw get geometric in-betweens (finetune.py, inbetween.py).
@@ -233,7 +237,7 @@ async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], 
   const said = await runPythonTool("finetune.py", args, "fine-tuning [{bar}] {percentage}% | step {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", "fine-tuning");
   const m = said.map((l) => /^fine-tuned in (\d+) s \((\d+) steps\)/.exec(l)).find(Boolean);
   const doc = JSON.parse(readFileSync(join(out, "latents.json"), "utf8")) as LatentsDoc;
-  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN };
+  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN, renderMs, wallMs: performance.now() - rendering };
 }
 
 /** Every pair of morphing keyframes with a true in-between: the decoded latent midpoint and the animator's halfway crossfade, each against it. */

@@ -67,7 +67,8 @@ export function runPythonTool(script: string, args: string[], format: string, wh
     child.on("close", (code) => {
       if (started) b.stop();
       if (code === 0) return resolve(said);
-      if (/No module named '(tensorflow|numpy)'/.test(err)) return reject(new UsageError("TensorFlow is missing from .venv: run `node tools/decoder/setup-python.js`"));
+      const missing = /No module named '(tensorflow|numpy|ot|scipy)'/.exec(err);
+      if (missing) return reject(new UsageError(`${missing[1] === "ot" ? "POT" : missing[1] === "scipy" ? "SciPy" : "TensorFlow"} is missing from .venv: run \`node tools/decoder/setup-python.js\``));
       const last = err.trim().split("\n").filter((l) => l.trim()).pop() ?? `exit code ${code}`;
       reject(new UsageError(`${what} failed: ${last}`));
     });
