@@ -112,7 +112,7 @@ describe("moodface pack of drawings", () => {
     expect(boxes[0]).toBeLessThan(64);
     expect(boxes[4]).toBeGreaterThanOrEqual(64);
     expect(Math.max(boxes[3], boxes[7])).toBeLessThan(40);
-  });
+  }, 600_000); // fitting takes 1-3 minutes on shared cores (the bench times it); this is a safety net, not a timing
 
   test("--invert no keeps them as drawn (mostly lit), and says nothing about inverting", async () => {
     const out = join(dir, "raw.bin");

@@ -23,6 +23,7 @@ import sys
 import time
 
 from decoder_model import LATENT, H, W, Progress, decoder_layers, decoder_model, export_int8, ink_loss, quantize, np, tf
+from inbetween import inbetween
 
 
 def dequantized_weights(model_file):
@@ -71,7 +72,10 @@ def main():
     ap.add_argument("--between-weight", type=float, default=1.0, help="weight of the geometric in-betweens (0: off)")
     ap.add_argument("--pairs", type=int, default=16, help="in-betweens per step")
     ap.add_argument("--target", type=float, default=0.997, help="stop early once every keyframe draws this share of its pixels (float, before int8)")
+    ap.add_argument("--wait", action="store_true", help="read a line on stdin first and go on only if it is `go` (the caller starts Python early, then writes the inputs)")
     a = ap.parse_args()
+    if a.wait and sys.stdin.readline().strip() != "go":
+        return 0
 
     tf.keras.utils.set_random_seed(a.seed)
     tf.config.experimental.enable_op_determinism()
@@ -105,8 +109,6 @@ def main():
     pairs = [(i, j) for i in range(k) for j in range(i + 1, k) if i in unseen or j in unseen]
     between = a.between_weight > 0 and len(pairs) > 0
     if between:
-        from inbetween import inbetween
-
         started = time.time()
         ts = (0.25, 0.5, 0.75)
         bi, bj, bt, by = [], [], [], []
