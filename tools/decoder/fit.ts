@@ -231,7 +231,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
 /** finetune.py's arguments: its inputs are written to `staging` later (fineTune), while it starts. */
 function fineTuneArgs(modelFile: string, latentsFile: string, keys: FitKey[], staging: string, o: FitOptions): string[] {
   const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", join(staging, "family"), "--out", join(staging, "tuned"), "--seed", String(o.seed)];
-  // Pairs with a keyframe the decoder never saw get geometric in-betweens (finetune.py, inbetween.py).
+  // Pairs of keyframes the decoder never saw get geometric in-betweens (finetune.py, inbetween.py).
   args.push("--unseen", keys.flatMap((k, i) => (k.trained === undefined ? [i] : [])).join(","));
   if (o.steps !== undefined) args.push("--steps", String(o.steps));
   return args;
