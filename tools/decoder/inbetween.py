@@ -6,9 +6,10 @@ Euclidean cost) between the two keyframes' ink pixels. Each unit of ink mass tra
 line from where it is in one drawing to where the plan sends it in the other; at t it sits (1-t) of
 the way back. Parts are strokes (connected components) matched across the two drawings by mean
 distance (_parts), so a brow is matched with the same brow, a mouth with the mouth, and ink never
-travels from an eye to the mouth or a brow. Ink both drawings share maps onto itself (zero cost), so
-what does not change stays. A part with ink in one drawing only (a tear that appears) is shown from
-the nearer end. The splatted points leave pinholes where a line stretches: a morphological closing
+travels from an eye to the mouth or a brow. Ink both drawings share costs nothing to leave in place,
+so what does not change stays. Every stroke joins one of the other drawing's, so a stroke that
+appears (a tear) grows out of the nearest one; only when one drawing is blank does each end show
+until halfway. The splatted points leave pinholes where a line stretches: a morphological closing
 fills them, at the stroke width the two ends already have.
 """
 import numpy as np
