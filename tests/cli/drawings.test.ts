@@ -59,6 +59,8 @@ describe("moodface pack of drawings", () => {
     // Never seen by the decoder: inverted, then the decoder fine-tuned on them.
     expect(r.stdout).toMatch(/inversion: 8 keyframes in/);
     expect(r.stdout).toMatch(/fine-tuning: \d keyframes? under 98\.0% by inversion; .*within budget; 8 of 8 keyframes at 98\.0% or more .*shipped/);
+    // ... on their in-betweens too: every pair of the eight, its ink moved part by part.
+    expect(r.stdout).toContain("in-betweens: the ink of 28 pairs of new keyframes moved");
     expect(r.stdout).toContain("latents: 8 of 8 keyframes morph");
     const b = new Uint8Array(readFileSync(out));
     const p = openPack(b.buffer, out);

@@ -189,6 +189,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
           `${info.macs} MACs, ${info.weights} bytes of weights, ops ${[...new Set(info.ops)].join(", ")}: within budget; ` +
           (fineTuned ? `${passing(tunedAgreements)} of ${keys.length} keyframes at ${pct(MIN_RECONSTRUCTION)} or more (was ${passing(agreements)}): shipped` : `it drew no more keyframes (${passing(tunedAgreements)} of ${keys.length}): the original decoder is kept`),
       );
+      if (tuned.pairs) lines.push(`  in-betweens: the ink of ${tuned.pairs} pairs of new keyframes moved 1/4, 1/2 and 3/4 of the way (optimal transport per face part), taught at those points of each latent path`);
     } else if (below > 0) {
       lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} and fine-tuning is off (--no-fine-tune): they crossfade`);
     }
@@ -238,7 +239,7 @@ function fineTuneArgs(modelFile: string, latentsFile: string, keys: FitKey[], st
 }
 
 /** Writes the started fine-tuner's inputs (keyframes, their latents, the family), tells it to go, and reads what it wrote. */
-async function fineTune(keys: FitKey[], init: number[][], staging: string, o: FitOptions, go: (yes: boolean) => void, running: Promise<string[]>): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number; renderMs: number; wallMs: number }> {
+async function fineTune(keys: FitKey[], init: number[][], staging: string, o: FitOptions, go: (yes: boolean) => void, running: Promise<string[]>): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number; pairs: number; renderMs: number; wallMs: number }> {
   const targets = new Uint8Array(keys.length * 8192);
   keys.forEach((k, i) => targets.set(unpack(k.frame), i * 8192));
   writeFileSync(join(staging, "targets.u8"), targets);
@@ -258,8 +259,9 @@ async function fineTune(keys: FitKey[], init: number[][], staging: string, o: Fi
   const said = await running;
   const out = join(staging, "tuned");
   const m = said.map((l) => /^fine-tuned in (\d+) s \((\d+) steps\)/.exec(l)).find(Boolean);
+  const between = said.map((l) => /^in-betweens: (\d+) pairs/.exec(l)).find(Boolean);
   const doc = JSON.parse(readFileSync(join(out, "latents.json"), "utf8")) as LatentsDoc;
-  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN, renderMs, wallMs: performance.now() - rendering };
+  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN, pairs: between ? Number(between[1]) : 0, renderMs, wallMs: performance.now() - rendering };
 }
 
 /** Every pair of morphing keyframes with a true in-between: the decoded latent midpoint and the animator's halfway crossfade, each against it. */
