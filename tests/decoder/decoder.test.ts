@@ -233,7 +233,7 @@ describe("latent decoder", () => {
     writeFileSync(join(dir, "targets.u8"), targets);
     writeFileSync(join(dir, "init.i8"), Int8Array.from(doc.keyframes.slice(0, 4).flat()));
     const run = (out: string, seed: number) => {
-      const r = spawnSync(python(), [join(REPO_ROOT, "tools", "decoder", "finetune.py"), "--model", MODEL, "--latents", LATENTS, "--targets", join(dir, "targets.u8"), "--init", join(dir, "init.i8"), "--family", join(dir, "family"), "--out", join(dir, out), "--steps", "40", "--unseen", "0,1,2,3", "--seed", String(seed)], { encoding: "utf8", env: { ...process.env, ...QUIET_ENV } });
+      const r = spawnSync(python(), [join(REPO_ROOT, "tools", "decoder", "finetune.py"), "--model", MODEL, "--latents", LATENTS, "--targets", join(dir, "targets.u8"), "--init", join(dir, "init.i8"), "--family", join(dir, "family"), "--out", join(dir, out), "--steps", "40", "--in-betweens", "transport", "--unseen", "0,1,2,3", "--seed", String(seed)], { encoding: "utf8", env: { ...process.env, ...QUIET_ENV } });
       if (r.status !== 0) throw new Error(r.stderr);
       return { model: readFileSync(join(dir, out, "decoder.tflite")), latents: readFileSync(join(dir, out, "latents.json"), "utf8") };
     };

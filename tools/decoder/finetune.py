@@ -8,10 +8,11 @@ keyframe latents together (a latent table, as in GLO) on:
   - the pack's keyframes (targets.u8), which must decode best, and
   - the generator's face family (a dataset as train.py reads, encoded by latents.json's linear
     encoder), so the latent space keeps drawing faces in between and the defaults stay right, and
-  - geometric in-betweens (inbetween.py: ink moved along the optimal transport, per face part) of
-    every pair of keyframes the decoder never saw, at the latent points 1/4, 1/2 and 3/4 of
+  - with --in-betweens transport (a person's drawings), geometric in-betweens (inbetween.py: ink
+    moved along the optimal transport, per face part) of every pair of keyframes the decoder never saw, at the latent points 1/4, 1/2 and 3/4 of
     the way between the two, so a morph between a person's drawings bends their lines instead of
-    fading one into the other.
+    fading one into the other; with the default, --in-betweens prior (photo sketches), a prior on
+    every pair's midpoint: keep the ink both share, draw nothing far from either.
 Exports the same architecture to full-integer int8 (same four ops, same sizes: the budgets hold by
 construction; the Node side checks them again) and writes decoder.tflite and latents.json with the
 keyframes' int8 latents in the order of targets.u8. Deterministic for the same inputs and seed.
@@ -68,14 +69,20 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--latent-lr", type=float, default=2e-3, help="learning rate of the keyframes' latents (0: they stay where inversion put them)")
     ap.add_argument("--family-weight", type=float, default=0.5)
-    ap.add_argument("--unseen", default="", help="comma-separated indexes of the keyframes the decoder never saw (drawings, photos): pairs of two get geometric in-betweens")
-    ap.add_argument("--between-weight", type=float, default=1.0, help="weight of the geometric in-betweens (0: off)")
-    ap.add_argument("--pairs", type=int, default=16, help="in-betweens per step")
-    ap.add_argument("--keys-first", type=float, default=0.99, help="until every keyframe draws this share of its pixels (float), the in-betweens weigh a fifth")
-    ap.add_argument("--min-steps", type=int, default=1200, help="no early stop before this: the in-betweens take longer than the keyframes (stopped at 700 steps, eight drawings' midpoints lost a third of their margin over the crossfade)")
-    ap.add_argument("--target", type=float, default=0.993, help="stop early once every keyframe draws this share of its pixels (float, before int8)")
+    ap.add_argument("--in-betweens", choices=["transport", "prior"], default="prior", help="transport: geometric in-betweens of the pairs of --unseen keyframes (a person's drawings); prior: only keep the shared ink and draw nothing far from either end, for every pair (photo sketches)")
+    ap.add_argument("--unseen", default="", help="comma-separated indexes of the keyframes the decoder never saw: with --in-betweens transport, pairs of two get geometric in-betweens")
+    ap.add_argument("--between-weight", type=float, help="weight of the in-betweens (0: off; default 1 for transport, 0.5 for the prior)")
+    ap.add_argument("--pairs", type=int, help="in-betweens per step (default 16 for transport, 8 for the prior)")
+    ap.add_argument("--keys-first", type=float, default=0.99, help="transport: until every keyframe draws this share of its pixels (float), the in-betweens weigh a fifth")
+    ap.add_argument("--min-steps", type=int, help="no early stop before this (default 1200 for transport: the in-betweens take longer than the keyframes; stopped at 700 steps, eight drawings' midpoints lost a third of their margin over the crossfade)")
+    ap.add_argument("--target", type=float, help="stop early once every keyframe draws this share of its pixels (float, before int8; default 0.993 for transport, checked every 100 steps, 0.997 for the prior, every 250)")
     ap.add_argument("--wait", action="store_true", help="read a line on stdin first and go on only if it is `go` (the caller starts Python early, then writes the inputs)")
     a = ap.parse_args()
+    transport = a.in_betweens == "transport"
+    for name, moved, held in (("between_weight", 1.0, 0.5), ("pairs", 16, 8), ("min_steps", 1200, 0), ("target", 0.993, 0.997)):
+        if getattr(a, name) is None:
+            setattr(a, name, moved if transport else held)
+    check_every = 100 if transport else 250
     if a.wait and sys.stdin.readline().strip() != "go":
         return 0
 
@@ -110,9 +117,24 @@ def main():
     # in-betweens; a drawing and a generated face are drawn in two hands, and transporting one's ink
     # onto the other's made targets that crowded out the keyframes (photo sketches: 16 of 24 at 98%).
     unseen = {int(i) for i in a.unseen.split(",") if i != ""}
-    pairs = [(i, j) for i in range(k) for j in range(i + 1, k) if i in unseen and j in unseen]
+    if transport:
+        pairs = [(i, j) for i in range(k) for j in range(i + 1, k) if i in unseen and j in unseen]
+    else:
+        pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
     between = a.between_weight > 0 and len(pairs) > 0
-    if between:
+    if between and not transport:
+        # The in-between prior (photo sketches: two line sketches of photos are not one hand's strokes,
+        # and their transported in-betweens lost to the crossfade in tests/photos): the decoded midpoint
+        # of two keyframes' latents keeps the ink both share and draws nothing far (over 4 px) from
+        # the ink of either; what lies near one or the other is left free (where lines move).
+        ink = targets[..., 0] > 0.5
+        near = tf.nn.max_pool2d(tf.constant(targets), 9, 1, "SAME").numpy()[..., 0] > 0.5
+        i0 = np.array([p[0] for p in pairs])
+        i1 = np.array([p[1] for p in pairs])
+        shared = tf.constant((ink[i0] & ink[i1]).astype(np.float32)[..., None])
+        far = tf.constant((~(near[i0] | near[i1])).astype(np.float32)[..., None])
+        pi, pj = tf.constant(i0), tf.constant(i1)
+    if between and transport:
         started = time.time()
         ts = (0.25, 0.5, 0.75)
         bi, bj, bt, by = [], [], [], []
@@ -127,7 +149,7 @@ def main():
     # Keyframes first: a keyframe under 98% does not morph at all, so while any is under --keys-first the
     # in-betweens weigh a fifth (checked every 100 steps). Photo sketches sit near the bar; at full
     # weight from the start their in-betweens left 3 of 24 keyframes under it.
-    between_scale = tf.Variable(0.2, trainable=False)
+    between_scale = tf.Variable(0.2 if transport else 1.0, trainable=False)
     key_loss = ink_loss(float(targets.mean()))
     fam_loss = ink_loss(float(fam_y.mean())) if fam_y is not None else None
     opt = tf.keras.optimizers.Adam(a.lr)
@@ -142,6 +164,15 @@ def main():
             y = layer(y)
         return y
 
+    def prior(pick):
+        za = tf.gather(table, tf.gather(pi, pick))
+        zb = tf.gather(table, tf.gather(pj, pick))
+        logits = run((za + zb) / 2)
+        s, f = tf.gather(shared, pick), tf.gather(far, pick)
+        ce1 = tf.nn.sigmoid_cross_entropy_with_logits(tf.ones_like(logits), logits)
+        ce0 = tf.nn.sigmoid_cross_entropy_with_logits(tf.zeros_like(logits), logits)
+        return tf.reduce_sum(s * ce1 + f * ce0) / tf.maximum(1.0, tf.reduce_sum(s + f))
+
     def in_betweens(pick):
         za = tf.gather(table, tf.gather(bi, pick))
         zb = tf.gather(table, tf.gather(bj, pick))
@@ -155,7 +186,7 @@ def main():
             if fam_loss is not None:
                 loss = loss + a.family_weight * fam_loss(fy, run(fz))
             if between:
-                loss = loss + a.between_weight * between_scale * in_betweens(pick)
+                loss = loss + a.between_weight * between_scale * (in_betweens(pick) if transport else prior(pick))
         grads = tape.gradient(loss, variables)
         opt.apply_gradients(zip(grads[:-1], variables[:-1]))
         if a.latent_lr > 0:
@@ -171,16 +202,17 @@ def main():
     empty = tf.zeros((0, LATENT))
     done = a.steps
     for s in range(a.steps):
-        pick = rng.randint(0, max(1, 3 * len(pairs)), a.pairs)
+        pick = rng.randint(0, max(1, (3 if transport else 1) * len(pairs)), a.pairs)
         if fam_z is not None:
             idx = rng.randint(0, len(fam_z), a.family_batch)
             step(tf.constant(fam_z[idx]), tf.constant(fam_y[idx]), pick)
         else:
             step(empty, tf.zeros((0, H, W, 1)), pick)
         progress.step(s + 1, 1)
-        if (s + 1) % 100 == 0:
+        if (s + 1) % check_every == 0:
             worst = worst_agreement()
-            between_scale.assign(1.0 if worst >= a.keys_first else 0.2)
+            if transport:
+                between_scale.assign(1.0 if worst >= a.keys_first else 0.2)
             if worst >= a.target and s + 1 >= a.min_steps:
                 done = s + 1
                 progress.step(a.steps, 1)

@@ -24,8 +24,12 @@ import { checkModel, modelInfo } from "./native.js";
 
 /** A keyframe whose latent decodes to fewer matching pixels than this gets no latent (it crossfades). */
 export const MIN_RECONSTRUCTION = 0.98;
-/** Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces. */
-export const FAMILY_SAMPLES = 1000;
+/**
+ * Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces: 2,000 with
+ * the in-between prior (photo packs, 24 keyframes, 15 of them generated), 1,000 for a person's drawings
+ * (rendering them is 7 s of the 90 s the eight-drawing fit may take).
+ */
+export const FAMILY_SAMPLES = { prior: 2000, transport: 1000 } as const;
 
 export interface FitKey {
   /** What the report calls it: "joy-strong", a file name. */
@@ -44,6 +48,12 @@ export interface FitOptions {
   midpoint?: (a: number, b: number) => Promise<Uint8Array | undefined>;
   /** Most fine-tuning steps (finetune.py's default when not given). */
   steps?: number;
+  /**
+   * What fine-tuning teaches between keyframes (finetune.py --in-betweens): "transport" (a person's
+   * drawings: the pairs' ink moved part by part, docs/decoder.md "In-betweens the decoder learns") or
+   * "prior" (the default, photo sketches: keep the shared ink, draw nothing far from either end).
+   */
+  inBetweens?: "transport" | "prior";
 }
 
 export interface Fit {
@@ -233,7 +243,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
 function fineTuneArgs(modelFile: string, latentsFile: string, keys: FitKey[], staging: string, o: FitOptions): string[] {
   const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", join(staging, "family"), "--out", join(staging, "tuned"), "--seed", String(o.seed)];
   // Pairs of keyframes the decoder never saw get geometric in-betweens (finetune.py, inbetween.py).
-  args.push("--unseen", keys.flatMap((k, i) => (k.trained === undefined ? [i] : [])).join(","));
+  if (o.inBetweens === "transport") args.push("--in-betweens", "transport", "--unseen", keys.flatMap((k, i) => (k.trained === undefined ? [i] : [])).join(","));
   if (o.steps !== undefined) args.push("--steps", String(o.steps));
   return args;
 }
@@ -247,10 +257,11 @@ async function fineTune(keys: FitKey[], init: number[][], staging: string, o: Fi
   const family = join(staging, "family");
   mkdirSync(family);
   const r = bar("rendering [{bar}] {value}/{total} faces of the family | ETA {eta_formatted}");
-  r.start(FAMILY_SAMPLES, 0);
+  const samples = FAMILY_SAMPLES[o.inBetweens ?? "prior"];
+  r.start(samples, 0);
   const rendering = performance.now();
   try {
-    await writeDataset(family, o.seed, FAMILY_SAMPLES, () => r.increment());
+    await writeDataset(family, o.seed, samples, () => r.increment());
   } finally {
     r.stop();
   }
