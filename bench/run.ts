@@ -10,6 +10,7 @@ import { linkBench, printLink } from "./link/bench.js";
 import { attackBench, printAttack } from "./link/attack.js";
 import { sensorBench, printSensors } from "./sensors/bench.js";
 import { photosBench, printPhotos } from "./photos/bench.js";
+import { drawingsBench, printDrawings } from "./drawings/bench.js";
 import { deviceBench, printDevice } from "./device/bench.js";
 import { memoryBench, printMemory } from "./memory/bench.js";
 
@@ -24,6 +25,7 @@ if (want("link")) printLink(linkBench());
 if (want("attack")) printAttack(await attackBench());
 if (want("sensors")) printSensors(sensorBench());
 if (want("photos")) printPhotos(await photosBench());
+if (want("drawings")) printDrawings(await drawingsBench());
 // Only when asked for: it needs the emulator kit (MOODFACE_S3_KIT) and takes minutes.
 if (sections.includes("device")) printDevice(deviceBench());
 if (want("memory")) printMemory(await memoryBench());

@@ -220,7 +220,7 @@ describe("latent decoder", () => {
     expect(readFileSync(join(again, "latents.json"), "utf8")).toBe(readFileSync(join(out, "latents.json"), "utf8"));
   });
 
-  test("fine-tuning is reproducible (same inputs and seed, same bytes), keeps the architecture, and another seed differs", async () => {
+  test("fine-tuning is reproducible (same inputs and seed, same bytes, geometric in-betweens included), keeps the architecture, and another seed differs", async () => {
     const dir = tempDir();
     await writeDataset(join(dir, "family"), 3, 100);
     // Targets: four keyframes shifted by 3 px (faces the decoder never saw), from their trained latents.
@@ -233,7 +233,7 @@ describe("latent decoder", () => {
     writeFileSync(join(dir, "targets.u8"), targets);
     writeFileSync(join(dir, "init.i8"), Int8Array.from(doc.keyframes.slice(0, 4).flat()));
     const run = (out: string, seed: number) => {
-      const r = spawnSync(python(), [join(REPO_ROOT, "tools", "decoder", "finetune.py"), "--model", MODEL, "--latents", LATENTS, "--targets", join(dir, "targets.u8"), "--init", join(dir, "init.i8"), "--family", join(dir, "family"), "--out", join(dir, out), "--steps", "40", "--seed", String(seed)], { encoding: "utf8", env: { ...process.env, ...QUIET_ENV } });
+      const r = spawnSync(python(), [join(REPO_ROOT, "tools", "decoder", "finetune.py"), "--model", MODEL, "--latents", LATENTS, "--targets", join(dir, "targets.u8"), "--init", join(dir, "init.i8"), "--family", join(dir, "family"), "--out", join(dir, out), "--steps", "40", "--in-betweens", "transport", "--unseen", "0,1,2,3", "--seed", String(seed)], { encoding: "utf8", env: { ...process.env, ...QUIET_ENV } });
       if (r.status !== 0) throw new Error(r.stderr);
       return { model: readFileSync(join(dir, out, "decoder.tflite")), latents: readFileSync(join(dir, out, "latents.json"), "utf8") };
     };

@@ -118,7 +118,8 @@ export function addFaceCommands(program: Command): void {
           const same = Buffer.from(await renderFace(expression(EMOTIONS[e.emotion], e.band))).equals(Buffer.from(e.frame));
           keys.push({ name: e.file, frame: e.frame, trained: same ? e.emotion * 3 + e.band : undefined });
         }
-        const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune });
+        // A person's drawings: fine-tuning teaches their in-betweens by moving their ink.
+        const fit = await fitDecoder(decoderDir, keys, { seed: o.seed, fineTune: o.fineTune, inBetweens: "transport" });
         // A decoder no keyframe can use is 80 KB of flash for nothing: left out.
         decoder = fit.latents.some(Boolean) ? { model: fit.model, latents: latentsSection(fit.dims, fit.latents) } : undefined;
         fitLines = fit.lines;

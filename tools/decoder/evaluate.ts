@@ -4,12 +4,12 @@
  * own midpoint (parameters interpolated) by IoU of ink, against a 50% dithered crossfade of the two
  * keyframes, and the largest pixel change between neighbouring frames of a decoded transition.
  */
-import { FRAME_BYTES } from "../../modules/common/geometry.js";
+import { FRAME_BYTES, HEIGHT, WIDTH } from "../../modules/common/geometry.js";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { EMOTIONS } from "../../modules/emotion/names.js";
 import { expression, lerpParams } from "../faces/face.js";
-import { renderFace } from "../faces/render.js";
+import { renderFace, unpack } from "../faces/render.js";
 import { crossfade } from "../../modules/face/animator.js";
 
 export interface Latents {
@@ -110,3 +110,35 @@ export async function evaluate(cli: string, model: string, latentsFile: string, 
 }
 
 
+
+/**
+ * The pixels a transition changes: where two packed frames differ, grown by `grow` px (a square), as a
+ * 0/1 array of HEIGHT x WIDTH. An in-between is judged there: the rest of the face is the same at both
+ * ends, and counting it would let a frame that never moves score well.
+ */
+export function changedRegion(a: Uint8Array, b: Uint8Array, grow = 2): Uint8Array {
+  const bitsA = unpack(a);
+  const bitsB = unpack(b);
+  const out = new Uint8Array(WIDTH * HEIGHT);
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      if (bitsA[y * WIDTH + x] === bitsB[y * WIDTH + x]) continue;
+      for (let yy = Math.max(0, y - grow); yy <= Math.min(HEIGHT - 1, y + grow); yy++) out.fill(1, yy * WIDTH + Math.max(0, x - grow), yy * WIDTH + Math.min(WIDTH - 1, x + grow) + 1);
+    }
+  }
+  return out;
+}
+
+/** Intersection over union of the ink of two packed frames within a region (changedRegion); 1 when neither has ink there. */
+export function regionIoU(a: Uint8Array, b: Uint8Array, region: Uint8Array): number {
+  const bitsA = unpack(a);
+  const bitsB = unpack(b);
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < region.length; i++) {
+    if (!region[i]) continue;
+    inter += bitsA[i] & bitsB[i];
+    union += bitsA[i] | bitsB[i];
+  }
+  return union ? inter / union : 1;
+}

@@ -7,7 +7,12 @@ float ones are not kept) and the keyframes' latents (trained or inverted), then 
 keyframe latents together (a latent table, as in GLO) on:
   - the pack's keyframes (targets.u8), which must decode best, and
   - the generator's face family (a dataset as train.py reads, encoded by latents.json's linear
-    encoder), so the latent space keeps drawing faces in between and the defaults stay right.
+    encoder), so the latent space keeps drawing faces in between and the defaults stay right, and
+  - with --in-betweens transport (a person's drawings), geometric in-betweens (inbetween.py: ink
+    moved along the optimal transport, per face part) of every pair of keyframes the decoder never saw, at the latent points 1/4, 1/2 and 3/4 of
+    the way between the two, so a morph between a person's drawings bends their lines instead of
+    fading one into the other; with the default, --in-betweens prior (photo sketches), a prior on
+    every pair's midpoint: keep the ink both share, draw nothing far from either.
 Exports the same architecture to full-integer int8 (same four ops, same sizes: the budgets hold by
 construction; the Node side checks them again) and writes decoder.tflite and latents.json with the
 keyframes' int8 latents in the order of targets.u8. Deterministic for the same inputs and seed.
@@ -19,6 +24,7 @@ import sys
 import time
 
 from decoder_model import LATENT, H, W, Progress, decoder_layers, decoder_model, export_int8, ink_loss, quantize, np, tf
+from inbetween import inbetween
 
 
 def dequantized_weights(model_file):
@@ -63,10 +69,22 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--latent-lr", type=float, default=2e-3, help="learning rate of the keyframes' latents (0: they stay where inversion put them)")
     ap.add_argument("--family-weight", type=float, default=0.5)
-    ap.add_argument("--pair-weight", type=float, default=0.5, help="weight of the in-between prior (0: off)")
-    ap.add_argument("--pairs", type=int, default=8, help="keyframe pairs per step for the in-between prior")
-    ap.add_argument("--target", type=float, default=0.997, help="stop early once every keyframe draws this share of its pixels (float, before int8)")
+    ap.add_argument("--in-betweens", choices=["transport", "prior"], default="prior", help="transport: geometric in-betweens of the pairs of --unseen keyframes (a person's drawings); prior: only keep the shared ink and draw nothing far from either end, for every pair (photo sketches)")
+    ap.add_argument("--unseen", default="", help="comma-separated indexes of the keyframes the decoder never saw: with --in-betweens transport, pairs of two get geometric in-betweens")
+    ap.add_argument("--between-weight", type=float, help="weight of the in-betweens (0: off; default 1 for transport, 0.5 for the prior)")
+    ap.add_argument("--pairs", type=int, help="in-betweens per step (default 16 for transport, 8 for the prior)")
+    ap.add_argument("--keys-first", type=float, default=0.99, help="transport: until every keyframe draws this share of its pixels (float), the in-betweens weigh a fifth")
+    ap.add_argument("--min-steps", type=int, help="no early stop before this (default 1200 for transport: the in-betweens take longer than the keyframes; stopped at 700 steps, eight drawings' midpoints lost a third of their margin over the crossfade)")
+    ap.add_argument("--target", type=float, help="stop early once every keyframe draws this share of its pixels (float, before int8; default 0.993 for transport, checked every 100 steps, 0.997 for the prior, every 250)")
+    ap.add_argument("--wait", action="store_true", help="read a line on stdin first and go on only if it is `go` (the caller starts Python early, then writes the inputs)")
     a = ap.parse_args()
+    transport = a.in_betweens == "transport"
+    for name, moved, held in (("between_weight", 1.0, 0.5), ("pairs", 16, 8), ("min_steps", 1200, 0), ("target", 0.993, 0.997)):
+        if getattr(a, name) is None:
+            setattr(a, name, moved if transport else held)
+    check_every = 100 if transport else 250
+    if a.wait and sys.stdin.readline().strip() != "go":
+        return 0
 
     tf.keras.utils.set_random_seed(a.seed)
     tf.config.experimental.enable_op_determinism()
@@ -93,11 +111,22 @@ def main():
         fam_z = (x @ np.array(doc["encoder"]["kernel"], np.float32) + np.array(doc["encoder"]["bias"], np.float32)).astype(np.float32)
         fam_y = np.fromfile(os.path.join(a.family, "images.u8"), dtype=np.uint8).reshape(n, H, W, 1).astype(np.float32)
 
-    # The in-between prior, for keyframes no generator can draw in between: the decoded midpoint of two
-    # keyframes' latents keeps the ink both share and draws nothing far (over 4 px) from the ink of
-    # either; what lies near one or the other is left free (where lines move).
-    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-    if pairs and a.pair_weight > 0:
+    # Geometric in-betweens of each pair of keyframes the decoder never saw (a person's drawings, two
+    # photos), the ink moved 1/4, 1/2 and 3/4 of the way, taught at the same points of the latent
+    # segment, which is the path the animator decodes. Pairs of two generated faces have the family's
+    # in-betweens; a drawing and a generated face are drawn in two hands, and transporting one's ink
+    # onto the other's made targets that crowded out the keyframes (photo sketches: 16 of 24 at 98%).
+    unseen = {int(i) for i in a.unseen.split(",") if i != ""}
+    if transport:
+        pairs = [(i, j) for i in range(k) for j in range(i + 1, k) if i in unseen and j in unseen]
+    else:
+        pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    between = a.between_weight > 0 and len(pairs) > 0
+    if between and not transport:
+        # The in-between prior (photo sketches: two line sketches of photos are not one hand's strokes,
+        # and their transported in-betweens lost to the crossfade in tests/photos): the decoded midpoint
+        # of two keyframes' latents keeps the ink both share and draws nothing far (over 4 px) from
+        # the ink of either; what lies near one or the other is left free (where lines move).
         ink = targets[..., 0] > 0.5
         near = tf.nn.max_pool2d(tf.constant(targets), 9, 1, "SAME").numpy()[..., 0] > 0.5
         i0 = np.array([p[0] for p in pairs])
@@ -105,7 +134,22 @@ def main():
         shared = tf.constant((ink[i0] & ink[i1]).astype(np.float32)[..., None])
         far = tf.constant((~(near[i0] | near[i1])).astype(np.float32)[..., None])
         pi, pj = tf.constant(i0), tf.constant(i1)
+    if between and transport:
+        started = time.time()
+        ts = (0.25, 0.5, 0.75)
+        bi, bj, bt, by = [], [], [], []
+        for i, j in pairs:
+            for t, img in zip(ts, inbetween(targets[i, ..., 0], targets[j, ..., 0], ts)):
+                bi.append(i), bj.append(j), bt.append(t), by.append(img)
+        bi, bj = tf.constant(np.array(bi)), tf.constant(np.array(bj))
+        bt = tf.constant(np.array(bt, np.float32)[:, None])
+        by = tf.constant(np.array(by, np.float32)[..., None])
+        print(f"in-betweens: {len(pairs)} pairs x {len(ts)} in {time.time() - started:.1f} s", flush=True)
     table = tf.Variable(z0, name="keyframe_latents")
+    # Keyframes first: a keyframe under 98% does not morph at all, so while any is under --keys-first the
+    # in-betweens weigh a fifth (checked every 100 steps). Photo sketches sit near the bar; at full
+    # weight from the start their in-betweens left 3 of 24 keyframes under it.
+    between_scale = tf.Variable(0.2 if transport else 1.0, trainable=False)
     key_loss = ink_loss(float(targets.mean()))
     fam_loss = ink_loss(float(fam_y.mean())) if fam_y is not None else None
     opt = tf.keras.optimizers.Adam(a.lr)
@@ -129,14 +173,20 @@ def main():
         ce0 = tf.nn.sigmoid_cross_entropy_with_logits(tf.zeros_like(logits), logits)
         return tf.reduce_sum(s * ce1 + f * ce0) / tf.maximum(1.0, tf.reduce_sum(s + f))
 
+    def in_betweens(pick):
+        za = tf.gather(table, tf.gather(bi, pick))
+        zb = tf.gather(table, tf.gather(bj, pick))
+        t = tf.gather(bt, pick)
+        return key_loss(tf.gather(by, pick), run(za + (zb - za) * t))
+
     @tf.function
     def step(fz, fy, pick):
         with tf.GradientTape() as tape:
             loss = key_loss(tk, run(table))
             if fam_loss is not None:
                 loss = loss + a.family_weight * fam_loss(fy, run(fz))
-            if pairs and a.pair_weight > 0:
-                loss = loss + a.pair_weight * prior(pick)
+            if between:
+                loss = loss + a.between_weight * between_scale * (in_betweens(pick) if transport else prior(pick))
         grads = tape.gradient(loss, variables)
         opt.apply_gradients(zip(grads[:-1], variables[:-1]))
         if a.latent_lr > 0:
@@ -152,17 +202,21 @@ def main():
     empty = tf.zeros((0, LATENT))
     done = a.steps
     for s in range(a.steps):
-        pick = rng.randint(0, max(1, len(pairs)), a.pairs)
+        pick = rng.randint(0, max(1, (3 if transport else 1) * len(pairs)), a.pairs)
         if fam_z is not None:
             idx = rng.randint(0, len(fam_z), a.family_batch)
             step(tf.constant(fam_z[idx]), tf.constant(fam_y[idx]), pick)
         else:
             step(empty, tf.zeros((0, H, W, 1)), pick)
         progress.step(s + 1, 1)
-        if (s + 1) % 250 == 0 and worst_agreement() >= a.target:
-            done = s + 1
-            progress.step(a.steps, 1)
-            break
+        if (s + 1) % check_every == 0:
+            worst = worst_agreement()
+            if transport:
+                between_scale.assign(1.0 if worst >= a.keys_first else 0.2)
+            if worst >= a.target and s + 1 >= a.min_steps:
+                done = s + 1
+                progress.step(a.steps, 1)
+                break
     print(f"fine-tuned in {time.time() - start:.0f} s ({done} steps)", flush=True)
 
     lat = table.numpy()

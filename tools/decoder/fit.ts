@@ -24,8 +24,12 @@ import { checkModel, modelInfo } from "./native.js";
 
 /** A keyframe whose latent decodes to fewer matching pixels than this gets no latent (it crossfades). */
 export const MIN_RECONSTRUCTION = 0.98;
-/** Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces. */
-export const FAMILY_SAMPLES = 2000;
+/**
+ * Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces: 2,000 with
+ * the in-between prior (photo packs, 24 keyframes, 15 of them generated), 1,000 for a person's drawings
+ * (rendering them is 7 s of the 90 s the eight-drawing fit may take).
+ */
+export const FAMILY_SAMPLES = { prior: 2000, transport: 1000 } as const;
 
 export interface FitKey {
   /** What the report calls it: "joy-strong", a file name. */
@@ -44,6 +48,12 @@ export interface FitOptions {
   midpoint?: (a: number, b: number) => Promise<Uint8Array | undefined>;
   /** Most fine-tuning steps (finetune.py's default when not given). */
   steps?: number;
+  /**
+   * What fine-tuning teaches between keyframes (finetune.py --in-betweens): "transport" (a person's
+   * drawings: the pairs' ink moved part by part, docs/decoder.md "In-betweens the decoder learns") or
+   * "prior" (the default, photo sketches: keep the shared ink, draw nothing far from either end).
+   */
+  inBetweens?: "transport" | "prior";
 }
 
 export interface Fit {
@@ -58,7 +68,7 @@ export interface Fit {
   /** Transition midpoints against their true in-betweens, where one exists. */
   midpointIoU?: MidpointIoU;
   /** Keyframes inverted and the time it took; fine-tuning's seconds and steps when it ran. */
-  timing: { inverted: number; inversionMs: number; fineTuneSeconds?: number; steps?: number };
+  timing: { inverted: number; inversionMs: number; fineTuneSeconds?: number; steps?: number; renderMs?: number; fineTuneWallMs?: number };
   /** Per key, its reconstruction before fine-tuning (trained latent or inversion). */
   before: number[];
 }
@@ -80,65 +90,79 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   const lines: string[] = [];
   const width = Math.max(16, ...keys.map((k) => k.name.length + 1));
   const started = performance.now();
-  // 1. Trained latents and inversion, with the given model.
-  const latents: number[][] = [];
-  const agreements: number[] = [];
-  const how: string[] = [];
-  const unseen = keys.filter((k) => k.trained === undefined).length;
-  const b = bar("inverting [{bar}] {value}/{total} keyframes | ETA {eta_formatted}");
-  if (unseen > 1) b.start(unseen, 0);
-  let invertMs = 0;
-  const trained = keys.map((k) => {
-    if (k.trained === undefined) return undefined;
-    const z = loaded.doc.keyframes[k.trained];
-    if (!z) throw new UsageError(`${loaded.latentsFile}: keyframes: ${loaded.doc.keyframes.length} latents, but ${k.name} is generated keyframe ${k.trained} (a decoder trained for the 24 default keyframes is needed)`);
-    return z;
-  });
-  const known = trained.filter((z): z is number[] => z !== undefined);
-  const decodedKnown = known.length ? decodeMany(loaded.modelFile, known) : [];
-  let next = 0;
-  for (const [i, k] of keys.entries()) {
-    const z = trained[i];
-    if (z) {
-      latents.push(z);
-      agreements.push(agreement(decodedKnown[next++], k.frame));
-      how.push("trained latent");
-      continue;
-    }
-    const t = performance.now();
-    const inv = invert(loaded.modelFile, k.frame, loaded.doc.keyframes, o.seed);
-    invertMs += performance.now() - t;
-    latents.push(inv.latent);
-    agreements.push(inv.agreement);
-    how.push(`by inversion in ${secs(performance.now() - t)}`);
-    if (unseen > 1) b.increment();
-  }
-  if (unseen > 1) b.stop();
-  if (unseen) lines.push(`  inversion: ${unseen} keyframe${unseen === 1 ? "" : "s"} in ${secs(invertMs)}`);
-  // 2. Fine-tuning, when inversion leaves a keyframe under the bar.
-  let modelFile = loaded.modelFile;
-  let model = loaded.model;
-  let final = agreements.slice();
-  let fineTuned = false;
-  const timing: Fit["timing"] = { inverted: unseen, inversionMs: invertMs };
-  const below = agreements.filter((a) => a < MIN_RECONSTRUCTION).length;
+  // Python and TensorFlow take seconds to start (16 s on busy cores): when fine-tuning may follow, the
+  // fine-tuner starts now and waits (--wait) while the keyframes are inverted, then goes or is stopped.
   let staging: string | undefined;
+  let go: (yes: boolean) => void = () => undefined;
+  let early: Promise<string[]> | undefined;
+  let noFineTune: string | undefined;
+  const mayFineTune = o.fineTune !== false && keys.some((k) => k.trained === undefined);
+  if (mayFineTune) {
+    staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
+    // Ctrl-C or kill mid-way: the staging folder (8 MB of rendered faces) does not stay behind.
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      python();
+      early = runPythonTool("finetune.py", [...fineTuneArgs(loaded.modelFile, loaded.latentsFile, keys, staging, o), "--wait"], "fine-tuning [{bar}] {percentage}% | step {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", "fine-tuning", {}, new Promise<boolean>((resolve) => (go = resolve)));
+      early.catch(() => undefined); // awaited (and its failure reported) once fine-tuning is decided
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      noFineTune = e.message;
+    }
+  }
   try {
-    let noFineTune: string | undefined;
+    // 1. Trained latents and inversion, with the given model.
+    const latents: number[][] = [];
+    const agreements: number[] = [];
+    const how: string[] = [];
+    const unseen = keys.filter((k) => k.trained === undefined).length;
+    const b = bar("inverting [{bar}] {value}/{total} keyframes | ETA {eta_formatted}");
+    if (unseen > 1) b.start(unseen, 0);
+    let invertMs = 0;
+    const trained = keys.map((k) => {
+      if (k.trained === undefined) return undefined;
+      const z = loaded.doc.keyframes[k.trained];
+      if (!z) throw new UsageError(`${loaded.latentsFile}: keyframes: ${loaded.doc.keyframes.length} latents, but ${k.name} is generated keyframe ${k.trained} (a decoder trained for the 24 default keyframes is needed)`);
+      return z;
+    });
+    const known = trained.filter((z): z is number[] => z !== undefined);
+    const decodedKnown = known.length ? decodeMany(loaded.modelFile, known) : [];
+    let next = 0;
+    for (const [i, k] of keys.entries()) {
+      const z = trained[i];
+      if (z) {
+        latents.push(z);
+        agreements.push(agreement(decodedKnown[next++], k.frame));
+        how.push("trained latent");
+        continue;
+      }
+      const t = performance.now();
+      const inv = invert(loaded.modelFile, k.frame, loaded.doc.keyframes, o.seed);
+      invertMs += performance.now() - t;
+      latents.push(inv.latent);
+      agreements.push(inv.agreement);
+      how.push(`by inversion in ${secs(performance.now() - t)}`);
+      if (unseen > 1) b.increment();
+    }
+    if (unseen > 1) b.stop();
+    if (unseen) lines.push(`  inversion: ${unseen} keyframe${unseen === 1 ? "" : "s"} in ${secs(invertMs)}`);
+    // 2. Fine-tuning, when inversion leaves a keyframe under the bar.
+    let modelFile = loaded.modelFile;
+    let model = loaded.model;
+    let final = agreements.slice();
+    let fineTuned = false;
+    const timing: Fit["timing"] = { inverted: unseen, inversionMs: invertMs };
+    const below = agreements.filter((a) => a < MIN_RECONSTRUCTION).length;
     let tuned: Awaited<ReturnType<typeof fineTune>> | undefined;
-    if (below > 0 && o.fineTune !== false) {
-      staging = mkdtempSync(join(tmpdir(), "moodface-finetune-"));
-      // Ctrl-C or kill mid-way: the staging folder (16 MB of rendered faces) does not stay behind.
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+    if (below > 0 && early && staging) {
       try {
-        python();
-        tuned = await fineTune(loaded.modelFile, loaded.latentsFile, keys, latents, staging, o);
+        tuned = await fineTune(keys, latents, staging, o, go, early);
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         noFineTune = e.message;
       }
-    }
+    } else go(false);
     if (below > 0 && noFineTune) {
       lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)}, and no fine-tuning (${noFineTune}); they crossfade (--no-fine-tune skips trying)`);
     } else if (tuned && staging) {
@@ -150,6 +174,8 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
       if (over.length) throw new UsageError(`${from} is over the decoder budgets: ${over.join(", ")}; refusing to ship it`);
       timing.fineTuneSeconds = tuned.seconds;
       timing.steps = tuned.steps;
+      timing.renderMs = tuned.renderMs;
+      timing.fineTuneWallMs = tuned.wallMs;
       const decoded = decodeMany(tuned.modelFile, tuned.doc.keyframes);
       const tunedLatents = tuned.doc.keyframes.map((z) => z.slice());
       const tunedAgreements = keys.map((k, i) => agreement(decoded[i], k.frame));
@@ -173,6 +199,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
           `${info.macs} MACs, ${info.weights} bytes of weights, ops ${[...new Set(info.ops)].join(", ")}: within budget; ` +
           (fineTuned ? `${passing(tunedAgreements)} of ${keys.length} keyframes at ${pct(MIN_RECONSTRUCTION)} or more (was ${passing(agreements)}): shipped` : `it drew no more keyframes (${passing(tunedAgreements)} of ${keys.length}): the original decoder is kept`),
       );
+      if (tuned.pairs) lines.push(`  in-betweens: the ink of ${tuned.pairs} pairs of new keyframes moved 1/4, 1/2 and 3/4 of the way (optimal transport per face part), taught at those points of each latent path`);
     } else if (below > 0) {
       lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} and fine-tuning is off (--no-fine-tune): they crossfade`);
     }
@@ -198,6 +225,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
     lines.push(`  latents: ${kept.filter(Boolean).length} of ${keys.length} keyframes morph (${secs(performance.now() - started)} in all)`);
     return { model, dims: loaded.doc.dims, latents: kept, lines, agreements: final, fineTuned, midpointIoU, timing, before: agreements };
   } finally {
+    go(false);
     if (staging) {
       rmSync(staging, { recursive: true, force: true });
       process.off("SIGINT", onSignal);
@@ -211,7 +239,17 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
   }
 }
 
-async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], init: number[][], staging: string, o: FitOptions): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number }> {
+/** finetune.py's arguments: its inputs are written to `staging` later (fineTune), while it starts. */
+function fineTuneArgs(modelFile: string, latentsFile: string, keys: FitKey[], staging: string, o: FitOptions): string[] {
+  const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", join(staging, "family"), "--out", join(staging, "tuned"), "--seed", String(o.seed)];
+  // Pairs of keyframes the decoder never saw get geometric in-betweens (finetune.py, inbetween.py).
+  if (o.inBetweens === "transport") args.push("--in-betweens", "transport", "--unseen", keys.flatMap((k, i) => (k.trained === undefined ? [i] : [])).join(","));
+  if (o.steps !== undefined) args.push("--steps", String(o.steps));
+  return args;
+}
+
+/** Writes the started fine-tuner's inputs (keyframes, their latents, the family), tells it to go, and reads what it wrote. */
+async function fineTune(keys: FitKey[], init: number[][], staging: string, o: FitOptions, go: (yes: boolean) => void, running: Promise<string[]>): Promise<{ modelFile: string; doc: LatentsDoc; seconds: number; steps: number; pairs: number; renderMs: number; wallMs: number }> {
   const targets = new Uint8Array(keys.length * 8192);
   keys.forEach((k, i) => targets.set(unpack(k.frame), i * 8192));
   writeFileSync(join(staging, "targets.u8"), targets);
@@ -219,19 +257,22 @@ async function fineTune(modelFile: string, latentsFile: string, keys: FitKey[], 
   const family = join(staging, "family");
   mkdirSync(family);
   const r = bar("rendering [{bar}] {value}/{total} faces of the family | ETA {eta_formatted}");
-  r.start(FAMILY_SAMPLES, 0);
+  const samples = FAMILY_SAMPLES[o.inBetweens ?? "prior"];
+  r.start(samples, 0);
+  const rendering = performance.now();
   try {
-    await writeDataset(family, o.seed, FAMILY_SAMPLES, () => r.increment());
+    await writeDataset(family, o.seed, samples, () => r.increment());
   } finally {
     r.stop();
   }
+  const renderMs = performance.now() - rendering;
+  go(true);
+  const said = await running;
   const out = join(staging, "tuned");
-  const args = ["--model", modelFile, "--latents", latentsFile, "--targets", join(staging, "targets.u8"), "--init", join(staging, "init.i8"), "--family", family, "--out", out, "--seed", String(o.seed)];
-  if (o.steps !== undefined) args.push("--steps", String(o.steps));
-  const said = await runPythonTool("finetune.py", args, "fine-tuning [{bar}] {percentage}% | step {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", "fine-tuning");
   const m = said.map((l) => /^fine-tuned in (\d+) s \((\d+) steps\)/.exec(l)).find(Boolean);
+  const between = said.map((l) => /^in-betweens: (\d+) pairs/.exec(l)).find(Boolean);
   const doc = JSON.parse(readFileSync(join(out, "latents.json"), "utf8")) as LatentsDoc;
-  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN };
+  return { modelFile: join(out, "decoder.tflite"), doc, seconds: m ? Number(m[1]) : NaN, steps: m ? Number(m[2]) : NaN, pairs: between ? Number(between[1]) : 0, renderMs, wallMs: performance.now() - rendering };
 }
 
 /** Every pair of morphing keyframes with a true in-between: the decoded latent midpoint and the animator's halfway crossfade, each against it. */

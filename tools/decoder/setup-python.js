@@ -48,8 +48,8 @@ function main() {
     const r = spawnSync(python, ["-m", "venv", VENV], { stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });
     if (r.status !== 0) fail(`${python} -m venv ${VENV} failed${/ensurepip|venv/.test(r.stderr ?? "") ? ": install python3-venv (apt-get install python3-venv)" : `: ${(r.stderr ?? "").trim().split("\n").pop()}`}`);
   }
-  if (!["tensorflow", "numpy", "flatbuffers", "yaml"].every(has)) {
-    console.log("setup-python: installing TensorFlow (CPU) and the oracle's needs into .venv (a few minutes)");
+  if (!["tensorflow", "numpy", "flatbuffers", "yaml", "ot", "scipy"].every(has)) {
+    console.log("setup-python: installing TensorFlow (CPU), POT and the oracle's needs into .venv (a few minutes)");
     pip(["-r", join(here, "requirements.txt")]);
   }
   if (!has("tflite_micro")) {

@@ -33,11 +33,26 @@ export const QUIET_ENV = { TF_CPP_MIN_LOG_LEVEL: "3", TF_ENABLE_ONEDNN_OPTS: "0"
  * `progress <done> <total> <epoch>` lines that drive a bar in `format` (fields value, total,
  * percentage, epoch, plus `fields`); its other stdout lines are returned; its stderr is kept and
  * its last line shown only if it fails (`what` names the job: "training failed: ...").
+ * With `gate`, the tool is started now and reads one line on stdin before its work (finetune.py's
+ * --wait: Python and TensorFlow start meanwhile); the gate's true sends "go", false ends it (the
+ * promise then resolves with no lines).
  */
-export function runPythonTool(script: string, args: string[], format: string, what: string, fields: Record<string, unknown> = {}): Promise<string[]> {
+export function runPythonTool(script: string, args: string[], format: string, what: string, fields: Record<string, unknown> = {}, gate?: Promise<boolean>): Promise<string[]> {
   const py = python();
   return new Promise((resolve, reject) => {
-    const child = spawn(py, [join(REPO_ROOT, "tools", "decoder", script), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...QUIET_ENV } });
+    const child = spawn(py, [join(REPO_ROOT, "tools", "decoder", script), ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...QUIET_ENV } });
+    let stopped = false;
+    child.stdin.on("error", () => undefined); // it may have exited first: its exit code tells why
+    if (!gate) child.stdin.end();
+    else {
+      void gate.then((go) => {
+        if (go) child.stdin.end("go\n");
+        else {
+          stopped = true;
+          child.kill("SIGTERM");
+        }
+      });
+    }
     const b = bar(format);
     let started = false;
     const said: string[] = [];
@@ -66,8 +81,9 @@ export function runPythonTool(script: string, args: string[], format: string, wh
     child.on("error", (e) => reject(new UsageError(`${py}: cannot run: ${reason(e)}`)));
     child.on("close", (code) => {
       if (started) b.stop();
-      if (code === 0) return resolve(said);
-      if (/No module named '(tensorflow|numpy)'/.test(err)) return reject(new UsageError("TensorFlow is missing from .venv: run `node tools/decoder/setup-python.js`"));
+      if (code === 0 || stopped) return resolve(stopped ? [] : said);
+      const missing = /No module named '(tensorflow|numpy|ot|scipy)'/.exec(err);
+      if (missing) return reject(new UsageError(`${missing[1] === "ot" ? "POT" : missing[1] === "scipy" ? "SciPy" : "TensorFlow"} is missing from .venv: run \`node tools/decoder/setup-python.js\``));
       const last = err.trim().split("\n").filter((l) => l.trim()).pop() ?? `exit code ${code}`;
       reject(new UsageError(`${what} failed: ${last}`));
     });
