@@ -20,7 +20,7 @@ import { MAX_LATENT, latentSize, openPack, readSelfTest, type Pack } from "../pa
 import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
 import { Animator } from "../face/animator.js";
-import SSD1306 from "../display/ssd1306.js";
+import SSD1306, { type FrameOps } from "../display/ssd1306.js";
 import type { DigitalClass, I2CClass } from "../common/io.js";
 import { PROFILE_NAME, parseConfig, type Config } from "./config.js";
 import { decodeSaved } from "./saved.js";
@@ -40,6 +40,8 @@ export interface BootInputs {
   trace(message: string): void;
   /** Opens the pack's decoder model (throws with the backend's reason), where the host can run one. */
   openDecoder?(model: Uint8Array): LatentDecoder;
+  /** The SSD1306 driver's per-frame byte work in C (the firmware's display/native-frame); absent: the portable one. */
+  readonly frameOps?: FrameOps;
   /** The board's I2C: class and default pins (ECMA-419 host provider). */
   readonly i2c: { readonly io: I2CClass; readonly data: number; readonly clock: number; readonly port?: number };
   /** Seeds the face's idle life (blinks, glances). */
@@ -122,6 +124,7 @@ export function boot(inputs: BootInputs): RobotParts {
     height: d.height,
     flip: d.flip,
     contrast: d.contrast,
+    frameOps: inputs.frameOps,
   });
 
   const buttonStimuli: number[] = [];

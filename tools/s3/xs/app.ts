@@ -13,6 +13,7 @@ import { openPack } from "../../../modules/pack/pack.js";
 import { PackFaces } from "../../../modules/face/faces.js";
 import { Animator } from "../../../modules/face/animator.js";
 import SSD1306 from "../../../modules/display/ssd1306.js";
+import { NativeFrameOps } from "../../../modules/display/native-frame.js";
 import type { ParityData } from "../../../tests/parity/vectors.js";
 import { FRAMES, FRAME_MS, SHOTS, scenarioState } from "./scenario.js";
 
@@ -111,7 +112,8 @@ if (!opened.ok) throw new Error(opened.error);
 // Phase 6 (exact figures only): the same frames with the decoder, so transitions morph.
 const decoder = PHASE === 6 ? new S3Decoder(opened.pack.modelOffset, opened.pack.modelLength) : undefined;
 const animator = new Animator(new PackFaces(opened.pack), decoder ? { seed: 3, decoder } : { seed: 3 });
-const display = new SSD1306({ display: { io: BusI2C as never, data: 21, clock: 22, address: 0x3c, hz: 400000 }, now: () => 0 });
+// The driver's frame work in C, as main.ts gives it on the board (native/display, linked by build.ts).
+const display = new SSD1306({ display: { io: BusI2C as never, data: 21, clock: 22, address: 0x3c, hz: 400000 }, now: () => 0, frameOps: new NativeFrameOps() });
 i2cFlush(); // the panel's initialisation
 stopAfter(3);
 const state = { dominant: 7, band: 0, nuance: 255 };
