@@ -15,6 +15,7 @@ import { Robot, type RobotHost } from "app/robot";
 import { boot } from "app/boot";
 import { NativeDecoder } from "face/native-decoder";
 import { NativeFrameOps } from "display/native-frame";
+import { NativeAnimatorOps } from "face/native-animator";
 import { StateStore, preferenceStore } from "app/state-store";
 import { decodeSaved } from "app/saved";
 import { BleLink } from "link/ble-peripheral";
@@ -40,6 +41,8 @@ const host: RobotHost = {
   openDecoder: (model) => new NativeDecoder(model),
   // The driver's diff, window plan and copies in C (native/display): most of a frame's time in XS otherwise.
   frameOps: new NativeFrameOps(),
+  // Likewise the animator's crossfade and breathing lift (native/face).
+  animatorOps: new NativeAnimatorOps(),
 };
 
 const robot = new Robot(host, boot(host));

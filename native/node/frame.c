@@ -1,15 +1,18 @@
 /*
- * Node-API binding of the SSD1306 driver's frame work in C (native/display/frame.c), so that the host
- * can hold it to the portable TypeScript (tests/display/native-frame.test.ts): the same C the firmware
- * links, built by tools/display/native.ts with the system C compiler. The calls mirror the XS ones
- * (native/display/xs_ssd1306.c):
+ * Node-API binding of the firmware's frame work in C: the SSD1306 driver's (native/display/frame.c)
+ * and the animator's (native/face/animator.c), so that the host can hold them to the portable
+ * TypeScript (tests/display/native-frame.test.ts, tests/face/native-animator.test.ts): the same C the
+ * firmware links, built by tools/display/native.ts with the system C compiler. The calls mirror the
+ * XS ones (native/display/xs_ssd1306.c, native/face/xs_animator.c):
  *   plan(frame, last, known, pages, windows: ArrayBuffer) -> count
  *   pack(frame, data, c0, c1, p0, p1)    commit(frame, last, c0, c1, p0, p1)
+ *   crossfade(from, to, masks, level, out)    lift(frame) -> boolean
  */
 #include <node_api.h>
 #include <stdint.h>
 
 #include "../display/frame.h"
+#include "../face/animator.h"
 
 static void *bytes_arg(napi_env env, napi_value v, size_t need) {
 	void *data = NULL;
@@ -75,11 +78,45 @@ static napi_value commit(napi_env env, napi_callback_info info) {
 	return copy(env, info, 0);
 }
 
+static napi_value crossfade(napi_env env, napi_callback_info info) {
+	size_t argc = 5;
+	napi_value argv[5];
+	int32_t level;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	bool ok = argc == 5 && napi_get_value_int32(env, argv[3], &level) == napi_ok && level >= 0 && level <= 16;
+	const uint8_t *from = ok ? bytes_arg(env, argv[0], MF_FRAME_BYTES) : NULL;
+	const uint8_t *to = ok ? bytes_arg(env, argv[1], MF_FRAME_BYTES) : NULL;
+	const uint8_t *masks = ok ? bytes_arg(env, argv[2], 17 * 4) : NULL;
+	uint8_t *out = ok ? bytes_arg(env, argv[4], MF_FRAME_BYTES) : NULL;
+	if (!from || !to || !masks || !out) {
+		napi_throw_type_error(env, NULL, "crossfade(from, to, masks: Uint8Array(68), level: 0..16, out): bad arguments");
+		return NULL;
+	}
+	md_crossfade(from, to, masks, level, out);
+	return NULL;
+}
+
+static napi_value lift(napi_env env, napi_callback_info info) {
+	size_t argc = 1;
+	napi_value argv[1];
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	uint8_t *frame = argc == 1 ? bytes_arg(env, argv[0], MF_FRAME_BYTES) : NULL;
+	if (!frame) {
+		napi_throw_type_error(env, NULL, "lift(frame: Uint8Array(1024))");
+		return NULL;
+	}
+	napi_value result;
+	napi_get_boolean(env, md_lift(frame), &result);
+	return result;
+}
+
 NAPI_MODULE_INIT() {
 	napi_property_descriptor p[] = {
 		{ "plan", NULL, plan, NULL, NULL, NULL, napi_default, NULL },
 		{ "pack", NULL, pack, NULL, NULL, NULL, napi_default, NULL },
 		{ "commit", NULL, commit, NULL, NULL, NULL, napi_default, NULL },
+		{ "crossfade", NULL, crossfade, NULL, NULL, NULL, napi_default, NULL },
+		{ "lift", NULL, lift, NULL, NULL, NULL, napi_default, NULL },
 	};
 	napi_define_properties(env, exports, sizeof(p) / sizeof(p[0]), p);
 	return exports;

@@ -218,9 +218,9 @@ export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES; phase?: n
   }
   // The project's XS host modules as mcconfig builds them for esp32 (manifest.json): the board's
   // flags with -Wall -Wextra -Werror, against XS's xsmc.h (xsmc.c is linked for them).
-  for (const n of ["frame.c", "xs_ssd1306.c"]) {
-    const o = join(OUT, "obj", "display", n.replace(/\.c$/, ".o"));
-    compile(tc, join(REPO_ROOT, "native", "display", n), o, [...FLAGS.project, "-isystem", join(pico, "include"), ...include.slice(2), ...xsDefines(sizes)]);
+  for (const n of ["display/frame.c", "display/xs_ssd1306.c", "face/animator.c", "face/xs_animator.c"]) {
+    const o = join(OUT, "obj", n.replace(/\.c$/, ".o"));
+    compile(tc, join(REPO_ROOT, "native", n), o, [...FLAGS.project, "-isystem", join(pico, "include"), ...include.slice(2), ...xsDefines(sizes)]);
     objects.push(o);
   }
   for (const n of ["s3bare_platform.c", "runner.c"]) {

@@ -10,7 +10,10 @@ import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type { DevicePath, DeviceResult } from "../paths.js";
 import { findKit, type Kit } from "../kit.js";
-import { atBoardClock } from "../paths.js";
+import { atBoardClock, checkLatents } from "../paths.js";
+import { BOARD_HZ, FRAME_MS as FRAME_PERIOD_MS } from "../kit.js";
+import { MODEL, runDecoder } from "../decoder.js";
+import { TFLM } from "../tflm/tflm.js";
 import { REPO_ROOT, readJson, DATA_DIR, PROFILES_DIR } from "../../lib/data.js";
 import { buildImage, runImage, OUT, S3XsError, XS_SIZES, ESP32_XS_SIZES, type Image } from "./build.js";
 import { parseLogLine } from "../../display/i2c-log.js";
@@ -252,6 +255,58 @@ export function xsS3ExactFigures(): ExactFigures {
   if (!(m.decodes > 0 && m.morphFrames > 0)) throw new S3XsError(`phase 6 made no morph (decodes ${m.decodes}, morphing frames ${m.morphFrames}): the pack's keyframes have no latents?`);
   const morph = { frames: m.morphFrames, decodes: m.decodes, perDecode: Math.round(extra / m.decodes), animatorMorphFrame: animatorFrame + Math.round(extra / m.morphFrames) };
   return { engineStep: Math.round((p2 - p1) / 250), animatorFrame, animatorAndDriverFrame, driverFrame: animatorAndDriverFrame - animatorFrame, morph, phases };
+}
+
+/** Issue 18's frame budget: a morphing frame under 25% of a 33 ms frame at 240 MHz. */
+export const FRAME_BUDGET_INSTRUCTIONS = Math.round(0.25 * FRAME_PERIOD_MS * BOARD_HZ / 1000);
+
+export interface FrameBudget {
+  engineStep: number;
+  /** A morphing frame's XS work, the animator and the driver with the frame work in C, the decode
+   *  itself taken out: the mean over the frames of the scenario's second morph (frame 70 on, where
+   *  the face also breathes: the dearer of its two morphs). */
+  morphFrameXs: number;
+  /** Frames of that morph and the decodes they made; one decode through the image's binding. */
+  morphFrames: number;
+  decodes: number;
+  perReferenceDecode: number;
+  /** The board's decoder (the tflm path: esp-tflite-micro with ESP-NN) per inference, and its frame conversion. */
+  tflmDecode: number;
+  tflmConversion: number;
+  /** engineStep + morphFrameXs + tflmDecode + tflmConversion. */
+  morphingFrame: number;
+  budget: number;
+  phases: number[];
+}
+
+/**
+ * The morphing frame on the board's path, from exact CPU 0 counts of five phase runs (app.ts: 1 and 2
+ * for the engine step, 7, 8 and 9 for the morph) plus the tflm decoder path's median inference on
+ * a few latents. About 4 minutes.
+ */
+export function xsS3FrameBudget(kit: Kit = findKit()): FrameBudget {
+  const phases = new Map<number, number>();
+  let morph: { frames: number; decodes: number } | undefined;
+  for (const p of [1, 2, 7, 8, 9]) {
+    const image = buildImage({ kit, phase: p });
+    const r = cpu0Instructions(image.elf);
+    const lines = r.stdout.split("\n").filter((l) => l !== "");
+    if (r.status !== 0 || lines[lines.length - 1] !== "S3-XS-DONE") throw new S3XsError(`phase ${p} run stopped (exit ${r.status}):\n${r.stdout.slice(-2000)}`);
+    phases.set(p, r.cpu0);
+    if (p === 8) morph = fig(lines, "morph-frames") as { frames: number; decodes: number };
+  }
+  const m = morph!;
+  if (!(m.frames > 0 && m.decodes > 0)) throw new S3XsError(`the frame-70 morph made ${m.decodes} decodes in ${m.frames} frames: the pack's keyframes have no latents?`);
+  const engineStep = Math.round((phases.get(2)! - phases.get(1)!) / 250);
+  const perReferenceDecode = Math.round((phases.get(9)! - phases.get(8)!) / m.decodes);
+  const morphFrameXs = Math.round((phases.get(8)! - phases.get(7)! - m.decodes * perReferenceDecode) / m.frames);
+  const tflm = runDecoder(TFLM, MODEL, checkLatents().subarray(0, 8 * 8), { kit });
+  const morphingFrame = engineStep + morphFrameXs + Math.round(tflm.perInference) + Math.round(tflm.perFrameConversion);
+  return {
+    engineStep, morphFrameXs, morphFrames: m.frames, decodes: m.decodes, perReferenceDecode,
+    tflmDecode: Math.round(tflm.perInference), tflmConversion: Math.round(tflm.perFrameConversion),
+    morphingFrame, budget: FRAME_BUDGET_INSTRUCTIONS, phases: [...phases.values()],
+  };
 }
 
 /** The XS path in tools/s3/paths.ts's terms, for `npm run test:device` and `npm run bench -- device`
