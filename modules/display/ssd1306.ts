@@ -102,6 +102,8 @@ export default class SSD1306 {
   // Resizable buffers so one allocation serves every transaction length (ES2024).
   private readonly commandBuffer = new ArrayBuffer(40, { maxByteLength: 40 });
   private readonly command = new Uint8Array(this.commandBuffer);
+  /** A window's command transaction: 00 21 c0 c1 22 p0 p1. */
+  private readonly windowCommand = Uint8Array.of(CONTROL_COMMAND_STREAM, CMD.COLUMN_WINDOW, 0, 0, CMD.PAGE_WINDOW, 0, 0);
   private readonly dataBuffer = new ArrayBuffer(1 + FRAME_BYTES, { maxByteLength: 1 + FRAME_BYTES });
   private readonly data = new Uint8Array(this.dataBuffer);
   private area = { x: 0, y: 0, width: 0, height: 0, page: 0, offset: 0 };
@@ -263,15 +265,13 @@ export default class SSD1306 {
   }
 
   private sendWindow(frame: Uint8Array, c0: number, c1: number, p0: number, p1: number): boolean {
-    const c = this.command;
-    c[0] = CONTROL_COMMAND_STREAM;
-    c[1] = CMD.COLUMN_WINDOW;
+    // Its own 7-byte buffer: no resizing per window (on XS, every call counts in a frame).
+    const c = this.windowCommand;
     c[2] = c0;
     c[3] = c1;
-    c[4] = CMD.PAGE_WINDOW;
     c[5] = p0;
     c[6] = p1;
-    if (!this.sendCommands(7)) return false;
+    if (!this.write(c, 7)) return false;
     const d = this.data;
     const w = c1 - c0 + 1;
     const n = 1 + w * (p1 - p0 + 1);

@@ -233,7 +233,10 @@ export class Animator {
         if (level !== this.morphLevel) {
           this.morphLevel = level;
           const z = this.shownLatent;
-          for (let k = 0; k < this.decoder!.latentSize; k++) z[k] = this.fromLatent[k] + ((Math.imul(this.toLatent[k] - this.fromLatent[k], level) + 8) >> 4);
+          const a = this.fromLatent;
+          const b = this.toLatent;
+          // (latentSize read once: on the board it is a native getter.)
+          for (let k = 0, n = this.decoder!.latentSize; k < n; k++) z[k] = a[k] + ((Math.imul(b[k] - a[k], level) + 8) >> 4);
           if (!this.decoder!.decode(z, base)) this.morphing = false;
         }
       } else {

@@ -51,9 +51,10 @@ class BusI2C {
   constructor(options: { address: number }) {
     this.address = options.address;
   }
+  // No view made per write: the board's I2C write is one native call, so the stand-in stays close to it.
   write(buffer: ArrayBufferLike | ArrayBufferView): void {
-    const v = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
-    i2cWrite(this.address, v.buffer, v.byteOffset, v.length);
+    if (ArrayBuffer.isView(buffer)) i2cWrite(this.address, buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    else i2cWrite(this.address, buffer, 0, buffer.byteLength);
   }
   close(): void {}
 }
