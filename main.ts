@@ -14,6 +14,8 @@ import device from "embedded:provider/builtin";
 import { Robot, type RobotHost } from "app/robot";
 import { boot } from "app/boot";
 import { NativeDecoder } from "face/native-decoder";
+import { NativeFrameOps } from "display/native-frame";
+import { NativeAnimatorOps } from "face/native-animator";
 import { StateStore, preferenceStore } from "app/state-store";
 import { decodeSaved } from "app/saved";
 import { BleLink } from "link/ble-peripheral";
@@ -37,6 +39,10 @@ const host: RobotHost = {
   seed: Date.now() | 0,
   // The pack's model is a view into the frames.bin Resource: it stays in flash.
   openDecoder: (model) => new NativeDecoder(model),
+  // The driver's diff, window plan and copies in C (native/display): most of a frame's time in XS otherwise.
+  frameOps: new NativeFrameOps(),
+  // Likewise the animator's crossfade and breathing lift (native/face).
+  animatorOps: new NativeAnimatorOps(),
 };
 
 const robot = new Robot(host, boot(host));

@@ -19,8 +19,8 @@ import { crc32 } from "../common/crc32.js";
 import { MAX_LATENT, latentSize, openPack, readSelfTest, type Pack } from "../pack/pack.js";
 import type { LatentDecoder } from "../face/decoder.js";
 import { FallbackFaces, PackFaces, type FaceSource } from "../face/faces.js";
-import { Animator } from "../face/animator.js";
-import SSD1306 from "../display/ssd1306.js";
+import { Animator, type AnimatorOps } from "../face/animator.js";
+import SSD1306, { type FrameOps } from "../display/ssd1306.js";
 import type { DigitalClass, I2CClass } from "../common/io.js";
 import { PROFILE_NAME, parseConfig, type Config } from "./config.js";
 import { decodeSaved } from "./saved.js";
@@ -40,6 +40,10 @@ export interface BootInputs {
   trace(message: string): void;
   /** Opens the pack's decoder model (throws with the backend's reason), where the host can run one. */
   openDecoder?(model: Uint8Array): LatentDecoder;
+  /** The SSD1306 driver's per-frame byte work in C (the firmware's display/native-frame); absent: the portable one. */
+  readonly frameOps?: FrameOps;
+  /** The animator's whole-frame byte work in C (the firmware's face/native-animator); absent: the portable one. */
+  readonly animatorOps?: AnimatorOps;
   /** The board's I2C: class and default pins (ECMA-419 host provider). */
   readonly i2c: { readonly io: I2CClass; readonly data: number; readonly clock: number; readonly port?: number };
   /** Seeds the face's idle life (blinks, glances). */
@@ -113,7 +117,7 @@ export function boot(inputs: BootInputs): RobotParts {
 
   const { decoder, error: decoderError } = openDecoder(inputs, pack);
   if (decoderError && pack && pack.modelLength > 0) trace(`moodface: decoder model rejected: ${decoderError}; transitions crossfade\n`);
-  const animator = new Animator(faces, { seed: inputs.seed, decoder });
+  const animator = new Animator(faces, { seed: inputs.seed, decoder, ops: inputs.animatorOps });
 
   // A missing or flaky panel never stops the robot: update() retries by itself.
   const d = config.display;
@@ -122,6 +126,7 @@ export function boot(inputs: BootInputs): RobotParts {
     height: d.height,
     flip: d.flip,
     contrast: d.contrast,
+    frameOps: inputs.frameOps,
   });
 
   const buttonStimuli: number[] = [];

@@ -115,6 +115,68 @@ export class WindowPlanner {
   }
 }
 
+/**
+ * The driver's per-frame byte work (docs/ssd1306.md, "Frame work"): diff, plan, copy. This portable
+ * implementation runs on the host; the board's build passes the C one (modules/display/native-frame.ts,
+ * native/display/frame.c), which makes the same plans window for window (tests/display/native-frame.test.ts).
+ */
+export interface FrameOps {
+  /**
+   * Plans the windows that send what differs between `frame` and `last` over the first `pages` pages
+   * (every column when not `known`) into `windows` (an ArrayBuffer of MAX_WINDOWS x 4 int32:
+   * [c0, c1, p0, p1] per window, in sending order). Returns the number of windows.
+   */
+  plan(frame: Uint8Array, last: Uint8Array, known: boolean, pages: number, windows: ArrayBuffer): number;
+  /** Copies the window's bytes of `frame`, page by page, into `data` from index 1 (index 0 is the control byte). */
+  pack(frame: Uint8Array, data: Uint8Array, c0: number, c1: number, p0: number, p1: number): void;
+  /** Copies the window's bytes of `frame` into `last` at the same places. */
+  commit(frame: Uint8Array, last: Uint8Array, c0: number, c1: number, p0: number, p1: number): void;
+}
+
+/** FrameOps in TypeScript over WindowPlanner: the host's, and the reference the C is held to. */
+export class PortableFrameOps implements FrameOps {
+  private readonly planner = new WindowPlanner();
+  private readonly mask = new Int32Array(PAGES * MASK_WORDS);
+  private windowBuffer: ArrayBuffer | undefined;
+  private windowView = new Int32Array(0);
+
+  plan(frame: Uint8Array, last: Uint8Array, known: boolean, pages: number, windows: ArrayBuffer): number {
+    const mask = this.mask;
+    mask.fill(0);
+    for (let p = 0; p < pages; p++) {
+      const base = p * COLUMNS;
+      for (let x = 0; x < COLUMNS; x++) {
+        if (!known || frame[base + x] !== last[base + x]) mask[p * MASK_WORDS + (x >> 5)] |= 1 << (x & 31);
+      }
+    }
+    const n = this.planner.plan(mask);
+    if (windows !== this.windowBuffer) {
+      // One view per buffer (the driver keeps one): no allocation per frame.
+      this.windowBuffer = windows;
+      this.windowView = new Int32Array(windows);
+    }
+    const from = this.planner.windows;
+    const to = this.windowView;
+    for (let i = 0; i < 4 * n; i++) to[i] = from[i];
+    return n;
+  }
+
+  pack(frame: Uint8Array, data: Uint8Array, c0: number, c1: number, p0: number, p1: number): void {
+    let k = 1;
+    for (let p = p0; p <= p1; p++) {
+      const base = p * COLUMNS;
+      for (let x = c0; x <= c1; x++) data[k++] = frame[base + x];
+    }
+  }
+
+  commit(frame: Uint8Array, last: Uint8Array, c0: number, c1: number, p0: number, p1: number): void {
+    for (let p = p0; p <= p1; p++) {
+      const base = p * COLUMNS;
+      for (let x = c0; x <= c1; x++) last[base + x] = frame[base + x];
+    }
+  }
+}
+
 function pageClean(mask: Int32Array, p: number): boolean {
   const b = p * MASK_WORDS;
   return (mask[b] | mask[b + 1] | mask[b + 2] | mask[b + 3]) === 0;

@@ -11,11 +11,11 @@
  */
 import { FRAME_BYTES, WIDTH } from "../common/geometry.js";
 import { ADDRESS_SA0_HIGH, ADDRESS_SA0_LOW, CMD, CONTROL_COMMAND_STREAM, CONTROL_DATA_STREAM, MAX_PARAMETERS, transactionClocks } from "./commands.js";
-import { COLUMNS, MASK_WORDS, PAGES, WindowPlanner } from "./planner.js";
+import { COLUMNS, MAX_WINDOWS, PortableFrameOps, type FrameOps } from "./planner.js";
 
 import type { I2C, I2CClass, PinSpecifier } from "../common/io.js";
 
-export type { I2CClass, PinSpecifier };
+export type { I2CClass, PinSpecifier, FrameOps };
 
 export interface SSD1306Options {
   /** Bus options, usually `{...device.I2C.default, io: device.io.I2C}` from the host provider. */
@@ -28,6 +28,9 @@ export interface SSD1306Options {
   invert?: boolean;
   /** Millisecond clock for retry backoff (defaults to Date.now). */
   now?: () => number;
+  /** The per-frame byte work (diff, window plan, copies): the board passes the C one
+   *  (display/native-frame); default: the portable TypeScript one (planner.ts). */
+  frameOps?: FrameOps;
 }
 
 export interface ConfigureOptions {
@@ -92,11 +95,15 @@ export default class SSD1306 {
   private retryAt = 0;
   private retryDelay = FIRST_RETRY_MS;
   private readonly last = new Uint8Array(FRAME_BYTES);
-  private readonly mask = new Int32Array(PAGES * MASK_WORDS);
-  private readonly planner = new WindowPlanner();
+  private readonly ops: FrameOps;
+  /** The planned windows, [c0, c1, p0, p1] each: an ArrayBuffer for the C (xsmc reads no Int32Array). */
+  private readonly windowBuffer = new ArrayBuffer(MAX_WINDOWS * 16);
+  private readonly windows = new Int32Array(this.windowBuffer);
   // Resizable buffers so one allocation serves every transaction length (ES2024).
   private readonly commandBuffer = new ArrayBuffer(40, { maxByteLength: 40 });
   private readonly command = new Uint8Array(this.commandBuffer);
+  /** A window's command transaction: 00 21 c0 c1 22 p0 p1. */
+  private readonly windowCommand = Uint8Array.of(CONTROL_COMMAND_STREAM, CMD.COLUMN_WINDOW, 0, 0, CMD.PAGE_WINDOW, 0, 0);
   private readonly dataBuffer = new ArrayBuffer(1 + FRAME_BYTES, { maxByteLength: 1 + FRAME_BYTES });
   private readonly data = new Uint8Array(this.dataBuffer);
   private area = { x: 0, y: 0, width: 0, height: 0, page: 0, offset: 0 };
@@ -122,6 +129,7 @@ export default class SSD1306 {
     this.invert = !!options.invert;
     this.options = d;
     this.now = options.now ?? Date.now;
+    this.ops = options.frameOps ?? new PortableFrameOps();
     this.recover();
   }
 
@@ -187,18 +195,8 @@ export default class SSD1306 {
    */
   update(frame: Uint8Array): boolean {
     if (this.needsInit && !this.recover()) return false;
-    const last = this.last;
-    const mask = this.mask;
-    const pages = this.height >> 3;
-    mask.fill(0);
-    for (let p = 0; p < pages; p++) {
-      const base = p * COLUMNS;
-      for (let x = 0; x < COLUMNS; x++) {
-        if (!this.known || frame[base + x] !== last[base + x]) mask[p * MASK_WORDS + (x >> 5)] |= 1 << (x & 31);
-      }
-    }
-    const windows = this.planner.plan(mask);
-    const w = this.planner.windows;
+    const windows = this.ops.plan(frame, this.last, this.known, this.height >> 3, this.windowBuffer);
+    const w = this.windows;
     for (let k = 0; k < windows; k++) {
       if (!this.sendWindow(frame, w[4 * k], w[4 * k + 1], w[4 * k + 2], w[4 * k + 3])) return false;
     }
@@ -267,30 +265,21 @@ export default class SSD1306 {
   }
 
   private sendWindow(frame: Uint8Array, c0: number, c1: number, p0: number, p1: number): boolean {
-    const c = this.command;
-    c[0] = CONTROL_COMMAND_STREAM;
-    c[1] = CMD.COLUMN_WINDOW;
+    // Its own 7-byte buffer: no resizing per window (on XS, every call counts in a frame).
+    const c = this.windowCommand;
     c[2] = c0;
     c[3] = c1;
-    c[4] = CMD.PAGE_WINDOW;
     c[5] = p0;
     c[6] = p1;
-    if (!this.sendCommands(7)) return false;
+    if (!this.write(c, 7)) return false;
     const d = this.data;
     const w = c1 - c0 + 1;
     const n = 1 + w * (p1 - p0 + 1);
     this.dataBuffer.resize(n);
     d[0] = CONTROL_DATA_STREAM;
-    let k = 1;
-    for (let p = p0; p <= p1; p++) {
-      const base = p * COLUMNS;
-      for (let x = c0; x <= c1; x++) d[k++] = frame[base + x];
-    }
+    this.ops.pack(frame, d, c0, c1, p0, p1);
     if (!this.write(d, n)) return false;
-    for (let p = p0; p <= p1; p++) {
-      const base = p * COLUMNS;
-      for (let x = c0; x <= c1; x++) this.last[base + x] = frame[base + x];
-    }
+    this.ops.commit(frame, this.last, c0, c1, p0, p1);
     return true;
   }
 

@@ -62,10 +62,53 @@ const CROSSFADE_MASKS = (() => {
 
 /** Ordered-dither crossfade at `level` (0 all `from` .. 16 all `to`) of two page-packed frames. */
 export function crossfade(from: Uint8Array, to: Uint8Array, level: number, out: Uint8Array): void {
-  const masks = level * 4;
+  crossfadeWith(from, to, CROSSFADE_MASKS, level, out);
+}
+
+function crossfadeWith(from: Uint8Array, to: Uint8Array, masks: Uint8Array, level: number, out: Uint8Array): void {
+  const row = level * 4;
   for (let i = 0; i < FRAME_BYTES; i++) {
-    const m = CROSSFADE_MASKS[masks + (i & 3)];
+    const m = masks[row + (i & 3)];
     out[i] = (from[i] & ~m) | (to[i] & m);
+  }
+}
+
+/**
+ * The animator's whole-frame byte work: the crossfade and the one-pixel lift (breathing, reflexes).
+ * PortableAnimatorOps is the host's; the board passes the C one (face/native-animator,
+ * native/face/animator.c), which gives the same frames (tests/face/native-animator.test.ts).
+ */
+export interface AnimatorOps {
+  /** Crossfade at `level` with the dither table `masks` (17 levels x 4 columns of row bytes). */
+  crossfade(from: Uint8Array, to: Uint8Array, masks: Uint8Array, level: number, out: Uint8Array): void;
+  /** Moves the page-packed frame up one pixel when its top row is empty; true when it moved. */
+  lift(frame: Uint8Array): boolean;
+}
+
+export class PortableAnimatorOps implements AnimatorOps {
+  crossfade(from: Uint8Array, to: Uint8Array, masks: Uint8Array, level: number, out: Uint8Array): void {
+    crossfadeWith(from, to, masks, level, out);
+  }
+
+  /** The frame as 256 words of 4 columns each, for whole-frame shifts (one view per frame buffer). */
+  private words: Uint32Array = new Uint32Array(0);
+  private wordsOf: Uint8Array | undefined;
+
+  lift(frame: Uint8Array): boolean {
+    if (frame !== this.wordsOf) {
+      this.wordsOf = frame;
+      this.words = new Uint32Array(frame.buffer, frame.byteOffset, FRAME_BYTES >> 2);
+    }
+    const w = this.words;
+    // Row 0 is bit 0 of every byte of page 0; four columns a word.
+    for (let i = 0; i < WIDTH >> 2; i++) if ((w[i] & 0x01010101) !== 0) return false;
+    // Each byte takes the next page's top bit as its new bottom bit.
+    const pageWords = WIDTH >> 2;
+    for (let i = 0; i < w.length; i++) {
+      const next = i + pageWords < w.length ? w[i + pageWords] : 0;
+      w[i] = ((w[i] >>> 1) & 0x7f7f7f7f) | ((next & 0x01010101) << 7);
+    }
+    return true;
   }
 }
 
@@ -76,6 +119,8 @@ export interface AnimatorOptions {
   blink?: boolean;
   saccades?: boolean;
   breathing?: boolean;
+  /** The whole-frame byte work: the board passes the C one (face/native-animator); default portable. */
+  ops?: AnimatorOps;
 }
 
 export class Animator {
@@ -95,8 +140,9 @@ export class Animator {
 
   private readonly source: FaceSource;
   private readonly random: Random;
-  private readonly options: Required<Omit<AnimatorOptions, "decoder">>;
+  private readonly options: Required<Omit<AnimatorOptions, "decoder" | "ops">>;
   private readonly decoder: LatentDecoder | undefined;
+  private readonly ops: AnimatorOps;
   /** Morphing: latents of both ends, the one on screen, and the last dither level decoded. */
   morphing = false;
   private readonly fromLatent = new Int8Array(MAX_LATENT);
@@ -112,8 +158,6 @@ export class Animator {
   private readonly columnLo = new Int32Array(WIDTH);
   private readonly columnHi = new Int32Array(WIDTH);
   private readonly rowTarget = new Int8Array(64);
-  /** The output frame as 256 words of 4 columns each, for whole-frame shifts. */
-  private readonly frameWords = new Uint32Array(this.frame.buffer);
   private wishEmotion = -1;
   private wishBand = -1;
   private wishNuance = -1;
@@ -132,6 +176,7 @@ export class Animator {
     this.options = { seed: options.seed ?? 1, blink: options.blink ?? true, saccades: options.saccades ?? true, breathing: options.breathing ?? true };
     this.random = new Random(this.options.seed);
     this.decoder = options.decoder && options.decoder.latentSize <= MAX_LATENT ? options.decoder : undefined;
+    this.ops = options.ops ?? new PortableAnimatorOps();
   }
 
   /** Plays reflex `kind` (a REFLEXES index) from time `now`, over whatever the mood shows; a new one replaces one playing. Ignored while asleep. */
@@ -188,11 +233,14 @@ export class Animator {
         if (level !== this.morphLevel) {
           this.morphLevel = level;
           const z = this.shownLatent;
-          for (let k = 0; k < this.decoder!.latentSize; k++) z[k] = this.fromLatent[k] + ((Math.imul(this.toLatent[k] - this.fromLatent[k], level) + 8) >> 4);
+          const a = this.fromLatent;
+          const b = this.toLatent;
+          // (latentSize read once: on the board it is a native getter.)
+          for (let k = 0, n = this.decoder!.latentSize; k < n; k++) z[k] = a[k] + ((Math.imul(b[k] - a[k], level) + 8) >> 4);
           if (!this.decoder!.decode(z, base)) this.morphing = false;
         }
       } else {
-        crossfade(this.from, this.to, level, base);
+        this.ops.crossfade(this.from, this.to, CROSSFADE_MASKS, level, base);
       }
     }
     const out = this.frame;
@@ -211,7 +259,7 @@ export class Animator {
     }
     if (this.asleep) {
       if (this.eyeCount > 0) this.squashEyes(out, SLEEP_EYES);
-      if (this.options.breathing && now % SLEEP_BREATH_PERIOD_MS >= SLEEP_BREATH_PERIOD_MS >> 1 && this.topRowEmpty()) this.shiftAll();
+      if (this.options.breathing && now % SLEEP_BREATH_PERIOD_MS >= SLEEP_BREATH_PERIOD_MS >> 1) this.ops.lift(out);
       return out;
     }
     if (!this.transitioning && this.eyeCount > 0) {
@@ -252,7 +300,7 @@ export class Animator {
         }
       }
     }
-    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1 && this.topRowEmpty()) this.shiftAll();
+    if (this.options.breathing && now % BREATH_PERIOD_MS >= BREATH_PERIOD_MS >> 1) this.ops.lift(out);
     return out;
   }
 
@@ -272,14 +320,7 @@ export class Animator {
       }
     }
     // A lift (here and in breathing) never pushes ink off the top edge: a drawing's brows may sit on row 0.
-    for (let lift = STAGE_LIFT[i]; lift > 0 && this.topRowEmpty(); lift--) this.shiftAll();
-  }
-
-  /** Whether row 0 has no lit pixel: bit 0 of every byte of page 0 (words 0..31). */
-  private topRowEmpty(): boolean {
-    const w = this.frameWords;
-    for (let i = 0; i < WIDTH >> 2; i++) if ((w[i] & 0x01010101) !== 0) return false;
-    return true;
+    for (let lift = STAGE_LIFT[i]; lift > 0 && this.ops.lift(out); lift--);
   }
 
   /** Stretches each eye about its centre to 5/4 of its height (eyes flying open). */
@@ -445,19 +486,6 @@ export class Animator {
         }
         putColumn(f, x, nlo, nhi);
       }
-    }
-  }
-
-  /**
-   * Moves the whole face up one pixel (a breath): four columns at a time, each byte takes the next
-   * page's top bit as its new bottom bit.
-   */
-  private shiftAll(): void {
-    const w = this.frameWords;
-    const pageWords = WIDTH >> 2;
-    for (let i = 0; i < w.length; i++) {
-      const next = i + pageWords < w.length ? w[i + pageWords] : 0;
-      w[i] = ((w[i] >>> 1) & 0x7f7f7f7f) | ((next & 0x01010101) << 7);
     }
   }
 }

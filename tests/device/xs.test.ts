@@ -3,8 +3,7 @@
  * kit (MOODFACE_S3_KIT, default ../shared/s3-emulator) and its installed toolchain: without them the
  * build throws and every test here fails, loudly (never a skip).
  */
-import { runXsOnS3, cpu0Instructions, type XsS3Result } from "../../tools/s3/xs/device-xs.js";
-import { buildImage } from "../../tools/s3/xs/build.js";
+import { runXsOnS3, xsS3FrameBudget, type XsS3Result } from "../../tools/s3/xs/device-xs.js";
 import { existsSync } from "node:fs";
 
 let result: XsS3Result | undefined;
@@ -57,16 +56,18 @@ describe("XS on the emulated ESP32-S3", () => {
     expect(h.end.slots).toBeLessThanOrEqual(h.end.maxSlots);
   });
 
-  test("(5, morph) the animator morphs through the project's C reference decoder linked into the XS image", () => {
+  test("(5, morph; frame budget) the animator morphs through the project's C reference decoder linked into the image, and a morphing frame on the board's path stays under 25% of a 33 ms frame", () => {
     got(); // the main run built picolibc and the XS objects
-    const image = buildImage({ phase: 6 });
-    const r = cpu0Instructions(image.elf);
-    const lines = r.stdout.split("\n").filter((l) => l !== "");
-    expect({ status: r.status, last: lines[lines.length - 1] }).toEqual({ status: 0, last: "S3-XS-DONE" });
-    const morph = JSON.parse(lines.find((l) => l.startsWith('FIG {"what":"morph"'))!.slice(4));
-    expect(morph.latentSize).toBeGreaterThan(0);
-    expect(morph.decodes).toBeGreaterThan(0);
-    expect(morph.morphFrames).toBe(morph.decodes); // one decode per morph step, none failed
-    expect(r.cpu0).toBeGreaterThan(0);
-  }, 900000);
+    const b = xsS3FrameBudget();
+    // Every step of the morph decoded (the last frame of the transition shows the target, no decode).
+    expect(b.decodes).toBeGreaterThan(0);
+    expect(b.decodes).toBe(b.morphFrames - 1);
+    expect(b.morphFrameXs).toBeGreaterThan(0);
+    expect(b.engineStep).toBeGreaterThan(0);
+    expect(b.tflmDecode).toBeGreaterThan(0);
+    // Issue 18: engine step + animator + driver (XS with the C natives) + the board's decode, at most
+    // 25% of 33 ms at 240 MHz = 1,980,000 instructions (npx tsx tools/s3/xs/frame-budget.ts prints it).
+    expect({ morphingFrame: b.morphingFrame, withinBudget: b.morphingFrame <= b.budget }).toEqual({ morphingFrame: b.morphingFrame, withinBudget: true });
+    expect(b.budget).toBe(1980000);
+  }, 1800000);
 });

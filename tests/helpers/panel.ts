@@ -32,6 +32,7 @@ export function rig(options: RigOptions = {}): Rig {
     contrast: options.contrast,
     invert: options.invert,
     now: () => clock.t,
+    frameOps: options.frameOps,
   });
   return { bus, panel, display, clock };
 }

@@ -148,7 +148,9 @@ export function generateModules(phase = 0): { file: string; modules: string[]; s
   walk(js);
   let sourceBytes = 0;
   const rows = modules.map((p) => {
-    const text = readFileSync(p, "utf8");
+    // `native("name")` is xsc's direct binding of a host function on the board; the run-time parser
+    // here has no such form, so it becomes the global `name` the runner defines (runner.c).
+    const text = readFileSync(p, "utf8").replace(/\bnative\("(xs_\w+)"\)/g, "$1");
     sourceBytes += Buffer.byteLength(text);
     return `\t{ ${JSON.stringify("/" + relative(js, p))},\n\t${cString(text)} },`;
   });
@@ -199,7 +201,7 @@ export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES; phase?: n
   const include = ["-isystem", join(pico, "include"), "-I", HERE, "-I", XS_INCLUDES, "-I", XS_PLATFORMS, "-I", XS_SOURCES];
   const xsFlags = [...CFLAGS, ...include, ...xsDefines(sizes), "-w"];
   const objects: string[] = [];
-  const skip = new Set(["xsSnapshot.c", "xsProfile.c", "xsmc.c"]);
+  const skip = new Set(["xsSnapshot.c", "xsProfile.c"]);
   for (const n of readdirSync(XS_SOURCES).sort()) {
     if (!n.endsWith(".c") || skip.has(n)) continue;
     const o = join(OUT, "obj", "xs", n.replace(/\.c$/, ".o"));
@@ -212,6 +214,13 @@ export function buildImage(opts: { kit?: Kit; sizes?: typeof XS_SIZES; phase?: n
   for (const n of ["model.c", "decoder.c", "backend_reference.c"]) {
     const o = join(OUT, "obj", "decoder", n.replace(/\.c$/, ".o"));
     compile(tc, join(decoderDir, n), o, [...FLAGS.project, "-isystem", join(pico, "include"), "-I", decoderDir]);
+    objects.push(o);
+  }
+  // The project's XS host modules as mcconfig builds them for esp32 (manifest.json): the board's
+  // flags with -Wall -Wextra -Werror, against XS's xsmc.h (xsmc.c is linked for them).
+  for (const n of ["display/frame.c", "display/xs_ssd1306.c", "face/animator.c", "face/xs_animator.c"]) {
+    const o = join(OUT, "obj", n.replace(/\.c$/, ".o"));
+    compile(tc, join(REPO_ROOT, "native", n), o, [...FLAGS.project, "-isystem", join(pico, "include"), ...include.slice(2), ...xsDefines(sizes)]);
     objects.push(o);
   }
   for (const n of ["s3bare_platform.c", "runner.c"]) {

@@ -18,6 +18,10 @@
  *                            (the same calls as native/decoder/xs_decoder.c, the board's binding)
  *   i2cFlush()               prints the recorded writes on the console in the I2C log format
  *                            (docs: tools/display/i2c-log.ts), one "I2C {...}" line each
+ *   xs_ssd1306_plan, xs_ssd1306_pack, xs_ssd1306_commit, xs_animator_crossfade, xs_animator_lift
+ *                            the board's own host functions (native/display/xs_ssd1306.c, xsmc),
+ *                            under their C names: build.ts rewrites each `native("name")` of the
+ *                            modules to `name`, the direct binding xsc makes on the board
  * The program's exit code (semihosting) is 0 when main.js ran to its end, 10 + the XS abort status,
  * or 99 for a CPU exception (printed by the start-up code).
  */
@@ -237,6 +241,13 @@ static void xs_decoderDecode(xsMachine* the)
 	xsResult = xsTrue;
 }
 
+/* The project's XS host functions, as mcconfig links them on the board. */
+void xs_ssd1306_plan(xsMachine* the);
+void xs_ssd1306_pack(xsMachine* the);
+void xs_ssd1306_commit(xsMachine* the);
+void xs_animator_crossfade(xsMachine* the);
+void xs_animator_lift(xsMachine* the);
+
 static void define(xsMachine* the, const char* name, xsCallback callback, int length)
 {
 	xsResult = xsNewHostFunction(callback, length);
@@ -290,6 +301,11 @@ int main(void)
 		define(the, "decoderOpen", xs_decoderOpen, 2);
 		define(the, "decoderLatentSize", xs_decoderLatentSize, 0);
 		define(the, "decoderDecode", xs_decoderDecode, 4);
+		define(the, "xs_ssd1306_plan", xs_ssd1306_plan, 5);
+		define(the, "xs_ssd1306_pack", xs_ssd1306_pack, 6);
+		define(the, "xs_ssd1306_commit", xs_ssd1306_commit, 6);
+		define(the, "xs_animator_crossfade", xs_animator_crossfade, 5);
+		define(the, "xs_animator_lift", xs_animator_lift, 1);
 		txMachine* m = (txMachine*)the;
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
 		mxPushStringC(S3_XS_ENTRY);
