@@ -6,10 +6,10 @@
  * against a crossfade, for the lines and robot styles.
  */
 import { FRAMES_DIR } from "../../tools/faces/defaults.js";
-import { fitDecoder, MIN_RECONSTRUCTION, type Fit } from "../../tools/decoder/fit.js";
+import { MIN_RECONSTRUCTION, type Fit } from "../../tools/decoder/fit.js";
 import { samplePhotosDir } from "../../tools/photos/detect.js";
 import { photosToSlots } from "../../tools/photos/slots.js";
-import { fitKeys, inBetween } from "../../tools/photos/cli.js";
+import { fitPhotoSlots } from "../../tools/photos/cli.js";
 import type { SketchStyle } from "../../tools/photos/sketch.js";
 
 export interface PhotosRow {
@@ -33,11 +33,7 @@ export async function photosBench(styles: SketchStyle[] = ["lines", "robot"]): P
         t = performance.now();
       },
     });
-    const fit = await fitDecoder(
-      FRAMES_DIR,
-      fitKeys(r.slots),
-      { seed: 1, midpoint: (a, b) => inBetween(r.slots[a], r.slots[b]) },
-    );
+    const fit = await fitPhotoSlots(FRAMES_DIR, r.slots, 1);
     rows.push({ style, photos: r.photos, secondsPerPhoto: seconds, photoSlots: r.slots.flatMap((s, i) => (s.from === "photo" ? [i] : [])), fit });
   }
   return rows;

@@ -8,10 +8,10 @@ keyframe latents together (a latent table, as in GLO) on:
   - the pack's keyframes (targets.u8), which must decode best, and
   - the generator's face family (a dataset as train.py reads, encoded by latents.json's linear
     encoder), so the latent space keeps drawing faces in between and the defaults stay right, and
-  - with --in-betweens transport (a person's drawings), geometric in-betweens (inbetween.py: ink
+  - with --in-betweens transport (drawings and photo sketches), geometric in-betweens (inbetween.py: ink
     moved along the optimal transport, per face part) of every pair of keyframes the decoder never saw, at the latent points 1/4, 1/2 and 3/4 of
     the way between the two, so a morph between a person's drawings bends their lines instead of
-    fading one into the other; with the default, --in-betweens prior (photo sketches), a prior on
+    fading one into the other; with the default, --in-betweens prior, a prior on
     every pair's midpoint: keep the ink both share, draw nothing far from either.
 Exports the same architecture to full-integer int8 (same four ops, same sizes: the budgets hold by
 construction; the Node side checks them again) and writes decoder.tflite and latents.json with the
@@ -123,8 +123,8 @@ def main():
         pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
     between = a.between_weight > 0 and len(pairs) > 0
     if between and not transport:
-        # The in-between prior (photo sketches: two line sketches of photos are not one hand's strokes,
-        # and their transported in-betweens lost to the crossfade in tests/photos): the decoded midpoint
+        # The in-between prior (no geometric in-between: what the photo packs used until 2026-12-07,
+        # docs/decoder.md): the decoded midpoint
         # of two keyframes' latents keeps the ink both share and draws nothing far (over 4 px) from
         # the ink of either; what lies near one or the other is left free (where lines move).
         ink = targets[..., 0] > 0.5

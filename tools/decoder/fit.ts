@@ -26,8 +26,8 @@ import { checkModel, modelInfo } from "./native.js";
 export const MIN_RECONSTRUCTION = 0.98;
 /**
  * Faces of the generator's family the fine-tuning keeps drawing, so in-betweens stay faces: 2,000 with
- * the in-between prior (photo packs, 24 keyframes, 15 of them generated), 1,000 for a person's drawings
- * (rendering them is 7 s of the 90 s the eight-drawing fit may take).
+ * the in-between prior, 1,000 with transported in-betweens (a person's drawings, photo packs:
+ * rendering them is 7 s of the 90 s the eight-drawing fit may take).
  */
 export const FAMILY_SAMPLES = { prior: 2000, transport: 1000 } as const;
 
@@ -49,9 +49,9 @@ export interface FitOptions {
   /** Most fine-tuning steps (finetune.py's default when not given). */
   steps?: number;
   /**
-   * What fine-tuning teaches between keyframes (finetune.py --in-betweens): "transport" (a person's
-   * drawings: the pairs' ink moved part by part, docs/decoder.md "In-betweens the decoder learns") or
-   * "prior" (the default, photo sketches: keep the shared ink, draw nothing far from either end).
+   * What fine-tuning teaches between keyframes (finetune.py --in-betweens): "transport" (drawings and
+   * photo sketches: the pairs' ink moved part by part, docs/decoder.md "In-betweens the decoder learns") or
+   * "prior" (the default when unset: keep the shared ink, draw nothing far from either end).
    */
   inBetweens?: "transport" | "prior";
 }
@@ -199,7 +199,7 @@ export async function fitDecoder(dir: string, keys: FitKey[], o: FitOptions): Pr
           `${info.macs} MACs, ${info.weights} bytes of weights, ops ${[...new Set(info.ops)].join(", ")}: within budget; ` +
           (fineTuned ? `${passing(tunedAgreements)} of ${keys.length} keyframes at ${pct(MIN_RECONSTRUCTION)} or more (was ${passing(agreements)}): shipped` : `it drew no more keyframes (${passing(tunedAgreements)} of ${keys.length}): the original decoder is kept`),
       );
-      if (tuned.pairs) lines.push(`  in-betweens: the ink of ${tuned.pairs} pairs of new keyframes moved 1/4, 1/2 and 3/4 of the way (optimal transport per face part), taught at those points of each latent path`);
+      if (tuned.pairs) lines.push(`  in-betweens: the ink of ${tuned.pairs} pair${tuned.pairs === 1 ? "" : "s"} of new keyframes moved 1/4, 1/2 and 3/4 of the way (optimal transport per face part), taught at those points of each latent path`);
     } else if (below > 0) {
       lines.push(`  ${below} keyframe${below === 1 ? "" : "s"} under ${pct(MIN_RECONSTRUCTION)} and fine-tuning is off (--no-fine-tune): they crossfade`);
     }

@@ -14,7 +14,7 @@ import { FRAMES_DIR, BAND_NAMES } from "../faces/defaults.js";
 import { latentsSection, writePack } from "../faces/pack-writer.js";
 import { lerpParams } from "../faces/face.js";
 import { H, W, renderFace, unpack } from "../faces/render.js";
-import { fitDecoder, type FitKey } from "../decoder/fit.js";
+import { fitDecoder, type Fit, type FitKey } from "../decoder/fit.js";
 import { listPhotos, photoLines, photosToSlots, sidecar, slotLines, type Slot } from "./slots.js";
 import { linesFrame, type SketchStyle } from "./sketch.js";
 
@@ -29,6 +29,15 @@ export interface PackPhotosOptions {
 }
 
 /** The slots as keyframes to fit the decoder to: generated ones keep their trained latents. */
+/**
+ * Fits the decoder to a photo pack's slots (pack --photos and its bench): unseen sketches inverted,
+ * then fine-tuned with the transported in-betweens of each pair of photo sketches (docs/decoder.md),
+ * each transition scored against the sketch of the two faces' midpoint.
+ */
+export function fitPhotoSlots(decoderDir: string, slots: Slot[], seed: number, fineTune?: boolean): Promise<Fit> {
+  return fitDecoder(decoderDir, fitKeys(slots), { seed, fineTune, inBetweens: "transport", midpoint: (a, b) => inBetween(slots[a], slots[b]) });
+}
+
 export function fitKeys(slots: Slot[]): FitKey[] {
   return slots.map((s) => ({ name: `${EMOTIONS[s.emotion]}-${BAND_NAMES[s.band]}`, frame: s.entry.frame, trained: s.from === "generated" ? s.emotion * 3 + s.band : undefined }));
 }
@@ -65,7 +74,7 @@ export async function packPhotos(folder: string, o: PackPhotosOptions): Promise<
   const lines: string[] = [];
   const decoderDir = o.decoder === false ? undefined : (o.decoder ?? FRAMES_DIR);
   if (decoderDir) {
-    const fit = await fitDecoder(decoderDir, fitKeys(result.slots), { seed: o.seed, fineTune: o.fineTune, midpoint: (a, b) => inBetween(result.slots[a], result.slots[b]) });
+    const fit = await fitPhotoSlots(decoderDir, result.slots, o.seed, o.fineTune);
     lines.push(...fit.lines);
     // A decoder no keyframe can use is 80 KB of flash for nothing: left out.
     if (fit.latents.some(Boolean)) {
