@@ -5,10 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { LatentDecoder } from "../../modules/face/decoder.js";
 import { REPO_ROOT } from "../lib/data.js";
+import { buildNodeAddon, loadNodeAddon } from "../lib/node-addon.js";
 
 export const NATIVE_DIR = join(REPO_ROOT, "native", "decoder");
 export const DECODER_CLI = join(REPO_ROOT, "build", "native", "decoder-cli");
@@ -58,14 +58,7 @@ const ADDON_SOURCES = [join(REPO_ROOT, "native", "node", "addon.c"), ...REFERENC
 
 /** Builds the Node-API addon from the same C sources (Node's headers ship with Node: no download). */
 export function buildDecoderAddon(): string {
-  if (existsSync(DECODER_ADDON) && statSync(DECODER_ADDON).mtimeMs >= newest([...ADDON_SOURCES, ...HEADERS])) return DECODER_ADDON;
-  mkdirSync(join(REPO_ROOT, "build", "native"), { recursive: true });
-  // Node-API's headers from npm node-api-headers (Node-API is ABI-stable across Node versions), so
-  // a Node installed without its headers (a bare binary, Debian's nodejs without libnode-dev) builds it.
-  const include = join(dirname(createRequire(import.meta.url).resolve("node-api-headers/package.json")), "include");
-  const r = spawnSync("cc", ["-O2", "-std=c99", "-shared", "-fPIC", "-Wall", "-Werror", "-DNODE_GYP_MODULE_NAME=moodface_decoder", `-I${include}`, "-o", DECODER_ADDON, ...ADDON_SOURCES, "-lm"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`building the decoder addon failed:\n${r.stderr}`);
-  return DECODER_ADDON;
+  return buildNodeAddon({ output: DECODER_ADDON, name: "moodface_decoder", sources: ADDON_SOURCES, headers: HEADERS, flags: ["-lm"] });
 }
 
 interface Addon {
@@ -75,7 +68,7 @@ interface Addon {
 }
 
 function addon(): Addon {
-  return createRequire(import.meta.url)(buildDecoderAddon()) as Addon;
+  return loadNodeAddon<Addon>(buildDecoderAddon());
 }
 
 /**
